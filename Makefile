@@ -1,0 +1,61 @@
+# mod_cors and cors-lint. `make test` and `make run` install what is missing first
+# (build/deps.sh); the other targets expect the Debian packages to be there.
+#
+#   make            build the module, the linter and the unit tests
+#   make test       install missing packages, build, run every suite
+#   make run        install missing packages, build, start a demo httpd on loopback
+#   make install    install mod_cors.so (apxs -i) and cors-lint (PREFIX=/usr/local)
+#   make clean
+
+OUT      := out
+PREFIX   ?= /usr/local
+CC       ?= cc
+APXS     ?= apxs
+
+PKGS       := apr-1 apr-util-1
+APR_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+APR_LIBS   := $(shell pkg-config --libs apr-1 2>/dev/null)
+PSL_LIBS   := -lpsl
+
+WARNFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
+OPTFLAGS  ?= -O2 -g
+SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+CFLAGS_ALL = $(WARNFLAGS) $(APR_CFLAGS) -Imod_cors
+
+.PHONY: all test check run install clean deps bench
+all:
+
+# Each part adds its build products to ALL, its suites to SUITES (run in order by
+# `make check`), and its install steps to INSTALL.
+ALL     :=
+SUITES  :=
+INSTALL :=
+
+include mod_cors/core.mk
+-include mod_cors/module.mk
+-include lint/lint.mk
+include tests/unit/unit.mk
+-include tests/httpd/httpd.mk
+-include tests/lint/lint-tests.mk
+-include tests/browser/browser.mk
+-include tests/bench/bench.mk
+
+all: $(ALL)
+
+deps:
+	@sh build/deps.sh
+
+# The user's test command: dependencies first, then a fresh make that sees them.
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all
+	@set -e; for s in $(SUITES); do \
+	    echo "==> $$s"; $(MAKE) --no-print-directory $$s; \
+	done; echo "==> all suites passed"
+
+install: all $(INSTALL)
+
+clean:
+	rm -rf $(OUT)

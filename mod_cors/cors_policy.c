@@ -1,0 +1,1010 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * cors_policy: origins, allow-lists, token lists and the CORS decision. See
+ * cors_policy.h for the contract. Everything here is bounded: no loop runs over the
+ * configuration at request time, and request values are read at most once or twice.
+ */
+#include "cors_policy.h"
+
+#include <string.h>
+#include <apr_strings.h>
+
+/* ---- Character classes ------------------------------------------------------------ */
+
+static int cors_is_tchar(unsigned char c)
+{
+    /* RFC 9110 5.6.2: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+     * "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
+    static const unsigned char tab[256] = {
+        ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1,
+        ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,
+        ['~'] = 1,
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+        ['7'] = 1, ['8'] = 1, ['9'] = 1,
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+        ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+        ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+        ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+        ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    };
+    return tab[c];
+}
+
+static unsigned char cors_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int cors_is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int cors_is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Host characters of a reg-name as browsers serialize it (after IDNA): letters, digits,
+ * '-' and '_' (Chromium keeps underscores). Everything else (%, `, !, $, &, ', (, ), *,
+ * +, ',', ;, =, ~, {, |...) makes the origin invalid. */
+static int cors_is_host_char(unsigned char c)
+{
+    return cors_is_alpha(c) || cors_is_digit(c) || c == '-' || c == '_';
+}
+
+int cors_is_token(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!cors_is_tchar((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- Origins ------------------------------------------------------------------- */
+
+typedef enum {
+    CORS_WILD_NONE = 0,
+    CORS_WILD_SUBDOMAIN = 1,   /* scheme + "*.suffix" */
+    CORS_WILD_PORT = 2         /* scheme://host:* */
+} cors_wild;
+
+/* Result of the shared parser; for configuration entries the host of a subdomain
+ * wildcard is the suffix after "*.". */
+typedef struct {
+    cors_origin o;
+    int wild;                  /* cors_wild bits */
+    apr_size_t authority_end;  /* offset in the input where the authority ends */
+    apr_size_t userinfo_end;   /* offset after '@', or 0 */
+} cors_origin_parsed;
+
+static int cors_default_port(const char *scheme, apr_size_t len)
+{
+    if (len == 5 && memcmp(scheme, "https", 5) == 0) {
+        return 443;
+    }
+    if (len == 4 && memcmp(scheme, "http", 4) == 0) {
+        return 80;
+    }
+    if (len == 3 && memcmp(scheme, "wss", 3) == 0) {
+        return 443;
+    }
+    if (len == 2 && memcmp(scheme, "ws", 2) == 0) {
+        return 80;
+    }
+    return 0;
+}
+
+/* One parser for request values and configuration entries (allow_wild), so both agree
+ * on what an origin is. Linear in the input; writes the canonical form into out->o. */
+static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
+                                               cors_origin_parsed *out)
+{
+    apr_size_t n, i, scheme_len, host_start, host_end, p;
+    int has_comma = 0, has_space = 0, port = 0;
+    char *c;
+
+    out->o.canon[0] = '\0';
+    out->o.len = out->o.scheme_len = out->o.host_off = out->o.host_len = 0;
+    out->o.port = 0;
+    out->o.is_null = 0;
+    out->wild = CORS_WILD_NONE;
+    out->authority_end = 0;
+    out->userinfo_end = 0;
+
+    n = strnlen(s, CORS_ORIGIN_MAX + 1);
+    if (n == 0) {
+        return CORS_ORIGIN_EMPTY;
+    }
+    if (n > CORS_ORIGIN_MAX) {
+        return CORS_ORIGIN_TOO_LONG;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ' ' || ch == '\t') {
+            has_space = 1;
+        }
+        else if (ch == ',') {
+            has_comma = 1;
+        }
+        else if (ch < 0x20 || ch >= 0x7f) {
+            return CORS_ORIGIN_CONTROL_CHAR;
+        }
+    }
+    if (has_comma) {
+        return CORS_ORIGIN_SEVERAL;
+    }
+    if (has_space) {
+        /* "https://a.example https://b.example" is several; a lone space is just bad */
+        const char *sp = strpbrk(s, " \t");
+        while (*sp == ' ' || *sp == '\t') {
+            sp++;
+        }
+        return (*sp && strstr(sp, "://")) ? CORS_ORIGIN_SEVERAL : CORS_ORIGIN_SPACE;
+    }
+    if (n == 4 && memcmp(s, "null", 4) == 0) {
+        memcpy(out->o.canon, "null", 5);
+        out->o.len = 4;
+        out->o.is_null = 1;
+        return CORS_ORIGIN_OK;
+    }
+
+    /* scheme "://" */
+    for (i = 0; i < n && s[i] != ':' && s[i] != '/' && s[i] != '?' && s[i] != '#'; i++) {
+    }
+    if (i == n || s[i] != ':' || n - i < 3 || s[i + 1] != '/' || s[i + 2] != '/') {
+        return CORS_ORIGIN_NO_SCHEME;
+    }
+    scheme_len = i;
+    if (scheme_len == 0) {
+        return CORS_ORIGIN_NO_SCHEME;
+    }
+    if (!cors_is_alpha((unsigned char)s[0])) {
+        return CORS_ORIGIN_BAD_SCHEME;
+    }
+    for (i = 1; i < scheme_len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!cors_is_alpha(ch) && !cors_is_digit(ch) && ch != '+' && ch != '-' && ch != '.') {
+            return CORS_ORIGIN_BAD_SCHEME;
+        }
+    }
+
+    /* authority: up to '/', '?' or '#' */
+    host_start = scheme_len + 3;
+    for (p = host_start; p < n && s[p] != '/' && s[p] != '?' && s[p] != '#'; p++) {
+    }
+    out->authority_end = p;
+    for (i = host_start; i < p; i++) {
+        if (s[i] == '@') {
+            out->userinfo_end = i + 1;
+        }
+    }
+    if (out->userinfo_end) {
+        return CORS_ORIGIN_USERINFO;
+    }
+    if (p < n) {
+        if (s[p] == '/') {
+            return (p + 1 == n) ? CORS_ORIGIN_TRAILING_SLASH : CORS_ORIGIN_PATH;
+        }
+        return s[p] == '?' ? CORS_ORIGIN_QUERY : CORS_ORIGIN_FRAGMENT;
+    }
+
+    /* host [":" port] */
+    if (host_start < p && s[host_start] == '[') {
+        for (host_end = host_start + 1; host_end < p && s[host_end] != ']'; host_end++) {
+            unsigned char ch = (unsigned char)s[host_end];
+            if (!cors_is_digit(ch) && !(cors_lower(ch) >= 'a' && cors_lower(ch) <= 'f')
+                && ch != ':' && ch != '.') {
+                return CORS_ORIGIN_BAD_HOST;
+            }
+        }
+        if (host_end == p || host_end == host_start + 1) {
+            return CORS_ORIGIN_BAD_HOST;
+        }
+        host_end++; /* keep the ']' */
+        if (host_end < p && s[host_end] != ':') {
+            return CORS_ORIGIN_BAD_HOST;
+        }
+    }
+    else {
+        apr_size_t label_start = host_start;
+        for (host_end = host_start; host_end < p && s[host_end] != ':'; host_end++) {
+            unsigned char ch = (unsigned char)s[host_end];
+            if (ch == '.') {
+                if (host_end == label_start) {
+                    return CORS_ORIGIN_BAD_HOST;
+                }
+                label_start = host_end + 1;
+            }
+            else if (ch == '*') {
+                /* only as the whole leftmost label of a configuration entry */
+                if (!allow_wild || host_end != host_start || host_end + 1 >= p
+                    || s[host_end + 1] != '.') {
+                    return allow_wild ? CORS_ORIGIN_BAD_WILDCARD : CORS_ORIGIN_BAD_HOST;
+                }
+                out->wild |= CORS_WILD_SUBDOMAIN;
+            }
+            else if (!cors_is_host_char(ch)) {
+                return CORS_ORIGIN_BAD_HOST;
+            }
+        }
+        if (host_end == host_start || host_end == label_start) {
+            /* empty host, or a trailing dot */
+            return (host_end == host_start + 1 && s[host_start] == '*')
+                       ? CORS_ORIGIN_BAD_WILDCARD : CORS_ORIGIN_BAD_HOST;
+        }
+    }
+
+    if (host_end < p) { /* s[host_end] == ':' */
+        apr_size_t d = host_end + 1;
+        if (d == p) {
+            return CORS_ORIGIN_BAD_PORT;
+        }
+        if (allow_wild && d + 1 == p && s[d] == '*') {
+            out->wild |= CORS_WILD_PORT;
+        }
+        else {
+            if (s[d] == '0' || p - d > 5) {
+                return CORS_ORIGIN_BAD_PORT;
+            }
+            for (; d < p; d++) {
+                if (!cors_is_digit((unsigned char)s[d])) {
+                    return (s[d] == '*') ? (allow_wild ? CORS_ORIGIN_BAD_WILDCARD
+                                                       : CORS_ORIGIN_BAD_PORT)
+                                         : CORS_ORIGIN_BAD_PORT;
+                }
+                port = port * 10 + (s[d] - '0');
+            }
+            if (port > 65535) {
+                return CORS_ORIGIN_BAD_PORT;
+            }
+        }
+    }
+
+    /* canonical form: lower-case scheme and host, default port dropped */
+    c = out->o.canon;
+    for (i = 0; i < scheme_len; i++) {
+        *c++ = (char)cors_lower((unsigned char)s[i]);
+    }
+    *c++ = ':';
+    *c++ = '/';
+    *c++ = '/';
+    out->o.scheme_len = scheme_len;
+    if (out->wild & CORS_WILD_SUBDOMAIN) {
+        host_start += 2; /* the host of a wildcard entry is its suffix */
+    }
+    out->o.host_off = (apr_size_t)(c - out->o.canon);
+    for (i = host_start; i < host_end; i++) {
+        *c++ = (char)cors_lower((unsigned char)s[i]);
+    }
+    out->o.host_len = host_end - host_start;
+    if (port && port == cors_default_port(out->o.canon, scheme_len)) {
+        port = 0;
+    }
+    out->o.port = port;
+    if (port) {
+        c += apr_snprintf(c, 7, ":%d", port);
+    }
+    *c = '\0';
+    out->o.len = (apr_size_t)(c - out->o.canon);
+    return CORS_ORIGIN_OK;
+}
+
+cors_origin_status cors_origin_parse(const char *value, cors_origin *out)
+{
+    cors_origin_parsed parsed;
+    cors_origin_status st;
+
+    if (value == NULL) {
+        return CORS_ORIGIN_EMPTY;
+    }
+    st = cors_origin_parse_ex(value, 0, &parsed);
+    if (st == CORS_ORIGIN_OK) {
+        *out = parsed.o;
+    }
+    return st;
+}
+
+const char *cors_origin_status_str(cors_origin_status st)
+{
+    switch (st) {
+    case CORS_ORIGIN_OK:             return "is valid";
+    case CORS_ORIGIN_EMPTY:          return "is empty";
+    case CORS_ORIGIN_TOO_LONG:       return "is longer than 1024 bytes";
+    case CORS_ORIGIN_CONTROL_CHAR:   return "has a control or non-ASCII character";
+    case CORS_ORIGIN_SPACE:          return "has white space";
+    case CORS_ORIGIN_SEVERAL:        return "holds several origins";
+    case CORS_ORIGIN_NO_SCHEME:      return "has no scheme";
+    case CORS_ORIGIN_BAD_SCHEME:     return "has an invalid scheme";
+    case CORS_ORIGIN_USERINFO:       return "has userinfo";
+    case CORS_ORIGIN_PATH:           return "has a path";
+    case CORS_ORIGIN_TRAILING_SLASH: return "has a trailing slash";
+    case CORS_ORIGIN_QUERY:          return "has a query";
+    case CORS_ORIGIN_FRAGMENT:       return "has a fragment";
+    case CORS_ORIGIN_BAD_HOST:       return "has an invalid host";
+    case CORS_ORIGIN_BAD_PORT:       return "has an invalid port";
+    case CORS_ORIGIN_BAD_WILDCARD:   return "has a misplaced wildcard";
+    case CORS_ORIGIN_PUBLIC_SUFFIX:  return "is a wildcard over a public suffix";
+    }
+    return "is invalid";
+}
+
+/* ---- Public suffix list ------------------------------------------------------------ */
+
+static apr_status_t cors_psl_cleanup(void *data)
+{
+    psl_free((psl_ctx_t *)data);
+    return APR_SUCCESS;
+}
+
+const psl_ctx_t *cors_psl_open(apr_pool_t *pool)
+{
+    psl_ctx_t *psl = psl_latest(NULL);
+
+    if (psl != NULL) {
+        apr_pool_cleanup_register(pool, psl, cors_psl_cleanup, apr_pool_cleanup_null);
+        return psl;
+    }
+    return psl_builtin();
+}
+
+/* ---- Origin allow-list ------------------------------------------------------------ */
+
+typedef struct {
+    const char *source;
+    const void *compiled;
+    cors_regex_match_fn match;
+} cors_regex_entry;
+
+struct cors_origin_list {
+    apr_pool_t *pool;
+    apr_hash_t *exact;        /* "scheme://host[:port]" */
+    apr_hash_t *any_port;     /* "scheme://host" of scheme://host:* */
+    apr_hash_t *sub;          /* "scheme://suffix[:port]" of *.suffix entries */
+    apr_hash_t *sub_any_port; /* "scheme://suffix" of *.suffix:* entries */
+    apr_array_header_t *regexes;
+    int any;
+    int has_null;
+    int count;
+};
+
+cors_origin_list *cors_origin_list_make(apr_pool_t *pool)
+{
+    cors_origin_list *l = apr_pcalloc(pool, sizeof(*l));
+
+    l->pool = pool;
+    l->exact = apr_hash_make(pool);
+    l->any_port = apr_hash_make(pool);
+    l->sub = apr_hash_make(pool);
+    l->sub_any_port = apr_hash_make(pool);
+    l->regexes = apr_array_make(pool, 1, sizeof(cors_regex_entry));
+    return l;
+}
+
+/* The entry rewritten as it should have been, for "write '...'" hints. */
+static const char *cors_origin_hint(apr_pool_t *pool, const char *entry,
+                                    const cors_origin_parsed *parsed,
+                                    cors_origin_status st)
+{
+    const char *sep = strstr(entry, "://");
+
+    switch (st) {
+    case CORS_ORIGIN_PATH:
+    case CORS_ORIGIN_TRAILING_SLASH:
+    case CORS_ORIGIN_QUERY:
+    case CORS_ORIGIN_FRAGMENT:
+        return apr_pstrndup(pool, entry, parsed->authority_end);
+    case CORS_ORIGIN_USERINFO:
+        if (sep) {
+            return apr_pstrcat(pool, apr_pstrndup(pool, entry, (apr_size_t)(sep - entry) + 3),
+                               apr_pstrndup(pool, entry + parsed->userinfo_end,
+                                            parsed->authority_end - parsed->userinfo_end),
+                               NULL);
+        }
+        return NULL;
+    case CORS_ORIGIN_NO_SCHEME:
+        while (*entry == '/') {
+            entry++;
+        }
+        return apr_pstrcat(pool, "https://", entry, NULL);
+    default:
+        return NULL;
+    }
+}
+
+const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
+                                 const psl_ctx_t *psl)
+{
+    apr_pool_t *pool = list->pool;
+    cors_origin_parsed parsed;
+    cors_origin_status st;
+    apr_hash_t *table;
+    const char *key, *hint;
+
+    if (strcmp(entry, "*") == 0) {
+        list->any = 1;
+        list->count++;
+        return NULL;
+    }
+    if (strcmp(entry, "null") == 0) {
+        list->has_null = 1;
+        list->count++;
+        return NULL;
+    }
+    if (strcasecmp(entry, "null") == 0) {
+        return apr_psprintf(pool, "origin '%s' must be written 'null' in lower case",
+                            entry);
+    }
+    st = cors_origin_parse_ex(entry, 1, &parsed);
+    if (st == CORS_ORIGIN_OK && (parsed.wild & CORS_WILD_SUBDOMAIN) && psl != NULL) {
+        char suffix[CORS_ORIGIN_MAX + 1];
+        memcpy(suffix, parsed.o.canon + parsed.o.host_off, parsed.o.host_len);
+        suffix[parsed.o.host_len] = '\0';
+        /* NO_STAR_RULE: an unlisted TLD (localhost, internal, corp) is not a public
+         * suffix here; private-section entries (github.io...) are. */
+        if (psl_is_public_suffix2(psl, suffix, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+            return apr_psprintf(pool,
+                                "origin '%s' is a wildcard over the public suffix '%s', "
+                                "which would allow sites anyone can register; list the "
+                                "trusted origins, or use a wildcard under a domain you "
+                                "control (e.g. 'https://*.example.%s')",
+                                entry, suffix, suffix);
+        }
+    }
+    if (st != CORS_ORIGIN_OK) {
+        hint = cors_origin_hint(pool, entry, &parsed, st);
+        switch (st) {
+        case CORS_ORIGIN_BAD_WILDCARD:
+            return apr_psprintf(pool,
+                                "origin '%s' has a misplaced wildcard: '*' is allowed only "
+                                "as the whole leftmost label ('https://*.example.com'), as "
+                                "the port ('http://localhost:*'), or alone ('*')", entry);
+        case CORS_ORIGIN_SEVERAL:
+            return apr_psprintf(pool,
+                                "'%s' holds several origins: give each origin as a "
+                                "separate argument, separated by spaces", entry);
+        case CORS_ORIGIN_BAD_PORT:
+            return apr_psprintf(pool,
+                                "origin '%s' has an invalid port: use 1 to 65535 without "
+                                "leading zeros, or '*' for any port", entry);
+        default:
+            break;
+        }
+        if (hint) {
+            return apr_psprintf(pool,
+                                "origin '%s' %s: an origin is scheme://host[:port] with "
+                                "nothing else; write '%s'", entry,
+                                cors_origin_status_str(st), hint);
+        }
+        return apr_psprintf(pool,
+                            "origin '%s' %s: an origin is scheme://host[:port] "
+                            "(e.g. 'https://app.example.com'), '*' or 'null'",
+                            entry, cors_origin_status_str(st));
+    }
+
+    key = apr_pstrmemdup(pool, parsed.o.canon, parsed.o.len);
+    if (parsed.wild & CORS_WILD_PORT) {
+        /* canon ends without a port: "scheme://host" */
+        table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub_any_port : list->any_port;
+    }
+    else {
+        table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub : list->exact;
+    }
+    if (apr_hash_get(table, key, (apr_ssize_t)parsed.o.len) == NULL) {
+        apr_hash_set(table, key, (apr_ssize_t)parsed.o.len, key);
+        list->count++;
+    }
+    return NULL;
+}
+
+void cors_origin_list_add_regex(cors_origin_list *list, const char *source,
+                                const void *compiled, cors_regex_match_fn match)
+{
+    cors_regex_entry *e = apr_array_push(list->regexes);
+
+    e->source = source;
+    e->compiled = compiled;
+    e->match = match;
+    list->count++;
+}
+
+int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *origin)
+{
+    char key[CORS_ORIGIN_MAX + 8];
+    apr_size_t prefix, tail_len = 0, h;
+    const char *host, *tail;
+    int i;
+
+    if (list->any) {
+        return 1;
+    }
+    if (origin->is_null) {
+        return list->has_null;
+    }
+    if (apr_hash_get(list->exact, origin->canon, (apr_ssize_t)origin->len)) {
+        return 1;
+    }
+    prefix = origin->host_off;             /* "scheme://" */
+    host = origin->canon + origin->host_off;
+    tail = host + origin->host_len;        /* ":port" or "" */
+    tail_len = origin->len - origin->host_off - origin->host_len;
+    if (apr_hash_count(list->any_port)
+        && apr_hash_get(list->any_port, origin->canon,
+                        (apr_ssize_t)(origin->host_off + origin->host_len))) {
+        return 1;
+    }
+    /* Subdomain wildcards: try each proper parent domain of the host, so the cost is
+     * bounded by the host's label count, not by the number of entries. */
+    if ((apr_hash_count(list->sub) || apr_hash_count(list->sub_any_port))
+        && host[0] != '[') {
+        memcpy(key, origin->canon, prefix);
+        for (h = 0; h < origin->host_len; h++) {
+            apr_size_t slen, klen;
+            if (host[h] != '.') {
+                continue;
+            }
+            slen = origin->host_len - h - 1;
+            memcpy(key + prefix, host + h + 1, slen);
+            klen = prefix + slen;
+            if (apr_hash_get(list->sub_any_port, key, (apr_ssize_t)klen)) {
+                return 1;
+            }
+            memcpy(key + klen, tail, tail_len);
+            if (apr_hash_get(list->sub, key, (apr_ssize_t)(klen + tail_len))) {
+                return 1;
+            }
+        }
+    }
+    for (i = 0; i < list->regexes->nelts; i++) {
+        const cors_regex_entry *e = &APR_ARRAY_IDX(list->regexes, i, cors_regex_entry);
+        if (e->match(e->compiled, origin->canon, origin->len)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cors_origin_list_has_any(const cors_origin_list *list)
+{
+    return list->any;
+}
+
+int cors_origin_list_has_null(const cors_origin_list *list)
+{
+    return list->has_null;
+}
+
+int cors_origin_list_count(const cors_origin_list *list)
+{
+    return list->count;
+}
+
+/* ---- Token lists -------------------------------------------------------------------- */
+
+int cors_is_safelisted_method(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
+           || strcmp(method, "POST") == 0;
+}
+
+int cors_is_safelisted_header(const char *name, apr_size_t len)
+{
+    static const struct {
+        const char *name;
+        apr_size_t len;
+    } safelisted[] = {
+        { "accept", 6 }, { "accept-language", 15 }, { "content-language", 16 },
+        { "content-type", 12 }, { "range", 5 },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(safelisted) / sizeof(safelisted[0]); i++) {
+        if (len == safelisted[i].len && strncasecmp(name, safelisted[i].name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok,
+                           apr_size_t len)
+{
+    char *key = apr_pstrmemdup(pool, tok, len);
+    char *orig = key;
+
+    if (l->kind == CORS_TOKENS_HEADERS) {
+        apr_size_t i;
+        orig = apr_pstrmemdup(pool, tok, len);
+        for (i = 0; i < len; i++) {
+            key[i] = (char)cors_lower((unsigned char)key[i]);
+        }
+    }
+    if (apr_hash_get(l->set, key, (apr_ssize_t)len) == NULL) {
+        apr_hash_set(l->set, key, (apr_ssize_t)len, key);
+        APR_ARRAY_PUSH(l->tokens, const char *) = orig;
+    }
+}
+
+const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int argc,
+                                  char *const *argv, cors_token_list **out)
+{
+    const char *what = (kind == CORS_TOKENS_METHODS) ? "method" : "header name";
+    cors_token_list *l = apr_pcalloc(pool, sizeof(*l));
+    int a;
+
+    l->kind = kind;
+    l->set = apr_hash_make(pool);
+    l->tokens = apr_array_make(pool, 8, sizeof(const char *));
+    if (kind == CORS_TOKENS_METHODS) {
+        cors_token_add(pool, l, "GET", 3);
+        cors_token_add(pool, l, "HEAD", 4);
+        cors_token_add(pool, l, "POST", 4);
+    }
+    for (a = 0; a < argc; a++) {
+        const char *s = argv[a];
+        while (*s) {
+            apr_size_t len;
+            if (*s == ',' || *s == ' ' || *s == '\t') {
+                s++;
+                continue;
+            }
+            len = strcspn(s, ", \t");
+            if (len == 1 && s[0] == '*') {
+                l->any = 1;
+            }
+            else if (!cors_is_token(s, len)) {
+                return apr_psprintf(pool,
+                                    "'%s' is not a valid %s: use letters, digits and "
+                                    "!#$%%&'*+-.^_`|~ only (an RFC 9110 token)%s",
+                                    apr_pstrmemdup(pool, s, len), what,
+                                    kind == CORS_TOKENS_METHODS
+                                        ? ", e.g. PUT or DELETE" : ", e.g. X-Request-Id");
+            }
+            else {
+                cors_token_add(pool, l, s, len);
+            }
+            s += len;
+        }
+    }
+    if (l->any) {
+        l->joined = "*";
+    }
+    else {
+        /* the response value, joined once here with ", " as browsers print it */
+        apr_size_t total = 1;
+        char *p;
+        int i;
+        for (i = 0; i < l->tokens->nelts; i++) {
+            total += strlen(APR_ARRAY_IDX(l->tokens, i, const char *)) + 2;
+        }
+        l->joined = p = apr_palloc(pool, total);
+        for (i = 0; i < l->tokens->nelts; i++) {
+            const char *t = APR_ARRAY_IDX(l->tokens, i, const char *);
+            apr_size_t tl = strlen(t);
+            if (i) {
+                *p++ = ',';
+                *p++ = ' ';
+            }
+            memcpy(p, t, tl);
+            p += tl;
+        }
+        *p = '\0';
+    }
+    *out = l;
+    return NULL;
+}
+
+int cors_token_list_has(const cors_token_list *list, const char *token, apr_size_t len)
+{
+    char lower[256];
+    apr_size_t i;
+
+    if (list->kind == CORS_TOKENS_METHODS) {
+        return apr_hash_get(list->set, token, (apr_ssize_t)len) != NULL;
+    }
+    if (len >= sizeof(lower)) {
+        return 0;  /* longer than any configured name can usefully be */
+    }
+    for (i = 0; i < len; i++) {
+        lower[i] = (char)cors_lower((unsigned char)token[i]);
+    }
+    return apr_hash_get(list->set, lower, (apr_ssize_t)len) != NULL;
+}
+
+const char *cors_max_age_parse(apr_pool_t *pool, const char *arg, const char **out)
+{
+    apr_size_t i, n = strlen(arg);
+    long v = 0;
+
+    if (n == 0 || n > 6) {
+        goto bad;
+    }
+    for (i = 0; i < n; i++) {
+        if (!cors_is_digit((unsigned char)arg[i])) {
+            goto bad;
+        }
+        v = v * 10 + (arg[i] - '0');
+    }
+    if (v > CORS_MAX_AGE_MAX) {
+        goto bad;
+    }
+    *out = apr_ltoa(pool, v);
+    return NULL;
+bad:
+    return apr_psprintf(pool,
+                        "CORSMaxAge '%s' is not a number of seconds from 0 to 86400 "
+                        "(browsers cap it anyway: Chromium at 7200, Firefox at 86400)",
+                        arg);
+}
+
+/* ---- Access-Control-Request-Headers --------------------------------------------- */
+
+cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton,
+                                 const char **bad, apr_size_t *bad_len)
+{
+    apr_size_t n = strnlen(value, CORS_ACRH_MAX_LEN + 1);
+    const char *p = value, *end;
+    int elements = 0, empty = 0;
+
+    if (n > CORS_ACRH_MAX_LEN) {
+        return CORS_ACRH_TOO_LONG;
+    }
+    end = value + n;
+    while (p <= end) {
+        const char *s = p, *e;
+        while (s < end && (*s == ' ' || *s == '\t')) {
+            s++;
+        }
+        for (e = s; e < end && *e != ','; e++) {
+        }
+        p = e + 1;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t')) {
+            e--;
+        }
+        if (e == s) {
+            if (++empty > CORS_ACRH_MAX_EMPTY) {
+                return CORS_ACRH_TOO_MANY_EMPTY;
+            }
+            continue;
+        }
+        if (!cors_is_token(s, (apr_size_t)(e - s))) {
+            if (bad) {
+                *bad = s;
+                *bad_len = (apr_size_t)(e - s);
+            }
+            return CORS_ACRH_BAD_TOKEN;
+        }
+        if (++elements > CORS_ACRH_MAX_ELEMENTS) {
+            return CORS_ACRH_TOO_MANY;
+        }
+        if (fn(baton, s, (apr_size_t)(e - s))) {
+            break;
+        }
+    }
+    return CORS_ACRH_OK;
+}
+
+/* ---- Policy and decision ---------------------------------------------------------- */
+
+void cors_policy_init(cors_policy *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+const char *cors_policy_check(const cors_policy *p, apr_pool_t *pool)
+{
+    if (!p->allow_credentials) {
+        return NULL;
+    }
+    if (p->origins && p->origins->any) {
+        return apr_pstrdup(pool,
+                           "CORSAllowOrigin * cannot be combined with CORSAllowCredentials "
+                           "On: browsers reject credentialed responses that carry "
+                           "Access-Control-Allow-Origin: *. List the trusted origins, or "
+                           "set CORSAllowCredentials Off");
+    }
+    if (p->expose_headers && p->expose_headers->any) {
+        return apr_pstrdup(pool,
+                           "CORSExposeHeaders * cannot be combined with CORSAllowCredentials "
+                           "On: on credentialed responses browsers read '*' as a literal "
+                           "header name. List the headers to expose by name");
+    }
+    return NULL;
+}
+
+const char *cors_outcome_str(cors_outcome o)
+{
+    switch (o) {
+    case CORS_OUTCOME_NONE:           return "none";
+    case CORS_OUTCOME_ALLOWED:        return "allowed";
+    case CORS_OUTCOME_PREFLIGHT:      return "preflight";
+    case CORS_OUTCOME_DENIED_ORIGIN:  return "denied-origin";
+    case CORS_OUTCOME_DENIED_METHOD:  return "denied-method";
+    case CORS_OUTCOME_DENIED_HEADER:  return "denied-header";
+    case CORS_OUTCOME_INVALID_ORIGIN: return "invalid-origin";
+    }
+    return "none";
+}
+
+int cors_request_is_preflight(const cors_request *req)
+{
+    return req->origin != NULL && req->request_method != NULL
+           && req->request_method[0] != '\0' && req->method != NULL
+           && strcmp(req->method, "OPTIONS") == 0;
+}
+
+static const char *const cors_vary_origin = "Origin";
+static const char *const cors_vary_preflight =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+static const char *const cors_vary_preflight_any =
+    "Access-Control-Request-Method, Access-Control-Request-Headers";
+
+/* State of the Access-Control-Request-Headers walk: the allowed names are written,
+ * lower-cased, straight into the response value. */
+typedef struct {
+    const cors_token_list *allowed;
+    char *out;
+    apr_size_t len;
+    const char *denied;
+    apr_size_t denied_len;
+} cors_acrh_walk;
+
+static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
+{
+    cors_acrh_walk *w = baton;
+    char *dst = w->out + w->len + (w->len ? 2 : 0);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        dst[i] = (char)cors_lower((unsigned char)name[i]);
+    }
+    if (!cors_is_safelisted_header(dst, len)
+        && (w->allowed == NULL
+            || (!w->allowed->any
+                && !apr_hash_get(w->allowed->set, dst, (apr_ssize_t)len)))) {
+        w->denied = name;
+        w->denied_len = len;
+        return 1;
+    }
+    if (w->len) {
+        w->out[w->len] = ',';
+        w->out[w->len + 1] = ' ';
+        w->len += 2;
+    }
+    w->len += len;
+    return 0;
+}
+
+void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_t *pool,
+                        cors_decision *out)
+{
+    const cors_origin_list *list = p->origins;
+    int any_nocred = list->any && !p->allow_credentials;
+    cors_origin origin;
+    cors_origin_status st;
+
+    memset(out, 0, sizeof(*out));
+    out->is_preflight = cors_request_is_preflight(req);
+    if (out->is_preflight) {
+        out->vary = any_nocred ? cors_vary_preflight_any : cors_vary_preflight;
+    }
+    else {
+        out->vary = any_nocred ? NULL : cors_vary_origin;
+    }
+    if (req->origin == NULL) {
+        out->outcome = CORS_OUTCOME_NONE;
+        return;
+    }
+
+    st = cors_origin_parse(req->origin, &origin);
+    if (st != CORS_ORIGIN_OK) {
+        out->outcome = CORS_OUTCOME_INVALID_ORIGIN;
+        out->status_forbidden = out->is_preflight;
+        out->reason = apr_pstrcat(pool, "Origin ", cors_origin_status_str(st), NULL);
+        return;
+    }
+    if (!cors_origin_list_allows(list, &origin)) {
+        out->outcome = CORS_OUTCOME_DENIED_ORIGIN;
+        out->status_forbidden = out->is_preflight;
+        /* validated above: only origin characters, safe to log */
+        out->reason = apr_pstrcat(pool, "origin ", req->origin, " not allowed", NULL);
+        return;
+    }
+
+    out->allow_origin = any_nocred ? "*" : req->origin;
+    out->allow_credentials = p->allow_credentials ? "true" : NULL;
+    if (!out->is_preflight) {
+        out->outcome = CORS_OUTCOME_ALLOWED;
+        out->expose_headers = p->expose_headers ? p->expose_headers->joined : NULL;
+        return;
+    }
+
+    out->outcome = CORS_OUTCOME_PREFLIGHT;
+    out->max_age = p->max_age;
+    if (p->allow_private_network && req->request_private_network
+        && strcmp(req->request_private_network, "true") == 0) {
+        out->allow_private_network = "true";
+    }
+
+    /* Method (rule 3, 4): tokens are case-sensitive. */
+    {
+        const char *m = req->request_method;
+        apr_size_t mlen = strlen(m);
+        const cors_token_list *ml = p->allow_methods;
+        if (!cors_is_token(m, mlen)) {
+            out->outcome = CORS_OUTCOME_DENIED_METHOD;
+            out->reason = "invalid Access-Control-Request-Method";
+        }
+        else if (ml == NULL) {
+            if (cors_is_safelisted_method(m)) {
+                out->allow_methods = "GET, HEAD, POST";
+            }
+        }
+        else if (ml->any) {
+            out->allow_methods = p->allow_credentials ? req->request_method : "*";
+        }
+        else if (apr_hash_get(ml->set, m, (apr_ssize_t)mlen)) {
+            out->allow_methods = ml->joined;
+        }
+        if (out->allow_methods == NULL && out->outcome == CORS_OUTCOME_PREFLIGHT) {
+            out->outcome = CORS_OUTCOME_DENIED_METHOD;
+            out->reason = apr_pstrcat(pool, "method ", m, " not allowed", NULL);
+        }
+    }
+
+    /* Headers (rules 3, 4, 10): echo the requested names that are allowed. */
+    if (req->request_headers && req->request_headers[0]) {
+        cors_acrh_walk w;
+        cors_acrh_status hs;
+        const char *bad = NULL;
+        apr_size_t bad_len = 0, n = strnlen(req->request_headers, CORS_ACRH_MAX_LEN + 1);
+
+        w.allowed = p->allow_headers;
+        w.denied = NULL;
+        w.denied_len = 0;
+        w.len = 0;
+        /* every name is followed by at most ", " and preceded by at least one byte */
+        w.out = (n <= CORS_ACRH_MAX_LEN) ? apr_palloc(pool, 2 * n + 1) : NULL;
+        hs = w.out ? cors_acrh_parse(req->request_headers, cors_acrh_check, &w, &bad,
+                                     &bad_len)
+                   : CORS_ACRH_TOO_LONG;
+        if (hs == CORS_ACRH_OK && w.denied == NULL) {
+            if (w.len) {
+                w.out[w.len] = '\0';
+                out->allow_headers = w.out;
+            }
+        }
+        else if (out->outcome == CORS_OUTCOME_PREFLIGHT) {
+            out->outcome = CORS_OUTCOME_DENIED_HEADER;
+            switch (hs) {
+            case CORS_ACRH_OK:
+                out->reason = apr_pstrcat(pool, "header ",
+                                          apr_pstrmemdup(pool, w.denied, w.denied_len),
+                                          " not allowed", NULL);
+                break;
+            case CORS_ACRH_TOO_LONG:
+                out->reason = "Access-Control-Request-Headers too long";
+                break;
+            case CORS_ACRH_TOO_MANY:
+                out->reason = "Access-Control-Request-Headers has too many names";
+                break;
+            case CORS_ACRH_TOO_MANY_EMPTY:
+                out->reason = "Access-Control-Request-Headers has too many empty elements";
+                break;
+            case CORS_ACRH_BAD_TOKEN:
+                out->reason = "Access-Control-Request-Headers has an invalid name";
+                break;
+            }
+        }
+    }
+}
