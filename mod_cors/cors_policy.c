@@ -300,6 +300,120 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
     return CORS_ORIGIN_OK;
 }
 
+/* Lower-cased character, or 0 where the character cannot appear: in a scheme, and in a
+ * reg-name host (letters, digits, '-', '_', '.'). */
+static const char cors_scheme_tab[256] = {
+    ['+'] = '+', ['-'] = '-', ['.'] = '.',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define CORS_LETTER(u, l) [u] = l, [l] = l
+    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),
+    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),
+    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),
+    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),
+    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),
+    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),
+    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),
+    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),
+    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z'),
+};
+
+static const char cors_host_tab[256] = {
+    ['-'] = '-', ['_'] = '_', ['.'] = '.',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),
+    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),
+    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),
+    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),
+    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),
+    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),
+    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),
+    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),
+    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z'),
+#undef CORS_LETTER
+};
+
+/* The request hot path: one pass over a well-formed "scheme://host[:port]", validating
+ * and lower-casing as it copies. Returns 0 for anything else (IPv6 literals, "null"
+ * and every invalid value), which the full parser then classifies. */
+static int cors_origin_parse_fast(const char *value, cors_origin *o)
+{
+    const unsigned char *u = (const unsigned char *)value;
+    char *c = o->canon;
+    apr_size_t i = 0, j;
+    int dot = 1, port = 0;
+    char ch;
+
+    if (!cors_is_alpha(u[0])) {
+        return 0;
+    }
+    while ((ch = cors_scheme_tab[u[i]]) != 0) {
+        if (i >= 32) {
+            return 0;
+        }
+        c[i++] = ch;
+    }
+    if (u[i] != ':' || u[i + 1] != '/' || u[i + 2] != '/') {
+        return 0;
+    }
+    o->scheme_len = i;
+    c[i] = ':';
+    c[i + 1] = '/';
+    c[i + 2] = '/';
+    i += 3;
+    o->host_off = i;
+    while ((ch = cors_host_tab[u[i]]) != 0) {
+        if (ch == '.') {
+            if (dot) {
+                return 0; /* empty label */
+            }
+            dot = 1;
+        }
+        else {
+            dot = 0;
+        }
+        if (i >= CORS_ORIGIN_MAX) {
+            return 0;
+        }
+        c[i++] = ch;
+    }
+    if (dot) {
+        return 0; /* empty host or trailing dot */
+    }
+    o->host_len = i - o->host_off;
+    j = i;
+    if (u[j] == ':') {
+        if (u[++j] == '0') {
+            return 0;
+        }
+        while (cors_is_digit(u[j])) {
+            port = port * 10 + (u[j] - '0');
+            if (++j - i > 6) {
+                return 0;
+            }
+        }
+        if (port == 0 || port > 65535) {
+            return 0;
+        }
+    }
+    if (u[j] != '\0' || j > CORS_ORIGIN_MAX) {
+        return 0;
+    }
+    if (port && port != cors_default_port(c, o->scheme_len)) {
+        memcpy(c + i, value + i, j - i);
+        i = j;
+    }
+    else {
+        port = 0;
+    }
+    c[i] = '\0';
+    o->len = i;
+    o->port = port;
+    o->is_null = 0;
+    return 1;
+}
+
 cors_origin_status cors_origin_parse(const char *value, cors_origin *out)
 {
     cors_origin_parsed parsed;
@@ -307,6 +421,9 @@ cors_origin_status cors_origin_parse(const char *value, cors_origin *out)
 
     if (value == NULL) {
         return CORS_ORIGIN_EMPTY;
+    }
+    if (cors_origin_parse_fast(value, out)) {
+        return CORS_ORIGIN_OK;
     }
     st = cors_origin_parse_ex(value, 0, &parsed);
     if (st == CORS_ORIGIN_OK) {
@@ -597,23 +714,31 @@ int cors_is_safelisted_method(const char *method)
            || strcmp(method, "POST") == 0;
 }
 
+/* Lower-case names only: the request path lower-cases once, then asks. */
+static int cors_is_safelisted_lower(const char *name, apr_size_t len)
+{
+    switch (len) {
+    case 5:  return memcmp(name, "range", 5) == 0;
+    case 6:  return memcmp(name, "accept", 6) == 0;
+    case 12: return memcmp(name, "content-type", 12) == 0;
+    case 15: return memcmp(name, "accept-language", 15) == 0;
+    case 16: return memcmp(name, "content-language", 16) == 0;
+    default: return 0;
+    }
+}
+
 int cors_is_safelisted_header(const char *name, apr_size_t len)
 {
-    static const struct {
-        const char *name;
-        apr_size_t len;
-    } safelisted[] = {
-        { "accept", 6 }, { "accept-language", 15 }, { "content-language", 16 },
-        { "content-type", 12 }, { "range", 5 },
-    };
+    char lower[16];
     apr_size_t i;
 
-    for (i = 0; i < sizeof(safelisted) / sizeof(safelisted[0]); i++) {
-        if (len == safelisted[i].len && strncasecmp(name, safelisted[i].name, len) == 0) {
-            return 1;
-        }
+    if (len > sizeof(lower)) {
+        return 0;
     }
-    return 0;
+    for (i = 0; i < len; i++) {
+        lower[i] = (char)cors_lower((unsigned char)name[i]);
+    }
+    return cors_is_safelisted_lower(lower, len);
 }
 
 static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok,
@@ -753,45 +878,56 @@ cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton
                                  const char **bad, apr_size_t *bad_len)
 {
     apr_size_t n = strnlen(value, CORS_ACRH_MAX_LEN + 1);
-    const char *p = value, *end;
+    const unsigned char *p = (const unsigned char *)value, *end, *s, *e;
     int elements = 0, empty = 0;
 
     if (n > CORS_ACRH_MAX_LEN) {
         return CORS_ACRH_TOO_LONG;
     }
-    end = value + n;
-    while (p <= end) {
-        const char *s = p, *e;
-        while (s < end && (*s == ' ' || *s == '\t')) {
-            s++;
+    end = p + n;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t')) {
+            p++;
         }
-        for (e = s; e < end && *e != ','; e++) {
+        s = p;
+        while (p < end && cors_is_tchar(*p)) {
+            p++;
         }
-        p = e + 1;
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t')) {
-            e--;
+        e = p;
+        while (p < end && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+        if (p < end && *p != ',') {
+            /* not a token: report the element up to the next comma, trimmed */
+            while (p < end && *p != ',') {
+                p++;
+            }
+            for (e = p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--) {
+            }
+            if (bad) {
+                *bad = (const char *)s;
+                *bad_len = (apr_size_t)(e - s);
+            }
+            return CORS_ACRH_BAD_TOKEN;
         }
         if (e == s) {
             if (++empty > CORS_ACRH_MAX_EMPTY) {
                 return CORS_ACRH_TOO_MANY_EMPTY;
             }
-            continue;
         }
-        if (!cors_is_token(s, (apr_size_t)(e - s))) {
-            if (bad) {
-                *bad = s;
-                *bad_len = (apr_size_t)(e - s);
+        else {
+            if (++elements > CORS_ACRH_MAX_ELEMENTS) {
+                return CORS_ACRH_TOO_MANY;
             }
-            return CORS_ACRH_BAD_TOKEN;
+            if (fn(baton, (const char *)s, (apr_size_t)(e - s))) {
+                return CORS_ACRH_OK;
+            }
         }
-        if (++elements > CORS_ACRH_MAX_ELEMENTS) {
-            return CORS_ACRH_TOO_MANY;
+        if (p == end) {
+            return CORS_ACRH_OK;
         }
-        if (fn(baton, s, (apr_size_t)(e - s))) {
-            break;
-        }
+        p++; /* the comma */
     }
-    return CORS_ACRH_OK;
 }
 
 /* ---- Policy and decision ---------------------------------------------------------- */
@@ -868,7 +1004,7 @@ static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
     for (i = 0; i < len; i++) {
         dst[i] = (char)cors_lower((unsigned char)name[i]);
     }
-    if (!cors_is_safelisted_header(dst, len)
+    if (!cors_is_safelisted_lower(dst, len)
         && (w->allowed == NULL
             || (!w->allowed->any
                 && !apr_hash_get(w->allowed->set, dst, (apr_ssize_t)len)))) {
