@@ -36,6 +36,7 @@ include mod_cors/core.mk
 -include mod_cors/module.mk
 -include lint/lint.mk
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 -include tests/httpd/httpd.mk
 -include tests/lint/lint-tests.mk
 -include tests/browser/browser.mk

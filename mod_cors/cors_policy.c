@@ -146,11 +146,12 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
     }
     if (has_space) {
         /* "https://a.example https://b.example" is several; a lone space is just bad */
-        const char *sp = strpbrk(s, " \t");
+        const char *sp = strpbrk(s, " \t"), *first = strstr(s, "://");
         while (*sp == ' ' || *sp == '\t') {
             sp++;
         }
-        return (*sp && strstr(sp, "://")) ? CORS_ORIGIN_SEVERAL : CORS_ORIGIN_SPACE;
+        return (first && first < sp && *sp && strstr(sp, "://")) ? CORS_ORIGIN_SEVERAL
+                                                                 : CORS_ORIGIN_SPACE;
     }
     if (n == 4 && memcmp(s, "null", 4) == 0) {
         memcpy(out->o.canon, "null", 5);

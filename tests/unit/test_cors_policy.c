@@ -134,7 +134,7 @@ static const struct {
     { "https://app.example.com,https://evil.example", CORS_ORIGIN_SEVERAL },
     { "https://app.example.com https://evil.example", CORS_ORIGIN_SEVERAL },
     { "https://app.example.com ", CORS_ORIGIN_SPACE },
-    { " https://app.example.com", CORS_ORIGIN_SEVERAL },
+    { " https://app.example.com", CORS_ORIGIN_SPACE },
     { "https://app.example.com\r\nX-Injected: 1", CORS_ORIGIN_CONTROL_CHAR },
     { "https://app.example.com\x01", CORS_ORIGIN_CONTROL_CHAR },
     { "https://app.example.com\x7f", CORS_ORIGIN_CONTROL_CHAR },
