@@ -1,0 +1,17 @@
+# Benchmarks (not part of `make test`; CI does not run them). `make bench` installs wrk
+# when missing, builds, and prints the table; `make bench-soak` runs the soak.
+.PHONY: bench bench-quick bench-soak
+bench:
+	@sh build/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	tests/bench/run.sh
+
+bench-quick:
+	@sh build/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	tests/bench/run.sh --quick
+
+bench-soak:
+	@sh build/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	tests/bench/run.sh --soak

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# Benchmarks: httpd with no CORS, with the usual mod_headers recipe, and with mod_cors,
+# side by side in one run on loopback, measured with wrk. Prints figures; never fails
+# on timing. Usage:
+#
+#   tests/bench/run.sh            the full table (about 6 minutes on 2 cores)
+#   tests/bench/run.sh --quick    one short round (a smoke test of the harness)
+#   tests/bench/run.sh --soak     a million requests against mod_cors, RSS before/after
+#
+# All servers run at once, each a single event-MPM child, and the measurements are
+# interleaved round by round, so drift on a noisy machine hits every configuration
+# alike; each figure is the median of the rounds. Ratios compare figures of this run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+top=$PWD
+
+mode=full
+case "${1:-}" in
+    --quick) mode=quick ;;
+    --soak) mode=soak ;;
+    "") ;;
+    *) echo "usage: $0 [--quick|--soak]" >&2; exit 2 ;;
+esac
+
+rounds=5; secs=4; conns=32
+[ "$mode" = quick ] && { rounds=1; secs=2; }
+[ -n "${BENCH_ROUNDS:-}" ] && rounds=$BENCH_ROUNDS
+[ -n "${BENCH_SECONDS:-}" ] && secs=$BENCH_SECONDS
+
+for f in out/mod_cors.so out/bench_decide; do
+    [ -e "$f" ] || { echo "bench: $f is missing; run make first" >&2; exit 2; }
+done
+command -v wrk >/dev/null || { echo "bench: wrk is missing; run sh build/deps.sh bench" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/cors-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+    for conf in "$work"/*/httpd.conf; do
+        [ -e "$conf" ] && /usr/sbin/apache2 -d "$(dirname "$conf")" -f "$conf" -k stop \
+            >/dev/null 2>&1 || true
+    done
+    sleep 1
+    for conf in "$work"/*/httpd.conf; do
+        pidf=$(dirname "$conf")/httpd.pid
+        [ -e "$pidf" ] && kill -9 "$(cat "$pidf")" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$work/htdocs"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$work/htdocs/file.txt"
+chmod -R a+rX "$work/htdocs"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+origins() { # N: the request's origin last, so a regex alternation tries every entry
+    local n=$1 i
+    for ((i = 0; i < n - 1; i++)); do echo "https://app$i.example.com"; done
+    echo "https://app.example.com"
+}
+
+# name kind n: writes $work/name/httpd.conf, starts it, records its port
+start_server() {
+    local name=$1 kind=$2 n=$3 dir=$work/$1 port
+    port=$(free_port)
+    mkdir -p "$dir/logs"
+    chmod 755 "$dir"
+    cat > "$dir/httpd.conf" <<EOF
+ServerRoot "$dir"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$dir/httpd.pid"
+ErrorLog "$dir/logs/error.log"
+LogLevel warn
+User www-data
+Group www-data
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+TypesConfig /etc/mime.types
+ServerLimit 1
+StartServers 1
+ThreadsPerChild 64
+ThreadLimit 64
+MaxRequestWorkers 64
+MinSpareThreads 1
+MaxSpareThreads 64
+MaxConnectionsPerChild 0
+KeepAlive On
+MaxKeepAliveRequests 0
+DocumentRoot "$work/htdocs"
+<Directory "$work/htdocs">
+    Require all granted
+    AllowOverride None
+</Directory>
+EOF
+    case $kind in
+    none) ;;
+    recipe)
+        {
+            echo "LoadModule setenvif_module /usr/lib/apache2/modules/mod_setenvif.so"
+            echo "LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so"
+            echo "LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so"
+            # httpd's regex library cannot compile one alternation of 10,000 origins
+            # (PCRE's pattern size limit), so it is split into lines of 200, as an admin
+            # would have to.
+            origins "$n" | sed 's/\./\\./g' | paste -d '|' $(printf -- '- %.0s' $(seq 200)) \
+                | sed 's/|*$//; s/^/SetEnvIf Origin "^(/; s/$/)$" CORS_ORIGIN=$1/'
+            cat <<'EOF'
+Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+Header always set Access-Control-Allow-Credentials "true" env=CORS_ORIGIN
+Header always set Access-Control-Allow-Methods "GET, HEAD, POST, PUT, DELETE" env=CORS_ORIGIN
+Header always set Access-Control-Allow-Headers "Content-Type, X-Request-Id" env=CORS_ORIGIN
+Header always set Access-Control-Max-Age "600" env=CORS_ORIGIN
+Header always merge Vary Origin
+RewriteEngine On
+RewriteCond %{REQUEST_METHOD} OPTIONS
+RewriteCond %{ENV:CORS_ORIGIN} .
+RewriteRule ^ - [R=204,L]
+EOF
+        } >> "$dir/httpd.conf"
+        ;;
+    cors)
+        {
+            echo "LoadModule cors_module $top/out/mod_cors.so"
+            origins "$n" | paste -d ' ' - - - - - - - - - - | sed 's/^/CORSAllowOrigin /;s/ *$//'
+            cat <<'EOF'
+CORSAllowCredentials On
+CORSAllowMethods GET HEAD POST PUT DELETE
+CORSAllowHeaders Content-Type X-Request-Id
+CORSMaxAge 600
+EOF
+        } >> "$dir/httpd.conf"
+        ;;
+    esac
+    /usr/sbin/apache2 -d "$dir" -f "$dir/httpd.conf" -k start
+    for _ in $(seq 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/file.txt" && break
+        sleep 0.1
+    done
+    echo "$port" > "$dir/port"
+}
+
+port_of() { cat "$work/$1/port"; }
+
+# Peak (VmHWM) or current (VmRSS) resident memory of a server's processes, in KiB.
+server_rss() {
+    local dir=$work/$1 field=${2:-VmHWM} parent total=0 p kb
+    parent=$(cat "$dir/httpd.pid")
+    for p in $parent $(pgrep -P "$parent"); do
+        kb=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+        total=$((total + ${kb:-0}))
+    done
+    echo "$total"
+}
+
+cat > "$work/preflight.lua" <<'EOF'
+wrk.method = "OPTIONS"
+wrk.headers["Origin"] = "https://app.example.com"
+wrk.headers["Access-Control-Request-Method"] = "PUT"
+wrk.headers["Access-Control-Request-Headers"] = "content-type,x-request-id"
+EOF
+
+wrk_rate() { # port kind(preflight|get) seconds -> requests/s
+    local port=$1 kind=$2 s=$3 out
+    if [ "$kind" = preflight ]; then
+        out=$(wrk -t1 -c"$conns" -d"${s}s" -s "$work/preflight.lua" \
+            "http://127.0.0.1:$port/file.txt")
+    else
+        out=$(wrk -t1 -c"$conns" -d"${s}s" -H "Origin: https://app.example.com" \
+            "http://127.0.0.1:$port/file.txt")
+    fi
+    if echo "$out" | grep -q "Non-2xx"; then
+        echo "bench: non-2xx responses on port $port ($kind)" >&2
+    fi
+    echo "$out" | awk '/Requests\/sec/ {print $2}'
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Check once that every server answers as its configuration says, so a broken
+# configuration cannot produce flattering numbers.
+verify() { # name kind
+    local port h
+    port=$(port_of "$1")
+    h=$(curl -s -D - -o /dev/null -X OPTIONS -H "Origin: https://app.example.com" \
+        -H "Access-Control-Request-Method: PUT" \
+        -H "Access-Control-Request-Headers: content-type,x-request-id" \
+        "http://127.0.0.1:$port/file.txt" | tr -d '\r')
+    if [ "$2" != none ]; then
+        echo "$h" | grep -q '^HTTP/1.1 204' \
+            && echo "$h" | grep -qi '^access-control-allow-origin: https://app.example.com$' \
+            || { echo "bench: $1 does not answer the preflight as expected:" >&2; echo "$h" >&2; }
+    fi
+}
+
+if [ "$mode" = soak ]; then
+    start_server cors-1000 cors 1000
+    verify cors-1000 cors
+    port=$(port_of cors-1000)
+    before=$(server_rss cors-1000 VmRSS)
+    total=0
+    start=$(date +%s)
+    while [ "$total" -lt 1000000 ]; do
+        for kind in get preflight; do
+            out=$( if [ $kind = preflight ]; then
+                       wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
+                           "http://127.0.0.1:$port/file.txt"
+                   else
+                       wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
+                           "http://127.0.0.1:$port/file.txt"
+                   fi )
+            n=$(echo "$out" | awk '/requests in/ {print $1}')
+            total=$((total + n))
+            echo "  $total requests, RSS $(server_rss cors-1000 VmRSS) KiB"
+        done
+        [ $(($(date +%s) - start)) -gt 900 ] && break
+    done
+    after=$(server_rss cors-1000 VmRSS)
+    echo "soak: $total requests against mod_cors (1,000 origins), preflights and GETs"
+    echo "soak: RSS before ${before} KiB, after ${after} KiB" \
+        "($(awk -v a="$after" -v b="$before" 'BEGIN {printf "%+.1f%%", (a-b)*100/b}'))"
+    exit 0
+fi
+
+configs=(none:none:1 recipe-1:recipe:1 cors-1:cors:1)
+if [ "$mode" = full ]; then
+    configs+=(recipe-1000:recipe:1000 cors-1000:cors:1000
+              recipe-10000:recipe:10000 cors-10000:cors:10000)
+fi
+for c in "${configs[@]}"; do
+    IFS=: read -r name kind n <<< "$c"
+    start_server "$name" "$kind" "$n"
+    verify "$name" "$kind"
+done
+
+echo "bench: ${#configs[@]} servers, $rounds rounds of ${secs}s per figure, wrk -t1 -c$conns," \
+     "$(nproc) cores"
+for ((r = 1; r <= rounds; r++)); do
+    for c in "${configs[@]}"; do
+        IFS=: read -r name kind n <<< "$c"
+        for k in preflight get; do
+            wrk_rate "$(port_of "$name")" "$k" "$secs" >> "$work/$name/$k.rates"
+        done
+    done
+    echo "  round $r of $rounds done"
+done
+
+rate() { median < "$work/$1/$2.rates"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
+
+none_get=$(rate none get)
+printf '\n%-10s %7s %14s %9s %14s %9s %12s\n' config origins "preflight/s" "vs recipe" \
+    "GET/s" "vs none" "peak RSS KiB"
+for c in "${configs[@]}"; do
+    IFS=: read -r name kind n <<< "$c"
+    pf=$(rate "$name" preflight)
+    get=$(rate "$name" get)
+    vs_recipe=-
+    if [ "$kind" != none ]; then
+        vs_recipe=$(ratio "$pf" "$(rate "recipe-$n" preflight)")
+    fi
+    [ "$kind" = none ] && n=-
+    printf '%-10s %7s %14.0f %9s %14.0f %9s %12s\n' "$kind" "$n" "$pf" "$vs_recipe" "$get" \
+        "$(ratio "$get" "$none_get")" "$(server_rss "$name")"
+done
+if [ "$mode" = full ]; then
+    echo
+    echo "mod_cors, 10,000 origins vs 1 origin: preflight" \
+        "$(ratio "$(rate cors-10000 preflight)" "$(rate cors-1 preflight)")," \
+        "GET $(ratio "$(rate cors-10000 get)" "$(rate cors-1 get)")"
+fi
+
+echo
+echo "policy core, instructions per decision (callgrind):"
+tests/bench/callgrind.sh out/bench_decide
+
+if [ -x tests/bench/lint-vs-httpd.sh ] && [ -x out/cors-lint ]; then
+    echo
+    tests/bench/lint-vs-httpd.sh
+fi
