@@ -943,7 +943,7 @@ const char *cors_policy_check(const cors_policy *p, apr_pool_t *pool)
     if (!p->allow_credentials) {
         return NULL;
     }
-    if (p->origins && p->origins->any) {
+    if ((p->origins && p->origins->any) || (p->origin_regexes && p->origin_regexes->any)) {
         return apr_pstrdup(pool,
                            "CORSAllowOrigin * cannot be combined with CORSAllowCredentials "
                            "On: browsers reject credentialed responses that carry "
@@ -1025,8 +1025,8 @@ static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
 void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_t *pool,
                         cors_decision *out)
 {
-    const cors_origin_list *list = p->origins;
-    int any_nocred = list->any && !p->allow_credentials;
+    const cors_origin_list *list = p->origins, *regexes = p->origin_regexes;
+    int any_nocred = list && list->any && !p->allow_credentials;
     cors_origin origin;
     cors_origin_status st;
 
@@ -1050,7 +1050,8 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
         out->reason = apr_pstrcat(pool, "Origin ", cors_origin_status_str(st), NULL);
         return;
     }
-    if (!cors_origin_list_allows(list, &origin)) {
+    if (!(list && cors_origin_list_allows(list, &origin))
+        && !(regexes && cors_origin_list_allows(regexes, &origin))) {
         out->outcome = CORS_OUTCOME_DENIED_ORIGIN;
         out->status_forbidden = out->is_preflight;
         /* validated above: only origin characters, safe to log */

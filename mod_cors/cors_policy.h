@@ -171,7 +171,9 @@ cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton
 /* ---- Policy and decision -------------------------------------------------------- */
 
 typedef struct cors_policy {
-    const cors_origin_list *origins;      /* NULL: mod_cors inactive in this scope */
+    const cors_origin_list *origins;      /* CORSAllowOrigin entries, or NULL */
+    const cors_origin_list *origin_regexes; /* CORSAllowOriginRegex entries, or NULL;
+                                           * inactive when both lists are NULL */
     const cors_token_list *allow_methods; /* NULL: GET, HEAD, POST */
     const cors_token_list *allow_headers; /* NULL: none (safelisted only) */
     const cors_token_list *expose_headers;/* NULL: none */
@@ -229,7 +231,8 @@ typedef struct {
     const char *reason;                   /* denial reason, safe to log (no raw bytes) */
 } cors_decision;
 
-/* Decide one request (spec rules 1-10). Precondition: p->origins != NULL. */
+/* Decide one request (spec rules 1-10). Precondition: p->origins or p->origin_regexes
+ * is not NULL (the scope is active). */
 void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_t *pool,
                         cors_decision *out);
 

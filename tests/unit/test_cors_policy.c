@@ -343,6 +343,32 @@ START_TEST(test_list_regex_hook)
 }
 END_TEST
 
+/* CORSAllowOrigin and CORSAllowOriginRegex merge separately, so a policy holds both. */
+START_TEST(test_decide_separate_regex_list)
+{
+    static const char *const entries[] = { "https://app.example.com", NULL };
+    cors_origin_list *regexes = cors_origin_list_make(pool);
+    cors_policy p;
+    cors_decision d;
+
+    cors_origin_list_add_regex(regexes, "https://[a-z]+\\.preview\\.example\\.dev",
+                               ".preview.example.dev", suffix_match);
+    cors_policy_init(&p);
+    p.origin_regexes = regexes;
+    decide(&p, "GET", "https://pr.preview.example.dev", NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_ALLOWED);
+    ck_assert_str_eq(d.allow_origin, "https://pr.preview.example.dev");
+    ck_assert_str_eq(d.vary, "Origin");
+    decide(&p, "GET", "https://app.example.com", NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_DENIED_ORIGIN);
+    p.origins = make_list(entries);
+    decide(&p, "GET", "https://app.example.com", NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_ALLOWED);
+    decide(&p, "GET", "https://pr.preview.example.dev", NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_ALLOWED);
+}
+END_TEST
+
 START_TEST(test_list_large)
 {
     cors_origin_list *l = cors_origin_list_make(pool);
@@ -906,6 +932,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_list_matching);
     tcase_add_test(tc, test_list_regex_hook);
     tcase_add_test(tc, test_list_large);
+    tcase_add_test(tc, test_decide_separate_regex_list);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("tokens");
