@@ -1,0 +1,695 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * mod_cors: CORS for Apache httpd 2.4, correct by construction.
+ *
+ * Directives (server config, virtual host, <Directory>, <Location>, <Files>, <If>, and
+ * .htaccess under AllowOverride FileInfo):
+ *
+ *   CORSAllowOrigin origin ...        the allow-list; mod_cors is active where one is set
+ *   CORSAllowOriginRegex regex ...    extra entries, matched against the whole origin
+ *   CORSEnable On|Off                 switch mod_cors off (or back on) in a sub-scope
+ *   CORSAllowMethods method ...|*     methods a preflight may ask for (GET HEAD POST always)
+ *   CORSAllowHeaders header ...|*     request headers a preflight may ask for
+ *   CORSExposeHeaders header ...|*    Access-Control-Expose-Headers on actual responses
+ *   CORSAllowCredentials On|Off       Access-Control-Allow-Credentials: true
+ *   CORSMaxAge seconds                Access-Control-Max-Age on preflights (0..86400)
+ *   CORSAllowPrivateNetwork On|Off    answer Access-Control-Request-Private-Network
+ *   CORSPreflight On|Off              answer preflights here, before authentication
+ *   CORSPreflightStatus 200|204       status of a granted preflight
+ *   CORSOverrideUpstream On|Off       drop Access-Control-* set by handlers and backends
+ *   CORSReportOnly On|Off             decide and log only; change nothing
+ *
+ * A child scope that sets a directive replaces the parent's value for that directive.
+ * Everything is parsed once at configuration time by the policy core (cors_policy.c);
+ * a merged configuration holds pointers only, and a request costs one decision.
+ *
+ * Request flow: the header_parser hook (after every per-directory merge, .htaccess and
+ * <If> included, and before authentication) decides the request, notes the outcome and
+ * answers granted preflights itself. An output filter, inserted for normal and error
+ * responses alike, writes the decision's headers when the response headers are final,
+ * so that proxied and CGI responses, 401s from authentication and ErrorDocument
+ * redirects all carry exactly one set.
+ */
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "ap_regex.h"
+#include "apr_strings.h"
+
+#include "cors_policy.h"
+
+module AP_MODULE_DECLARE_DATA cors_module;
+
+#define CORS_UNSET (-1)
+#define CORS_FILTER "CORS"
+
+typedef struct {
+    cors_origin_list *origins;       /* CORSAllowOrigin; NULL: unset */
+    cors_origin_list *regexes;       /* CORSAllowOriginRegex; NULL: unset */
+    cors_token_list *methods;        /* NULL: unset */
+    cors_token_list *headers;
+    cors_token_list *expose;
+    const char *max_age;             /* NULL: unset */
+    int enable;                      /* CORS_UNSET, 0, 1 */
+    int credentials;
+    int private_network;
+    int preflight;
+    int preflight_status;            /* 0: unset */
+    int override_upstream;
+    int report_only;
+    /* where credentials / origins were set, for start-up messages about merges */
+    const char *credentials_where;
+    const char *origins_where;
+} cors_dir_conf;
+
+/* Per request: the decision, shared with internal redirects of the same request. */
+typedef struct {
+    cors_decision d;
+    int override_upstream;
+    int report_only;
+} cors_req_ctx;
+
+/* The public suffix list, loaded once per configuration cycle (pconf). */
+static const psl_ctx_t *cors_psl;
+
+/* ---- Configuration --------------------------------------------------------------- */
+
+static void *cors_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    (void)dir;
+    c->enable = CORS_UNSET;
+    c->credentials = CORS_UNSET;
+    c->private_network = CORS_UNSET;
+    c->preflight = CORS_UNSET;
+    c->override_upstream = CORS_UNSET;
+    c->report_only = CORS_UNSET;
+    return c;
+}
+
+#define CORS_MERGE_PTR(f) m->f = add->f ? add->f : base->f
+#define CORS_MERGE_INT(f) m->f = (add->f != CORS_UNSET) ? add->f : base->f
+
+static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const cors_dir_conf *base = basev, *add = addv;
+    cors_dir_conf *m = apr_palloc(p, sizeof(*m));
+
+    CORS_MERGE_PTR(origins);
+    CORS_MERGE_PTR(regexes);
+    CORS_MERGE_PTR(methods);
+    CORS_MERGE_PTR(headers);
+    CORS_MERGE_PTR(expose);
+    CORS_MERGE_PTR(max_age);
+    CORS_MERGE_PTR(credentials_where);
+    CORS_MERGE_PTR(origins_where);
+    CORS_MERGE_INT(enable);
+    CORS_MERGE_INT(credentials);
+    CORS_MERGE_INT(private_network);
+    CORS_MERGE_INT(preflight);
+    CORS_MERGE_INT(override_upstream);
+    CORS_MERGE_INT(report_only);
+    m->preflight_status = add->preflight_status ? add->preflight_status
+                                                : base->preflight_status;
+    return m;
+}
+
+/* The effective policy of a (merged) configuration: pointers only, no allocation. */
+static int cors_conf_policy(const cors_dir_conf *c, cors_policy *p)
+{
+    cors_policy_init(p);
+    if (c->enable == 0 || (c->origins == NULL && c->regexes == NULL)) {
+        return 0;
+    }
+    p->origins = c->origins;
+    p->origin_regexes = c->regexes;
+    p->allow_methods = c->methods;
+    p->allow_headers = c->headers;
+    p->expose_headers = c->expose;
+    p->allow_credentials = c->credentials == 1;
+    p->allow_private_network = c->private_network == 1;
+    p->max_age = c->max_age;
+    return 1;
+}
+
+static const char *cors_where(cmd_parms *cmd)
+{
+    if (cmd->directive && cmd->directive->filename) {
+        return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
+                            cmd->directive->line_num);
+    }
+    return "(unknown)";
+}
+
+/* Conflicts within one section are refused by the directive that completes them. */
+static const char *cors_check_section(cmd_parms *cmd, const cors_dir_conf *c)
+{
+    cors_policy p;
+
+    cors_policy_init(&p);
+    p.origins = c->origins;
+    p.origin_regexes = c->regexes;
+    p.expose_headers = c->expose;
+    p.allow_credentials = c->credentials == 1;
+    return cors_policy_check(&p, cmd->pool);
+}
+
+static const char *cors_set_origin(cmd_parms *cmd, void *confv, const char *arg)
+{
+    cors_dir_conf *c = confv;
+    const char *err;
+
+    if (c->origins == NULL) {
+        c->origins = cors_origin_list_make(cmd->pool);
+        c->origins_where = cors_where(cmd);
+    }
+    err = cors_origin_list_add(c->origins, arg, cors_psl);
+    if (err) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    return cors_check_section(cmd, c);
+}
+
+/* Regexes are matched against the canonical origin, anchored here. */
+static int cors_regex_match(const void *compiled, const char *origin, apr_size_t len)
+{
+    return ap_regexec_len((const ap_regex_t *)compiled, origin, len, 0, NULL, 0) == 0;
+}
+
+static const char *cors_set_origin_regex(cmd_parms *cmd, void *confv, const char *arg)
+{
+    cors_dir_conf *c = confv;
+    ap_regex_t *re;
+    const char *anchored;
+
+    if (arg[0] == '\0') {
+        return "CORSAllowOriginRegex: empty regex";
+    }
+    anchored = apr_pstrcat(cmd->pool, "^(?:", arg, ")$", NULL);
+    re = ap_pregcomp(cmd->pool, anchored, 0);
+    if (re == NULL) {
+        return apr_psprintf(cmd->pool,
+                            "CORSAllowOriginRegex: '%s' is not a valid regular expression "
+                            "(PCRE syntax; it is matched against the whole origin, e.g. "
+                            "'https://[a-z0-9-]+\\.preview\\.example\\.com')", arg);
+    }
+    if (c->regexes == NULL) {
+        c->regexes = cors_origin_list_make(cmd->pool);
+    }
+    cors_origin_list_add_regex(c->regexes, arg, re, cors_regex_match);
+    return NULL;
+}
+
+static const char *cors_set_tokens(cmd_parms *cmd, cors_token_list **out,
+                                   cors_token_kind kind, int argc, char *const argv[])
+{
+    const char *err;
+
+    if (argc == 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " needs at least one argument",
+                           NULL);
+    }
+    err = cors_token_list_parse(cmd->pool, kind, argc, argv, out);
+    if (err) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    return NULL;
+}
+
+static const char *cors_set_methods(cmd_parms *cmd, void *confv, int argc,
+                                    char *const argv[])
+{
+    cors_dir_conf *c = confv;
+    return cors_set_tokens(cmd, &c->methods, CORS_TOKENS_METHODS, argc, argv);
+}
+
+static const char *cors_set_headers(cmd_parms *cmd, void *confv, int argc,
+                                    char *const argv[])
+{
+    cors_dir_conf *c = confv;
+    return cors_set_tokens(cmd, &c->headers, CORS_TOKENS_HEADERS, argc, argv);
+}
+
+static const char *cors_set_expose(cmd_parms *cmd, void *confv, int argc,
+                                   char *const argv[])
+{
+    cors_dir_conf *c = confv;
+    const char *err = cors_set_tokens(cmd, &c->expose, CORS_TOKENS_HEADERS, argc, argv);
+    return err ? err : cors_check_section(cmd, c);
+}
+
+static const char *cors_set_credentials(cmd_parms *cmd, void *confv, int on)
+{
+    cors_dir_conf *c = confv;
+
+    c->credentials = on;
+    c->credentials_where = cors_where(cmd);
+    return cors_check_section(cmd, c);
+}
+
+static const char *cors_set_max_age(cmd_parms *cmd, void *confv, const char *arg)
+{
+    cors_dir_conf *c = confv;
+    return cors_max_age_parse(cmd->pool, arg, &c->max_age);
+}
+
+static const char *cors_set_preflight_status(cmd_parms *cmd, void *confv, const char *arg)
+{
+    cors_dir_conf *c = confv;
+
+    (void)cmd;
+    if (strcmp(arg, "200") == 0) {
+        c->preflight_status = HTTP_OK;
+    }
+    else if (strcmp(arg, "204") == 0) {
+        c->preflight_status = HTTP_NO_CONTENT;
+    }
+    else {
+        return "CORSPreflightStatus must be 200 or 204";
+    }
+    return NULL;
+}
+
+/* On/Off directives store into the int at the offset given in the command table. */
+static const char *cors_set_flag(cmd_parms *cmd, void *confv, int on)
+{
+    *(int *)((char *)confv + (apr_size_t)cmd->info) = on;
+    return NULL;
+}
+
+#define CORS_FLAG(name, field, help)                                                     \
+    AP_INIT_FLAG(name, cors_set_flag, (void *)APR_OFFSETOF(cors_dir_conf, field),        \
+                 OR_FILEINFO, help)
+
+static const command_rec cors_cmds[] = {
+    AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
+                    "Allowed origins: scheme://host[:port], scheme://*.domain, "
+                    "scheme://host:*, * or null"),
+    AP_INIT_ITERATE("CORSAllowOriginRegex", cors_set_origin_regex, NULL, OR_FILEINFO,
+                    "Allowed origins as regular expressions matched against the whole "
+                    "origin"),
+    AP_INIT_TAKE_ARGV("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
+                      "Methods a preflight may ask for, or *"),
+    AP_INIT_TAKE_ARGV("CORSAllowHeaders", cors_set_headers, NULL, OR_FILEINFO,
+                      "Request headers a preflight may ask for, or *"),
+    AP_INIT_TAKE_ARGV("CORSExposeHeaders", cors_set_expose, NULL, OR_FILEINFO,
+                      "Response headers scripts may read, or *"),
+    AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL, OR_FILEINFO,
+                 "On: send Access-Control-Allow-Credentials: true"),
+    AP_INIT_TAKE1("CORSMaxAge", cors_set_max_age, NULL, OR_FILEINFO,
+                  "Seconds browsers may cache a preflight answer (0-86400)"),
+    AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL, OR_FILEINFO,
+                  "Status of a granted preflight answer: 200 or 204"),
+    CORS_FLAG("CORSEnable", enable, "Off: mod_cors does nothing in this scope"),
+    CORS_FLAG("CORSAllowPrivateNetwork", private_network,
+              "On: grant Access-Control-Request-Private-Network"),
+    CORS_FLAG("CORSPreflight", preflight,
+              "On: answer preflights here, before authentication"),
+    CORS_FLAG("CORSOverrideUpstream", override_upstream,
+              "On: replace Access-Control-* headers set by handlers and backends"),
+    CORS_FLAG("CORSReportOnly", report_only,
+              "On: decide and log only, change no response"),
+    { NULL }
+};
+
+/* ---- Start-up checks of merged scopes ------------------------------------------- */
+
+/* A conflict split across scopes (credentials in the server, "*" in a <Location>)
+ * shows only once merged. Check every section merged onto its server's defaults, as
+ * a request there would see it; .htaccess files are checked at request time. */
+static int cors_check_merged(apr_pool_t *p, server_rec *s, const cors_dir_conf *c,
+                             const char *what)
+{
+    cors_policy pol;
+    const char *err;
+
+    if (!cors_conf_policy(c, &pol)) {
+        return OK;
+    }
+    err = cors_policy_check(&pol, p);
+    if (err == NULL) {
+        return OK;
+    }
+    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                 "mod_cors: %s (%s, with origins from %s and credentials from %s)", err,
+                 what, c->origins_where ? c->origins_where : "a regex",
+                 c->credentials_where ? c->credentials_where : "the default");
+    return !OK;
+}
+
+static int cors_check_sections(apr_pool_t *p, server_rec *s, apr_array_header_t *secs,
+                               const char *kind)
+{
+    const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
+    int i;
+
+    for (i = 0; secs && i < secs->nelts; i++) {
+        ap_conf_vector_t *v = APR_ARRAY_IDX(secs, i, ap_conf_vector_t *);
+        core_dir_config *core = ap_get_core_module_config(v);
+        const cors_dir_conf *sec = ap_get_module_config(v, &cors_module);
+        if (sec == NULL) {
+            continue;
+        }
+        if (cors_check_merged(p, s, cors_merge_dir_conf(p, (void *)base, (void *)sec),
+                              apr_psprintf(p, "<%s %s>", kind,
+                                           core->d ? core->d : "?")) != OK) {
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+static int cors_check_config(apr_pool_t *pconf, server_rec *main_s)
+{
+    server_rec *s;
+
+    for (s = main_s; s; s = s->next) {
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
+        if (cors_check_merged(pconf, s, base, s->defn_name ? s->defn_name : "server")
+            != OK
+            || cors_check_sections(pconf, s, core->sec_dir, "Directory") != OK
+            || cors_check_sections(pconf, s, core->sec_url, "Location") != OK) {
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+/* apachectl -t runs no post_config: refuse the configuration here. */
+static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
+{
+    if (cors_check_config(pconf, s) != OK) {
+        exit(1);
+    }
+}
+
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    return cors_check_config(pconf, s) == OK ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static apr_status_t cors_psl_reset(void *data)
+{
+    (void)data;
+    cors_psl = NULL;
+    return APR_SUCCESS;
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    cors_psl = cors_psl_open(pconf);
+    apr_pool_cleanup_register(pconf, NULL, cors_psl_reset, apr_pool_cleanup_null);
+    return OK;
+}
+
+/* ---- Requests ---------------------------------------------------------------------- */
+
+static cors_req_ctx *cors_ctx(const request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &cors_module);
+}
+
+/* Remove every Access-Control-* response header (CORSOverrideUpstream On). */
+static int cors_collect_ac(void *rec, const char *key, const char *value)
+{
+    (void)value;
+    if (strncasecmp(key, "Access-Control-", 15) == 0) {
+        *(const char **)apr_array_push(rec) = key;
+    }
+    return 1;
+}
+
+static void cors_unset_ac(request_rec *r, apr_table_t *t)
+{
+    apr_array_header_t *keys = NULL;
+    int i;
+
+    if (apr_is_empty_table(t)) {
+        return;
+    }
+    keys = apr_array_make(r->pool, 4, sizeof(const char *));
+    apr_table_do(cors_collect_ac, keys, t, NULL);
+    for (i = 0; i < keys->nelts; i++) {
+        apr_table_unset(t, APR_ARRAY_IDX(keys, i, const char *));
+    }
+}
+
+/* Does a Vary value already name token (case-insensitively), or "*"? */
+static int cors_vary_has(const char *vary, const char *token, apr_size_t len)
+{
+    const char *p = vary;
+
+    while (p && *p) {
+        const char *e;
+        while (*p == ' ' || *p == '\t' || *p == ',') {
+            p++;
+        }
+        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++) {
+        }
+        if ((apr_size_t)(e - p) == len && strncasecmp(p, token, len) == 0) {
+            return 1;
+        }
+        if (e - p == 1 && *p == '*') {
+            return 1;
+        }
+        p = e;
+    }
+    return 0;
+}
+
+static int cors_vary_collect(void *rec, const char *key, const char *value)
+{
+    (void)key;
+    *(const char **)apr_array_push(rec) = value;
+    return 1;
+}
+
+/* Merge each token of add ("Origin, Access-Control-Request-Method") into Vary,
+ * keeping what the handler or backend put there. */
+static void cors_merge_vary(request_rec *r, const char *add)
+{
+    apr_array_header_t *have = apr_array_make(r->pool, 2, sizeof(const char *));
+    const char *p = add;
+
+    apr_table_do(cors_vary_collect, have, r->headers_out, "Vary", NULL);
+    apr_table_do(cors_vary_collect, have, r->err_headers_out, "Vary", NULL);
+    while (*p) {
+        const char *e = strchr(p, ',');
+        apr_size_t len = e ? (apr_size_t)(e - p) : strlen(p);
+        int i, found = 0;
+        for (i = 0; i < have->nelts && !found; i++) {
+            found = cors_vary_has(APR_ARRAY_IDX(have, i, const char *), p, len);
+        }
+        if (!found) {
+            const char *tok = apr_pstrmemdup(r->pool, p, len);
+            apr_table_mergen(r->err_headers_out, "Vary", tok);
+            *(const char **)apr_array_push(have) = tok;
+        }
+        if (!e) {
+            break;
+        }
+        p = e + 1;
+        while (*p == ' ') {
+            p++;
+        }
+    }
+}
+
+static void cors_set_header(apr_table_t *t, const char *name, const char *value)
+{
+    if (value) {
+        apr_table_setn(t, name, value);
+    }
+}
+
+/* Write the decision into the response. err_headers_out survives httpd's error path
+ * and mod_proxy's replacement of headers_out. */
+static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
+{
+    const cors_decision *d = &ctx->d;
+    apr_table_t *t = r->err_headers_out;
+
+    if (ctx->override_upstream) {
+        cors_unset_ac(r, r->headers_out);
+        cors_unset_ac(r, r->err_headers_out);
+    }
+    else if (apr_table_get(r->headers_out, "Access-Control-Allow-Origin")
+             || apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin")) {
+        /* CORSOverrideUpstream Off: the backend answered CORS itself */
+        if (d->vary) {
+            cors_merge_vary(r, d->vary);
+        }
+        return;
+    }
+    cors_set_header(t, "Access-Control-Allow-Origin", d->allow_origin);
+    cors_set_header(t, "Access-Control-Allow-Credentials", d->allow_credentials);
+    cors_set_header(t, "Access-Control-Allow-Methods", d->allow_methods);
+    cors_set_header(t, "Access-Control-Allow-Headers", d->allow_headers);
+    cors_set_header(t, "Access-Control-Max-Age", d->max_age);
+    cors_set_header(t, "Access-Control-Allow-Private-Network", d->allow_private_network);
+    cors_set_header(t, "Access-Control-Expose-Headers", d->expose_headers);
+    if (d->vary) {
+        cors_merge_vary(r, d->vary);
+    }
+}
+
+static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    cors_apply(f->r, f->ctx);
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void cors_insert_filter(request_rec *r)
+{
+    cors_req_ctx *ctx = cors_ctx(r);
+
+    if (ctx && !ctx->report_only) {
+        ap_add_output_filter(CORS_FILTER, ctx, r, r->connection);
+    }
+}
+
+static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const char *note)
+{
+    const cors_decision *d = &ctx->d;
+
+    if (d->reason && d->outcome != CORS_OUTCOME_PREFLIGHT
+        && d->outcome != CORS_OUTCOME_ALLOWED) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s: %s", note, r->uri,
+                      d->reason);
+    }
+    else {
+        /* the origin was validated by the decision: safe to log as it is */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CORS %s %s %s%s%s", note, r->method,
+                      r->uri, d->allow_origin ? " for " : "",
+                      d->allow_origin ? d->allow_origin : "");
+    }
+}
+
+/* Answer a granted preflight here: status, headers, empty body, and DONE, so that
+ * neither authentication nor the handler runs. */
+static int cors_answer_preflight(request_rec *r, const cors_req_ctx *ctx, int status)
+{
+    apr_bucket_brigade *bb;
+    int rv = ap_discard_request_body(r);
+
+    if (rv != OK) {
+        return rv;
+    }
+    cors_apply(r, ctx);
+    r->status = status;
+    if (status == HTTP_OK) {
+        ap_set_content_length(r, 0);
+    }
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    ap_pass_brigade(r->output_filters, bb);
+    return DONE;
+}
+
+static int cors_header_parser(request_rec *r)
+{
+    const cors_dir_conf *c;
+    cors_req_ctx *ctx;
+    cors_request req;
+    cors_policy pol;
+    const char *note, *err;
+    static int merge_conflict_logged;
+
+    if (r->prev) {
+        /* An internal redirect (ErrorDocument, DirectoryIndex...): the response is
+         * still the original request's, so it keeps the original decision. */
+        const request_rec *first = r->prev;
+        while (first->prev) {
+            first = first->prev;
+        }
+        ctx = cors_ctx(first);
+        if (ctx) {
+            ap_set_module_config(r->request_config, &cors_module, ctx);
+            note = apr_table_get(first->notes, "cors");
+            if (note) {
+                apr_table_setn(r->notes, "cors", note);
+            }
+        }
+        return DECLINED;
+    }
+
+    c = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (!cors_conf_policy(c, &pol)) {
+        return DECLINED;
+    }
+    err = cors_policy_check(&pol, r->pool);
+    if (err) {
+        /* only reachable through .htaccess: never reflect with credentials then */
+        if (!merge_conflict_logged) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "mod_cors: %s; credentials are not granted here", err);
+            merge_conflict_logged = 1;
+        }
+        pol.allow_credentials = 0;
+    }
+
+    req.method = r->method;
+    req.origin = apr_table_get(r->headers_in, "Origin");
+    req.request_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    req.request_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
+    req.request_private_network =
+        apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
+
+    ctx = apr_palloc(r->pool, sizeof(*ctx));
+    cors_policy_decide(&pol, &req, r->pool, &ctx->d);
+    ctx->override_upstream = c->override_upstream != 0;
+    ctx->report_only = c->report_only == 1;
+    ap_set_module_config(r->request_config, &cors_module, ctx);
+
+    note = cors_outcome_str(ctx->d.outcome);
+    if (ctx->report_only) {
+        note = apr_pstrcat(r->pool, "report-only:", note, NULL);
+    }
+    apr_table_setn(r->notes, "cors", note);
+    cors_log_decision(r, ctx, note);
+
+    if (ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
+        return DECLINED;
+    }
+    if (ctx->d.status_forbidden) {
+        return HTTP_FORBIDDEN;
+    }
+    return cors_answer_preflight(r, ctx,
+                                 c->preflight_status ? c->preflight_status
+                                                     : HTTP_NO_CONTENT);
+}
+
+static void cors_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(cors_test_config_hook, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET);
+}
+
+AP_DECLARE_MODULE(cors) = {
+    STANDARD20_MODULE_STUFF,
+    cors_create_dir_conf,
+    cors_merge_dir_conf,
+    NULL,
+    NULL,
+    cors_cmds,
+    cors_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

@@ -1,0 +1,35 @@
+# mod_cors.so, built with apxs (Debian's apache2-dev) in out/module/ so that libtool's
+# droppings stay out of the source tree. The policy core is compiled into the module.
+MOD_SRC  := mod_cors/mod_cors.c $(CORE_SRC)
+MOD_DIR  := $(OUT)/module
+APXS_WFLAGS := $(foreach f,$(WARNFLAGS),-Wc,$(f))
+
+$(OUT)/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
+	@mkdir -p $(MOD_DIR)
+	cp $(MOD_SRC) $(CORE_HDR) $(MOD_DIR)/
+	cd $(MOD_DIR) && $(APXS) -c $(APXS_WFLAGS) $(MOD_APXS_EXTRA) -lpsl \
+	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
+	cp $(MOD_DIR)/.libs/mod_cors.so $@
+
+# The same module with AddressSanitizer + UndefinedBehaviorSanitizer, for the httpd
+# suite's sanitizer run (apache2 is started with libasan preloaded).
+$(OUT)/asan/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
+	@mkdir -p $(OUT)/asan/module
+	cp $(MOD_SRC) $(CORE_HDR) $(OUT)/asan/module/
+	cd $(OUT)/asan/module && $(APXS) -c $(APXS_WFLAGS) \
+	    -Wc,-fsanitize=address,undefined -Wc,-fno-omit-frame-pointer \
+	    -Wc,-fno-sanitize-recover=all -Wl,-fsanitize=address,undefined -lpsl \
+	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
+	cp $(OUT)/asan/module/.libs/mod_cors.so $@
+
+.PHONY: install-module
+install-module: $(OUT)/mod_cors.so
+	cd $(MOD_DIR) && $(APXS) -i -n cors .libs/mod_cors.so
+	@if [ -d /etc/apache2/mods-available ]; then \
+	    install -m 644 build/cors.load /etc/apache2/mods-available/cors.load; \
+	    install -m 644 build/cors.conf /etc/apache2/mods-available/cors.conf; \
+	    echo "mod_cors installed: a2enmod cors && systemctl reload apache2"; \
+	fi
+
+ALL     += $(OUT)/mod_cors.so
+INSTALL += install-module
