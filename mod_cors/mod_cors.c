@@ -680,7 +680,8 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET);
+    /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
+    ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET + 5);
 }
 
 AP_DECLARE_MODULE(cors) = {

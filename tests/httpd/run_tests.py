@@ -1,0 +1,882 @@
+#!/usr/bin/env python3
+"""mod_cors against a real httpd: Debian's apache2 with the freshly built module, on
+loopback ports, with configurations written here, and raw HTTP requests whose exact
+status and headers on the wire are checked.
+
+    tests/httpd/run_tests.py [--module out/mod_cors.so] [--asan] [-k substring]
+
+Ends with the line "N passed, N failed"; exits 1 on any failure. Every server started
+here is stopped at the end, pass or fail.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+APACHE = "/usr/sbin/apache2"
+MODDIR = "/usr/lib/apache2/modules"
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+BASE_MODULES = [
+    "mpm_event", "authz_core", "authn_core", "auth_basic", "authn_file", "authz_user",
+    "authz_host", "mime", "dir", "alias", "cgid", "proxy", "proxy_http", "headers",
+    "rewrite", "setenvif", "env",
+]
+
+APP = "https://app.example.com"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, raw):
+        head, _, body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        self.status_line = lines[0]
+        self.status = int(lines[0].split()[1])
+        self.headers = []
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            self.headers.append((name.strip(), value.strip()))
+        if (self.get("Transfer-Encoding") or "").lower() == "chunked":
+            body = self.dechunk(body)
+        self.body = body
+
+    @staticmethod
+    def dechunk(data):
+        out = b""
+        while data:
+            size_line, _, data = data.partition(b"\r\n")
+            size = int(size_line.split(b";")[0], 16)
+            if size == 0:
+                break
+            out += data[:size]
+            data = data[size + 2:]
+        return out
+
+    def all(self, name):
+        return [v for n, v in self.headers if n.lower() == name.lower()]
+
+    def get(self, name):
+        values = self.all(name)
+        return values[0] if values else None
+
+    def cors_headers(self):
+        return [(n, v) for n, v in self.headers if n.lower().startswith("access-control-")]
+
+    def vary_tokens(self):
+        tokens = []
+        for v in self.all("Vary"):
+            tokens += [t.strip().lower() for t in v.split(",") if t.strip()]
+        return tokens
+
+    def __repr__(self):
+        return self.status_line + "\n" + "\n".join("%s: %s" % h for h in self.headers)
+
+
+def request(port, method, path, headers=(), body=b"", raw_headers=b""):
+    """One HTTP/1.1 request on its own connection; headers may repeat."""
+    lines = ["%s %s HTTP/1.1" % (method, path), "Host: 127.0.0.1:%d" % port,
+             "Connection: close"]
+    for name, value in headers:
+        lines.append("%s: %s" % (name, value))
+    if body:
+        lines.append("Content-Length: %d" % len(body))
+    data = ("\r\n".join(lines) + "\r\n").encode("latin-1") + raw_headers + b"\r\n" + body
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return Response(b"".join(chunks))
+
+
+def preflight(port, path, origin=APP, method="PUT", req_headers=None, extra=()):
+    headers = [("Origin", origin), ("Access-Control-Request-Method", method)]
+    if req_headers is not None:
+        headers.append(("Access-Control-Request-Headers", req_headers))
+    return request(port, "OPTIONS", path, headers + list(extra))
+
+
+def get(port, path, origin=APP, extra=()):
+    headers = [("Origin", origin)] if origin is not None else []
+    return request(port, "GET", path, headers + list(extra))
+
+
+class Httpd:
+    """A real apache2 with mod_cors, in its own temporary ServerRoot."""
+
+    def __init__(self, root, module, body, asan=False, name="main", ports=1):
+        self.dir = os.path.join(root, name)
+        os.makedirs(os.path.join(self.dir, "logs"), exist_ok=True)
+        os.chmod(self.dir, 0o755)
+        self.ports = [free_port() for _ in range(ports)]
+        self.port = self.ports[0]
+        self.conf = os.path.join(self.dir, "httpd.conf")
+        self.module = module
+        self.asan = asan
+        self.proc = None
+        with open(self.conf, "w") as f:
+            f.write(self.base_conf() + body.replace("@DIR@", self.dir)
+                    .replace("@PORT@", str(self.port))
+                    .replace("@PORT2@", str(self.ports[-1])))
+
+    def base_conf(self):
+        mods = "".join("LoadModule %s_module %s/mod_%s.so\n" % (m, MODDIR, m)
+                       for m in BASE_MODULES)
+        listens = "".join("Listen 127.0.0.1:%d\n" % p for p in self.ports)
+        return f"""ServerRoot "{self.dir}"
+ServerName 127.0.0.1
+{listens}PidFile "{self.dir}/httpd.pid"
+ErrorLog "{self.dir}/logs/error.log"
+LogLevel warn cors:debug
+User www-data
+Group www-data
+{mods}LoadModule cors_module {self.module}
+TypesConfig /etc/mime.types
+ScriptSock "{self.dir}/cgid.sock"
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 16
+MaxRequestWorkers 16
+LogFormat "%m %U %>s %{{cors}}n" cors
+CustomLog "{self.dir}/logs/access.log" cors
+"""
+
+    def env(self):
+        env = dict(os.environ)
+        if self.asan:
+            lib = subprocess.run(["gcc", "-print-file-name=libasan.so"],
+                                 capture_output=True, text=True).stdout.strip()
+            env["LD_PRELOAD"] = lib
+            env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1:log_path=" + \
+                os.path.join(self.dir, "logs", "asan")
+            env["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1:log_path=" + \
+                os.path.join(self.dir, "logs", "ubsan")
+        return env
+
+    def configtest(self):
+        return subprocess.run([APACHE, "-d", self.dir, "-f", self.conf, "-t"],
+                              capture_output=True, text=True, env=self.env())
+
+    def start(self):
+        self.proc = subprocess.Popen([APACHE, "-d", self.dir, "-f", self.conf,
+                                      "-DFOREGROUND"], env=self.env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode(errors="replace")
+                raise RuntimeError("apache2 exited: " + out + self.error_log())
+            try:
+                for p in self.ports:
+                    socket.create_connection(("127.0.0.1", p), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("apache2 did not start listening: " + self.error_log())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def error_log(self):
+        try:
+            with open(os.path.join(self.dir, "logs", "error.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def access_log(self):
+        with open(os.path.join(self.dir, "logs", "access.log")) as f:
+            return f.read()
+
+    def sanitizer_reports(self):
+        logs = os.path.join(self.dir, "logs")
+        return [os.path.join(logs, n) for n in os.listdir(logs)
+                if n.startswith("asan") or n.startswith("ubsan")]
+
+
+# ---- the test registry --------------------------------------------------------------
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg, resp=None):
+    if not cond:
+        raise Failure(msg + ("\n" + repr(resp) if resp is not None else ""))
+
+
+def expect_grant(resp, origin, credentials=True, status=None):
+    if status is not None:
+        check(resp.status == status, "status %d, want %d" % (resp.status, status), resp)
+    check(resp.all("Access-Control-Allow-Origin") == [origin],
+          "Access-Control-Allow-Origin %r, want exactly [%r]"
+          % (resp.all("Access-Control-Allow-Origin"), origin), resp)
+    want = ["true"] if credentials else []
+    check(resp.all("Access-Control-Allow-Credentials") == want,
+          "Access-Control-Allow-Credentials %r, want %r"
+          % (resp.all("Access-Control-Allow-Credentials"), want), resp)
+    for name, _ in resp.cors_headers():
+        check(len(resp.all(name)) == 1, "%s sent more than once" % name, resp)
+
+
+def expect_no_grant(resp):
+    check(resp.cors_headers() == [], "CORS headers on a denied response", resp)
+
+
+def expect_vary(resp, *tokens):
+    have = resp.vary_tokens()
+    for t in tokens:
+        check(have.count(t.lower()) == 1, "Vary lacks %s exactly once: %r" % (t, have), resp)
+
+
+# ---- the main server ------------------------------------------------------------------
+
+MAIN_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory "@DIR@/htdocs/ht-fileinfo">
+    AllowOverride FileInfo
+</Directory>
+<Directory "@DIR@/htdocs/ht-none">
+    AllowOverride None
+</Directory>
+ScriptAlias /cgi/ "@DIR@/cgi/"
+<Directory "@DIR@/cgi">
+    Require all granted
+    Options +ExecCGI
+</Directory>
+ErrorDocument 404 /errors/404.html
+
+<Location /api>
+    CORSAllowOrigin https://app.example.com https://*.example.org http://localhost:*
+    CORSAllowOrigin null
+    CORSAllowCredentials On
+    CORSAllowMethods PUT DELETE PATCH
+    CORSAllowHeaders X-Request-Id Content-Type Authorization
+    CORSExposeHeaders X-Total-Count ETag
+    CORSMaxAge 600
+</Location>
+<Location /api/secret>
+    AuthType Basic
+    AuthName "secret"
+    AuthUserFile "@DIR@/htpasswd"
+    Require valid-user
+</Location>
+<Location /api/off>
+    CORSEnable Off
+</Location>
+<Location /api/status200>
+    CORSPreflightStatus 200
+</Location>
+<Location /api/nopreflight>
+    CORSPreflight Off
+</Location>
+<Location /api/pna>
+    CORSAllowPrivateNetwork On
+</Location>
+<Location /api/starmethods>
+    CORSAllowMethods *
+    CORSAllowHeaders *
+</Location>
+<Location /api/report>
+    CORSReportOnly On
+</Location>
+<Location /api/upstream-off>
+    CORSOverrideUpstream Off
+</Location>
+<Location /api/vary>
+    Header always set Vary "Accept-Encoding"
+</Location>
+<Location /api/err500>
+    RewriteEngine On
+    RewriteRule ^ - [R=500]
+</Location>
+<If "%{QUERY_STRING} == 'if-off'">
+    CORSEnable Off
+</If>
+
+<Location /public>
+    CORSAllowOrigin *
+    CORSAllowHeaders *
+    CORSExposeHeaders *
+</Location>
+<Location /regex>
+    CORSAllowOriginRegex https://pr-[0-9]+\.preview\.example\.com
+    CORSAllowCredentials On
+</Location>
+<Location /cgi>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Location>
+<Location /cgi/upstream-off.cgi>
+    CORSOverrideUpstream Off
+</Location>
+
+ProxyPass /proxied/ http://127.0.0.1:@PORT2@/
+<Location /proxied>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Location>
+<VirtualHost 127.0.0.1:@PORT2@>
+    DocumentRoot "@DIR@/backend"
+    <Directory "@DIR@/backend">
+        Require all granted
+    </Directory>
+    Header always set Access-Control-Allow-Origin "*"
+    Header always set Access-Control-Allow-Methods "GET"
+    Header always set Vary "Accept-Encoding"
+</VirtualHost>
+"""
+
+CGI_CORS = """#!/bin/sh
+printf 'Content-Type: text/plain\\r\\n'
+printf 'Access-Control-Allow-Origin: *\\r\\n'
+printf 'Access-Control-Allow-Credentials: false\\r\\n'
+printf 'Access-Control-Expose-Headers: X-Secret\\r\\n'
+printf '\\r\\n'
+echo from cgi
+"""
+
+CGI_500 = """#!/bin/sh
+printf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\n'
+echo broken
+"""
+
+
+def write(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+def populate(d):
+    for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
+                "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
+                "public", "regex", "errors", "ht-fileinfo", "ht-none"]:
+        write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
+    write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
+    write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
+    write(os.path.join(d, "cgi", "cors.cgi"), CGI_CORS, 0o755)
+    write(os.path.join(d, "cgi", "upstream-off.cgi"), CGI_CORS, 0o755)
+    write(os.path.join(d, "cgi", "fail.cgi"), CGI_500, 0o755)
+    htaccess = ("CORSAllowOrigin https://htaccess.example.com\n"
+                "CORSAllowCredentials On\n")
+    write(os.path.join(d, "htdocs", "ht-fileinfo", ".htaccess"), htaccess)
+    write(os.path.join(d, "htdocs", "ht-none", ".htaccess"), htaccess)
+    # user "alice", password "secret" (apr1 hash made by openssl-free python: crypt
+    # is not portable, so use the {SHA} scheme httpd supports)
+    import base64
+    import hashlib
+    sha = base64.b64encode(hashlib.sha1(b"secret").digest()).decode()
+    write(os.path.join(d, "htpasswd"), "alice:{SHA}%s\n" % sha)
+    for root, dirs, files in os.walk(d):
+        os.chmod(root, 0o755)
+
+
+# ---- rules 1, 2: origins ------------------------------------------------------------
+
+@test
+def allowed_exact_origin_actual_request(s):
+    r = get(s.port, "/api/data.json")
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Expose-Headers") == "X-Total-Count, ETag", "expose", r)
+    expect_vary(r, "Origin")
+    check(r.get("Access-Control-Allow-Methods") is None, "methods on an actual response", r)
+    check(r.get("Access-Control-Max-Age") is None, "max-age on an actual response", r)
+
+
+@test
+def allowed_wildcard_and_port_wildcard(s):
+    expect_grant(get(s.port, "/api/data.json", "https://a.b.example.org"),
+                 "https://a.b.example.org", status=200)
+    expect_grant(get(s.port, "/api/data.json", "http://localhost:5173"),
+                 "http://localhost:5173", status=200)
+    expect_grant(get(s.port, "/api/data.json", "null"), "null", status=200)
+
+
+ATTACKS = [
+    "https://evil.example", "https://app.example.com.evil.example",
+    "https://evilapp.example.com", "https://appxexample.com",
+    "https://app.example.com_.evil.example", "https://app.example.com%60.evil.example",
+    "https://app.example.com`.evil.example", "https://app.example.com!.evil.example",
+    "https://app.example.com$.evil.example", "https://app.example.com&.evil.example",
+    "https://app.example.com'.evil.example", "https://app.example.com(.evil.example",
+    "https://app.example.com).evil.example", "https://app.example.com*.evil.example",
+    "https://app.example.com+.evil.example", "https://app.example.com,.evil.example",
+    "https://app.example.com;.evil.example", "https://app.example.com=.evil.example",
+    "https://app.example.com~.evil.example", "https://app.example.com{.evil.example",
+    "https://app.example.com|.evil.example", "http://app.example.com",
+    "https://app.example.com:8443", "https://user@app.example.com",
+    "https://app.example.com/", "https://app.example.com/path",
+    "https://example.org", "https://example.org.evil.example", "http://a.example.org",
+    "https://localhost:3000", "https://app.example.com\tx",
+]
+
+
+@test
+def attack_origins_denied_end_to_end(s):
+    for origin in ATTACKS:
+        r = get(s.port, "/api/data.json", origin)
+        check(r.status == 200, "actual request blocked for %r" % origin, r)
+        expect_no_grant(r)
+        expect_vary(r, "Origin")
+        r = preflight(s.port, "/api/data.json", origin)
+        check(r.status == 403, "preflight from %r not 403" % origin, r)
+        expect_no_grant(r)
+
+
+@test
+def several_origins_in_one_header_are_invalid(s):
+    # two Origin lines: httpd joins them with ", " (rule 1: several origins are invalid)
+    r = request(s.port, "GET", "/api/data.json",
+                [("Origin", APP), ("Origin", "https://evil.example")])
+    expect_no_grant(r)
+    r = request(s.port, "OPTIONS", "/api/data.json",
+                [("Origin", APP), ("Origin", APP), ("Access-Control-Request-Method", "PUT")])
+    check(r.status == 403, "joined origins granted", r)
+    expect_no_grant(r)
+
+
+@test
+def oversized_and_control_character_origins(s):
+    r = get(s.port, "/api/data.json", APP + "a" * 2000)
+    expect_no_grant(r)
+    r = request(s.port, "GET", "/api/data.json", raw_headers=b"Origin: " +
+                APP.encode() + b"\x01\r\n")
+    expect_no_grant(r)
+    r = request(s.port, "GET", "/api/data.json", raw_headers=b"Origin: " +
+                APP.encode() + b"\xff\r\n")
+    expect_no_grant(r)
+
+
+@test
+def regex_origins(s):
+    expect_grant(get(s.port, "/regex/", "https://pr-42.preview.example.com"),
+                 "https://pr-42.preview.example.com")
+    for bad in ["https://pr-42.preview.example.com.evil.example",
+                "https://xpr-42.preview.example.com", "https://pr-x.preview.example.com",
+                "http://pr-42.preview.example.com"]:
+        expect_no_grant(get(s.port, "/regex/", bad))
+
+
+@test
+def no_origin_still_varies(s):
+    r = get(s.port, "/api/data.json", None)
+    check(r.status == 200, "status", r)
+    expect_no_grant(r)
+    expect_vary(r, "Origin")
+
+
+# ---- rules 3, 4, 5: preflights ---------------------------------------------------------
+
+@test
+def preflight_granted_before_authentication(s):
+    r = preflight(s.port, "/api/secret/data.json", req_headers="content-type,x-request-id")
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, DELETE, PATCH",
+          "methods", r)
+    check(r.get("Access-Control-Allow-Headers") == "content-type, x-request-id", "headers", r)
+    check(r.get("Access-Control-Max-Age") == "600", "max-age", r)
+    check(r.get("Access-Control-Expose-Headers") is None, "expose on a preflight", r)
+    check(r.get("WWW-Authenticate") is None, "auth challenge on a preflight", r)
+    check(r.body == b"", "preflight body %r" % r.body, r)
+    expect_vary(r, "Origin", "Access-Control-Request-Method",
+                "Access-Control-Request-Headers")
+
+
+@test
+def preflight_without_requested_headers(s):
+    r = preflight(s.port, "/api/data.json", method="DELETE")
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Headers") is None, "allow-headers unrequested", r)
+
+
+@test
+def preflight_denied_method_names_cause(s):
+    r = preflight(s.port, "/api/data.json", method="PURGE")
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Methods") is None, "denied method granted", r)
+    r = preflight(s.port, "/api/data.json", method="put")
+    check(r.get("Access-Control-Allow-Methods") is None, "methods are case-sensitive", r)
+
+
+@test
+def preflight_denied_header_names_cause(s):
+    r = preflight(s.port, "/api/data.json", req_headers="x-request-id,x-evil")
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Headers") is None, "denied header granted", r)
+    check(r.get("Access-Control-Allow-Methods") is not None, "method grant missing", r)
+
+
+@test
+def preflight_request_headers_split_over_lines(s):
+    r = request(s.port, "OPTIONS", "/api/data.json",
+                [("Origin", APP), ("Access-Control-Request-Method", "PUT"),
+                 ("Access-Control-Request-Headers", "X-Request-Id"),
+                 ("Access-Control-Request-Headers", "authorization")])
+    check(r.get("Access-Control-Allow-Headers") == "x-request-id, authorization", "joined", r)
+
+
+@test
+def preflight_adversarial_request_headers(s):
+    t = time.time()
+    r = preflight(s.port, "/api/data.json", req_headers="," * 7000)
+    check(r.status == 204 and r.get("Access-Control-Allow-Headers") is None,
+          "7,000 commas", r)
+    r = preflight(s.port, "/api/data.json", req_headers=",".join(["x-request-id"] * 100))
+    check(r.get("Access-Control-Allow-Headers") is None, "100 names accepted", r)
+    r = preflight(s.port, "/api/data.json", req_headers="x-request-id, bad header\x7f")
+    check(r.get("Access-Control-Allow-Headers") is None, "invalid name accepted", r)
+    check(time.time() - t < 10, "adversarial headers took too long")
+
+
+@test
+def options_without_request_method_is_not_a_preflight(s):
+    r = request(s.port, "OPTIONS", "/api/data.json", [("Origin", APP)])
+    check(r.status == 200, "plain OPTIONS answered as a preflight", r)
+    check(r.get("Allow") is not None, "httpd's own OPTIONS answer", r)
+    expect_grant(r, APP)
+    check(r.get("Access-Control-Allow-Methods") is None, "methods on a non-preflight", r)
+
+
+@test
+def preflight_status_200(s):
+    r = preflight(s.port, "/api/status200/data.json")
+    expect_grant(r, APP, status=200)
+    check(r.get("Content-Length") == "0", "content-length", r)
+
+
+@test
+def preflight_off_passes_to_httpd(s):
+    r = preflight(s.port, "/api/nopreflight/data.json")
+    check(r.status == 200 and r.get("Allow") is not None, "httpd answered", r)
+    expect_grant(r, APP)
+    check(r.get("Access-Control-Allow-Methods") is not None, "methods added", r)
+
+
+@test
+def private_network_access(s):
+    extra = [("Access-Control-Request-Private-Network", "true")]
+    r = preflight(s.port, "/api/pna/data.json", extra=extra)
+    check(r.all("Access-Control-Allow-Private-Network") == ["true"], "PNA granted", r)
+    r = preflight(s.port, "/api/data.json", extra=extra)
+    check(r.get("Access-Control-Allow-Private-Network") is None, "PNA without opt-in", r)
+
+
+@test
+def star_methods_headers_with_credentials_echo(s):
+    r = preflight(s.port, "/api/starmethods/data.json", method="PROPFIND",
+                  req_headers="authorization,x-anything")
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Methods") == "PROPFIND", "echoed method", r)
+    check(r.get("Access-Control-Allow-Headers") == "authorization, x-anything", "echo", r)
+
+
+@test
+def star_origin_without_credentials(s):
+    r = get(s.port, "/public/data.json", "https://anyone.example")
+    expect_grant(r, "*", credentials=False, status=200)
+    check(r.get("Access-Control-Expose-Headers") == "*", "expose *", r)
+    check("origin" not in r.vary_tokens(), "Vary: Origin on a * list", r)
+    r = preflight(s.port, "/public/data.json", "https://anyone.example", method="GET",
+                  req_headers="authorization")
+    expect_grant(r, "*", credentials=False, status=204)
+    # Authorization is never covered by "*": it is listed by name
+    check(r.get("Access-Control-Allow-Headers") == "authorization", "authorization", r)
+    expect_vary(r, "Access-Control-Request-Method", "Access-Control-Request-Headers")
+    check("origin" not in r.vary_tokens(), "Vary: Origin on a * preflight", r)
+
+
+# ---- rule 6: every status, errors and proxies -------------------------------------------
+
+@test
+def unauthorized_carries_cors_headers(s):
+    r = get(s.port, "/api/secret/data.json")
+    expect_grant(r, APP, status=401)
+    check(r.get("WWW-Authenticate") is not None, "challenge", r)
+    expect_vary(r, "Origin")
+    import base64
+    auth = "Basic " + base64.b64encode(b"alice:secret").decode()
+    r = get(s.port, "/api/secret/data.json", extra=[("Authorization", auth)])
+    expect_grant(r, APP, status=200)
+
+
+@test
+def not_found_with_error_document(s):
+    r = get(s.port, "/api/missing.json")
+    expect_grant(r, APP, status=404)
+    check(r.body == b"not here\n", "ErrorDocument body %r" % r.body, r)
+    expect_vary(r, "Origin")
+
+
+@test
+def server_error_and_cgi_failure(s):
+    expect_grant(get(s.port, "/api/err500/"), APP, status=500)
+    expect_grant(get(s.port, "/cgi/fail.cgi"), APP, status=500)
+
+
+@test
+def cgi_headers_replaced(s):
+    r = get(s.port, "/cgi/cors.cgi")
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Expose-Headers") is None, "CGI's expose header kept", r)
+    check(r.body == b"from cgi\n", "body", r)
+
+
+@test
+def cgi_headers_kept_with_override_off(s):
+    r = get(s.port, "/cgi/upstream-off.cgi")
+    check(r.all("Access-Control-Allow-Origin") == ["*"], "CGI's own ACAO", r)
+    check(r.all("Access-Control-Expose-Headers") == ["X-Secret"], "CGI's expose", r)
+    expect_vary(r, "Origin")
+
+
+@test
+def proxied_backend_star_replaced(s):
+    r = get(s.port, "/proxied/data.json")
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Allow-Methods") is None, "backend's methods kept", r)
+    check(b"backend" in r.body, "proxied body", r)
+    expect_vary(r, "Origin", "Accept-Encoding")
+    r = get(s.port, "/proxied/nothing.json")
+    expect_grant(r, APP, status=404)
+
+
+@test
+def vary_is_merged_not_replaced(s):
+    r = get(s.port, "/api/vary/data.json")
+    expect_vary(r, "Origin", "Accept-Encoding")
+
+
+# ---- scopes -------------------------------------------------------------------------
+
+@test
+def enable_off_in_sub_scope(s):
+    r = get(s.port, "/api/off/data.json")
+    expect_no_grant(r)
+    check("origin" not in r.vary_tokens(), "Vary in a disabled scope", r)
+    r = preflight(s.port, "/api/off/data.json")
+    check(r.status == 200, "preflight answered in a disabled scope", r)
+    expect_no_grant(r)
+    expect_no_grant(get(s.port, "/api/data.json?if-off"))
+
+
+@test
+def htaccess_with_fileinfo(s):
+    o = "https://htaccess.example.com"
+    expect_grant(get(s.port, "/ht-fileinfo/data.json", o), o, status=200)
+    expect_grant(preflight(s.port, "/ht-fileinfo/data.json", o, method="POST"), o,
+                 status=204)
+    expect_no_grant(get(s.port, "/ht-fileinfo/data.json", APP))
+
+
+@test
+def htaccess_without_fileinfo_is_ignored(s):
+    r = get(s.port, "/ht-none/data.json", "https://htaccess.example.com")
+    check(r.status == 200, "status", r)
+    expect_no_grant(r)
+
+
+# ---- rules 7, 11: report-only and observability ------------------------------------------
+
+@test
+def report_only_changes_nothing(s):
+    r = get(s.port, "/api/report/data.json")
+    check(r.status == 200, "status", r)
+    expect_no_grant(r)
+    check("origin" not in r.vary_tokens(), "Vary in report-only", r)
+    r = preflight(s.port, "/api/report/data.json")
+    check(r.status == 200 and r.get("Allow") is not None, "preflight answered", r)
+    expect_no_grant(r)
+
+
+@test
+def request_note_in_access_log(s):
+    uniq = "/api/note-%d" % os.getpid()
+    get(s.port, uniq + "-allowed")
+    get(s.port, uniq + "-denied", "https://evil.example")
+    get(s.port, uniq + "-invalid", "https://a.example, https://b.example")
+    get(s.port, uniq + "-none", None)
+    preflight(s.port, uniq + "-pf")
+    preflight(s.port, uniq + "-method", method="PURGE")
+    preflight(s.port, uniq + "-header", req_headers="x-evil")
+    get(s.port, "/api/report/data.json?" + uniq, "https://evil.example")
+    want = {"-allowed": "GET 404 allowed", "-denied": "GET 404 denied-origin",
+            "-invalid": "GET 404 invalid-origin", "-none": "GET 404 none",
+            "-pf": "OPTIONS 204 preflight", "-method": "OPTIONS 204 denied-method",
+            "-header": "OPTIONS 204 denied-header"}
+    time.sleep(0.3)
+    log = s.access_log()
+    for suffix, line in want.items():
+        method, status, note = line.split()
+        pat = r"^%s %s%s %s %s$" % (method, re.escape(uniq), suffix, status, note)
+        check(re.search(pat, log, re.M), "access log lacks %r:\n%s" % (pat, log[-2000:]))
+    check(re.search(r"^GET /api/report/data.json 200 report-only:denied-origin$", log, re.M),
+          "report-only note missing")
+
+
+@test
+def denials_logged_at_info_safely(s):
+    preflight(s.port, "/api/data.json", method="PURGE")
+    preflight(s.port, "/api/data.json", req_headers="x-logged-header")
+    get(s.port, "/api/data.json", "https://logged.example")
+    request(s.port, "GET", "/api/data.json",
+            raw_headers=b"Origin: https://x.example\x1b[31m\r\n")
+    time.sleep(0.3)
+    log = s.error_log()
+    check("[cors:info]" in log and "method PURGE not allowed" in log, "method denial log")
+    check("header x-logged-header not allowed" in log, "header denial log")
+    check("origin https://logged.example not allowed" in log, "origin denial log")
+    check("\x1b" not in log, "raw escape character in the error log")
+    check("[cors:debug]" in log and "CORS preflight" in log, "debug decision log")
+
+
+# ---- server-wide configurations, started per test -------------------------------------
+
+def config_error(root, module, asan, body, message):
+    h = Httpd(root, module, body, asan=asan, name="cfg%d" % len(os.listdir(root)))
+    res = h.configtest()
+    out = res.stdout + res.stderr
+    check(res.returncode != 0, "apache2 -t accepted:\n" + body)
+    check(message in out, "apache2 -t said %r, want %r" % (out.strip(), message))
+
+
+CONFIG_ERRORS = [
+    ("CORSAllowOrigin https://app.example.com/", "has a trailing slash"),
+    ("CORSAllowOrigin https://app.example.com/api", "has a path"),
+    ("CORSAllowOrigin https://app.example.com?x", "has a query"),
+    ("CORSAllowOrigin https://app.example.com#x", "has a fragment"),
+    ("CORSAllowOrigin https://user@app.example.com", "has userinfo"),
+    ("CORSAllowOrigin app.example.com", "has no scheme"),
+    ("CORSAllowOrigin https://app.*.example.com", "misplaced wildcard"),
+    ("CORSAllowOrigin https://*.co.uk", "public suffix 'co.uk'"),
+    ("CORSAllowOrigin https://*.com", "public suffix 'com'"),
+    ("CORSAllowOrigin *\nCORSAllowCredentials On", "CORSAllowOrigin * cannot be combined"),
+    ("CORSAllowCredentials On\nCORSAllowOrigin *", "CORSAllowOrigin * cannot be combined"),
+    ("CORSAllowOrigin https://a.example\nCORSAllowCredentials On\nCORSExposeHeaders *",
+     "CORSExposeHeaders * cannot be combined"),
+    ("CORSMaxAge 86401", "not a number of seconds from 0 to 86400"),
+    ("CORSMaxAge ten", "not a number of seconds"),
+    ("CORSAllowOriginRegex https://(unclosed", "not a valid regular expression"),
+    ("CORSAllowMethods PU(T", "not a valid method"),
+    ("CORSAllowHeaders X:Bad", "not a valid header name"),
+    ("CORSExposeHeaders X@Bad", "not a valid header name"),
+    ("CORSPreflightStatus 201", "must be 200 or 204"),
+    ("CORSEnable maybe", "CORSEnable"),
+    # a conflict that only appears once scopes are merged
+    ("CORSAllowCredentials On\n<Location /x>\nCORSAllowOrigin *\n</Location>",
+     "CORSAllowOrigin * cannot be combined"),
+]
+
+
+@test
+def configuration_errors_fail_configtest(s):
+    root = tempfile.mkdtemp(dir=s.root)
+    os.chmod(root, 0o755)
+    for body, message in CONFIG_ERRORS:
+        config_error(root, s.module, s.asan, body + "\n", message)
+    ok = Httpd(root, s.module, "CORSAllowOrigin https://app.example.com\n"
+               "CORSAllowCredentials On\n", asan=s.asan, name="ok").configtest()
+    check(ok.returncode == 0, "a valid configuration refused: " + ok.stderr)
+    # the error names the file and line
+    h = Httpd(root, s.module, "\n\nCORSAllowOrigin https://x.example/\n", asan=s.asan,
+              name="line")
+    out = h.configtest().stderr
+    check(re.search(r"Syntax error on line \d+ of .*httpd.conf", out), "no line: " + out)
+
+
+# ---- runner -----------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--module", default=os.path.join(TOP, "out", "mod_cors.so"))
+    ap.add_argument("--asan", action="store_true")
+    ap.add_argument("-k", dest="filter", default="")
+    args = ap.parse_args()
+    module = os.path.abspath(args.module)
+    if not os.path.exists(module):
+        print("httpd suite: %s is missing; run make" % module)
+        print("0 passed, 1 failed")
+        return 1
+
+    root = tempfile.mkdtemp(prefix="cors-httpd-")
+    os.chmod(root, 0o755)
+    server = Httpd(root, module, MAIN_CONF, asan=args.asan, ports=2)
+    server.root = root
+    server.module = module
+    server.asan = args.asan
+    populate(server.dir)
+    passed = failed = 0
+    try:
+        server.start()
+        for t in TESTS:
+            if args.filter not in t.__name__:
+                continue
+            try:
+                t(server)
+                passed += 1
+                print("ok   %s" % t.__name__)
+            except Exception as e:  # noqa: BLE001 - report and go on
+                failed += 1
+                print("FAIL %s: %s" % (t.__name__, e))
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+        if args.asan:
+            server.stop()
+            reports = server.sanitizer_reports()
+            if reports:
+                failed += 1
+                for rep in reports:
+                    print("FAIL sanitizer report %s:\n%s" % (rep, open(rep).read()))
+            else:
+                passed += 1
+                print("ok   no sanitizer report")
+    except Exception as e:  # noqa: BLE001
+        failed += 1
+        print("FAIL server start: %s" % e)
+    finally:
+        server.stop()
+        if failed:
+            print("error log tail:\n" + server.error_log()[-3000:])
+        shutil.rmtree(root, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
