@@ -33,3 +33,10 @@ install-module: $(OUT)/mod_cors.so
 
 ALL     += $(OUT)/mod_cors.so
 INSTALL += install-module
+
+# make run: dependencies, build, then a demo httpd in the foreground (Ctrl-C stops it).
+.PHONY: run
+run:
+	@sh build/deps.sh
+	@$(MAKE) --no-print-directory $(OUT)/mod_cors.so
+	@build/demo/run.sh
