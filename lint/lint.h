@@ -1,0 +1,128 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * cors-lint: shared types. Data flows one way: config text -> reader (lint_reader.c)
+ * -> node tree -> scopes (lint_scope.c) -> rules (lint_rules.c) -> findings ->
+ * reporter (lint_report.c).
+ */
+#ifndef LINT_H
+#define LINT_H
+
+#include <stdio.h>
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <apr_hash.h>
+
+#define LINT_VERSION "1.0.0"
+
+typedef enum {
+    LINT_INFO = 0,
+    LINT_WARNING = 1,
+    LINT_ERROR = 2
+} lint_severity;
+
+enum {
+    CL000, CL001, CL002, CL003, CL004, CL005, CL006, CL007, CL008,
+    CL009, CL010, CL011, CL012, CL013, CL014, CL015, CL016,
+    LINT_NRULES
+};
+
+typedef struct {
+    const char *id;           /* "CL001" */
+    lint_severity severity;
+    const char *title;        /* one line */
+    const char *security;     /* SARIF security-severity, "0.0".."10.0" */
+} lint_rule_info;
+
+extern const lint_rule_info lint_rules[LINT_NRULES];
+
+/* The documentation page of a rule (lint/rules/CLnnn.md, embedded at build time). */
+const char *lint_rule_doc(int rule);
+
+typedef unsigned int lint_mask; /* one bit per rule (17 rules fit) */
+
+typedef struct {
+    const char *file;
+    int line;
+    int col;
+} lint_loc;
+
+typedef struct lint_node lint_node;
+struct lint_node {
+    const char *name;          /* as written, without '<' for sections */
+    int is_section;
+    int argc;
+    const char **argv;         /* after ${VAR} expansion and unquoting */
+    int *argcol;               /* column of each argument */
+    const char *args_raw;      /* the argument text as written (for <If> expressions) */
+    lint_loc loc;
+    lint_node *parent;
+    lint_node *first_child, *last_child, *next;
+    lint_mask disabled;        /* inline "# cors-lint: disable=" for this directive */
+    int inactive;              /* <IfDefine>/<IfModule> known to be false */
+    const char *htaccess_dir;  /* set on the root of a .htaccess file */
+};
+
+typedef struct {
+    int rule;
+    lint_severity severity;
+    lint_loc loc;
+    const char *message;
+    lint_loc related;          /* related.file == NULL: none */
+    const char *related_message;
+} lint_finding;
+
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *findings;  /* lint_finding */
+    apr_hash_t *file_disabled;     /* file -> lint_mask* (disable-file=) */
+    apr_hash_t *seen;              /* dedup key -> 1 */
+    apr_array_header_t *files;     /* const char *: every file read */
+    lint_mask enabled;
+    apr_hash_t *defines;           /* --define and Define: name -> value */
+    const char *server_root;
+    void *regex_cache;             /* lint_regex.c */
+} lint_ctx;
+
+/* ---- findings (lint_report.c) ---- */
+void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col,
+              const lint_node *related, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void lint_sort(lint_ctx *ctx);
+
+typedef enum {
+    LINT_FMT_TEXT, LINT_FMT_JSON, LINT_FMT_SARIF, LINT_FMT_JUNIT, LINT_FMT_CHECKSTYLE
+} lint_format;
+
+/* Writes the report; returns 0, or -1 with a message in *err. */
+int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min,
+                      int color, const char **err);
+
+/* ---- reader (lint_reader.c) ---- */
+
+/* Reads the arguments (files or directories) as the spec says into a forest of roots:
+ * one per server root, plain file, or .htaccess. Returns 0, or -1 when an argument
+ * cannot be read at all (*err says why: exit status 2). */
+int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
+                     apr_array_header_t *roots, const char **err);
+
+/* ---- scopes and rules (lint_scope.c, lint_rules.c) ---- */
+void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
+
+/* ---- regexes (lint_regex.c) ---- */
+
+/* Compile (once per distinct pattern and case flag) and match; -1: does not compile. */
+int lint_regex_match(lint_ctx *ctx, const char *pattern, int nocase, const char *subject);
+/* The first attack origin the regex accepts, or NULL. intended: origins it is meant to
+ * allow, derived from its literal text. */
+const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
+                              const char **intended_out);
+void lint_regex_free(lint_ctx *ctx);
+
+/* ---- small helpers shared by the parts ---- */
+int lint_streq(const char *a, const char *b);             /* case-insensitive */
+int lint_rule_parse(const char *id);                     /* "CL005" -> 5, or -1 */
+int lint_parse_rule_list(const char *list, lint_mask *mask); /* 0 or -1 */
+
+#endif

@@ -1,0 +1,45 @@
+# cors-lint: links the policy core, libxml2 (XML reports), PCRE2 (origin regexes) and
+# libpsl. The rule pages lint/rules/CLnnn.md are compiled in (--explain, SARIF help), so
+# the installed binary needs nothing from the source tree.
+LINT_SRC  := lint/cors_lint.c lint/lint_reader.c lint/lint_rules.c lint/lint_regex.c \
+             lint/lint_report.c
+LINT_HDR  := lint/lint.h
+LINT_DOCS := $(sort $(wildcard lint/rules/CL*.md))
+LINT_CFLAGS = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libxml-2.0 libpcre2-8 2>/dev/null)
+LINT_LIBS   = $(shell pkg-config --libs libxml-2.0 libpcre2-8 2>/dev/null) $(APR_LIBS) \
+              $(PSL_LIBS)
+
+# Each page becomes one C string; lines are escaped for a string literal.
+$(OUT)/lint_rules_doc.c: $(LINT_DOCS) lint/lint.mk
+	@mkdir -p $(OUT)
+	@{ echo '/* generated from the pages in lint/rules by lint/lint.mk */'; \
+	  echo '#include "lint.h"'; \
+	  echo 'static const char *const docs[LINT_NRULES] = {'; \
+	  for f in $(LINT_DOCS); do \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' "$$f"; \
+	    echo '    ,'; \
+	  done; \
+	  echo '};'; \
+	  echo 'const char *lint_rule_doc(int rule)'; \
+	  echo '{'; \
+	  echo '    return rule >= 0 && rule < LINT_NRULES && docs[rule] ? docs[rule] : "";'; \
+	  echo '}'; } > $@
+
+$(OUT)/cors-lint: $(LINT_SRC) $(LINT_HDR) $(OUT)/lint_rules_doc.c $(OUT)/libcors_policy.a
+	$(CC) $(LINT_CFLAGS) $(OPTFLAGS) $(LINT_SRC) $(OUT)/lint_rules_doc.c \
+	    $(OUT)/libcors_policy.a $(LINT_LIBS) -o $@
+
+$(OUT)/asan/cors-lint: $(LINT_SRC) $(LINT_HDR) $(OUT)/lint_rules_doc.c \
+                       $(OUT)/asan/libcors_policy.a
+	@mkdir -p $(OUT)/asan
+	$(CC) $(LINT_CFLAGS) $(SANFLAGS) $(LINT_SRC) $(OUT)/lint_rules_doc.c \
+	    $(OUT)/asan/libcors_policy.a $(LINT_LIBS) -o $@
+
+.PHONY: install-lint
+install-lint: $(OUT)/cors-lint
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(OUT)/cors-lint $(DESTDIR)$(PREFIX)/bin/cors-lint
+	install -m 755 lint/pre-commit $(DESTDIR)$(PREFIX)/bin/cors-lint-pre-commit
+
+ALL     += $(OUT)/cors-lint $(OUT)/asan/cors-lint
+INSTALL += install-lint

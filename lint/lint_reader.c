@@ -1,0 +1,780 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * The configuration reader: httpd's syntax, as server/config.c and server/util.c read
+ * it. Physical lines ending in a backslash are joined before comments are recognized
+ * (so a comment line ending in '\' swallows the next line); comments are whole lines;
+ * arguments are split as ap_getword_conf does; ${VAR} is replaced by Define'd values
+ * (unknown names stay literal, as httpd leaves them); Include and IncludeOptional are
+ * followed from ServerRoot with wildcards and directories in alphabetical order.
+ *
+ * Everything that cannot be read becomes a CL000 finding and reading goes on; the
+ * reader never exits. Nesting and include depth are bounded, and nothing recurses on
+ * the input's nesting, so deep or hostile input cannot exhaust the stack.
+ */
+#include "lint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <apr_strings.h>
+
+#define LINT_MAX_LINE (16 * 1024 * 1024)  /* httpd's VARBUF_MAX_LEN for config lines */
+#define LINT_MAX_FILE (256 * 1024 * 1024)
+#define LINT_MAX_DEPTH 128                /* section nesting */
+#define LINT_MAX_INCLUDE_DEPTH 64
+#define LINT_MAX_SCAN 100000              /* files visited in a directory scan */
+
+typedef struct {
+    lint_ctx *ctx;
+    apr_array_header_t *stack;    /* const char *: real paths of files being read */
+    apr_array_header_t *doc_dirs; /* const char *: DocumentRoot / <Directory> paths */
+    apr_hash_t *modules;          /* LoadModule'd module names and files */
+} lint_reader;
+
+static lint_node *node_make(apr_pool_t *p, const char *name, int is_section,
+                            const char *file, int line, int col)
+{
+    lint_node *n = apr_pcalloc(p, sizeof(*n));
+    n->name = name;
+    n->is_section = is_section;
+    n->loc.file = file;
+    n->loc.line = line;
+    n->loc.col = col;
+    return n;
+}
+
+static void node_append(lint_node *parent, lint_node *child)
+{
+    child->parent = parent;
+    if (parent->last_child) {
+        parent->last_child->next = child;
+    }
+    else {
+        parent->first_child = child;
+    }
+    parent->last_child = child;
+}
+
+int lint_streq(const char *a, const char *b)
+{
+    return a && b && strcasecmp(a, b) == 0;
+}
+
+/* ${VAR} from Define (and --define); unknown names stay as written. */
+static const char *expand_vars(lint_ctx *ctx, const char *s)
+{
+    const char *p = strstr(s, "${");
+    char *out;
+    apr_size_t cap, len = 0;
+
+    if (p == NULL) {
+        return s;
+    }
+    cap = strlen(s) + 64;
+    out = malloc(cap);
+    if (out == NULL) {
+        return s;
+    }
+    while (*s) {
+        const char *e;
+        const char *val = NULL;
+        apr_size_t add;
+        p = strstr(s, "${");
+        if (p == NULL || (e = strchr(p + 2, '}')) == NULL) {
+            p = s + strlen(s);
+            e = NULL;
+        }
+        else {
+            val = apr_hash_get(ctx->defines, p + 2, (apr_ssize_t)(e - p - 2));
+        }
+        add = (apr_size_t)(p - s) + (e ? (val ? strlen(val) : (apr_size_t)(e + 1 - p)) : 0);
+        if (len + add + 1 > cap) {
+            char *bigger;
+            cap = (len + add + 1) * 2;
+            bigger = realloc(out, cap);
+            if (bigger == NULL) {
+                free(out);
+                return s;
+            }
+            out = bigger;
+        }
+        memcpy(out + len, s, (apr_size_t)(p - s));
+        len += (apr_size_t)(p - s);
+        if (e == NULL) {
+            break;
+        }
+        if (val) {
+            memcpy(out + len, val, strlen(val));
+            len += strlen(val);
+        }
+        else {
+            memcpy(out + len, p, (apr_size_t)(e + 1 - p));
+            len += (apr_size_t)(e + 1 - p);
+        }
+        s = e + 1;
+    }
+    out[len] = '\0';
+    {
+        const char *r = apr_pstrmemdup(ctx->pool, out, len);
+        free(out);
+        return r;
+    }
+}
+
+/* Split arguments as ap_getword_conf: quotes only at the start of a token, backslash
+ * escapes only for the quote character and backslash inside quotes. */
+static void split_args(apr_pool_t *p, const char *s, int col0, lint_node *n)
+{
+    apr_array_header_t *args = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *cols = apr_array_make(p, 4, sizeof(int));
+    const char *start = s;
+
+    for (;;) {
+        char *tok, *w;
+        const char *b;
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+            s++;
+        }
+        if (*s == '\0') {
+            break;
+        }
+        APR_ARRAY_PUSH(cols, int) = col0 + (int)(s - start);
+        if (*s == '"' || *s == '\'') {
+            char q = *s++;
+            b = s;
+            while (*s && *s != q) {
+                if (*s == '\\' && (s[1] == q || s[1] == '\\')) {
+                    s++;
+                }
+                if (*s) {
+                    s++;
+                }
+            }
+            tok = w = apr_palloc(p, (apr_size_t)(s - b) + 1);
+            for (; b < s; b++) {
+                if (*b == '\\' && (b[1] == q || b[1] == '\\')) {
+                    b++;
+                }
+                *w++ = *b;
+            }
+            *w = '\0';
+            if (*s) {
+                s++;
+            }
+        }
+        else {
+            b = s;
+            while (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
+                s++;
+            }
+            tok = apr_pstrmemdup(p, b, (apr_size_t)(s - b));
+        }
+        APR_ARRAY_PUSH(args, const char *) = tok;
+    }
+    n->argc = args->nelts;
+    n->argv = (const char **)args->elts;
+    n->argcol = (int *)cols->elts;
+}
+
+/* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=..." */
+static void parse_comment(lint_ctx *ctx, const char *c, const char *file,
+                          lint_mask *pending)
+{
+    const char *p = strstr(c, "cors-lint:");
+    int file_wide;
+    lint_mask m = 0;
+    char ids[256];
+    apr_size_t n;
+
+    if (p == NULL) {
+        return;
+    }
+    p += 10;
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    if (strncmp(p, "disable-file=", 13) == 0) {
+        file_wide = 1;
+        p += 13;
+    }
+    else if (strncmp(p, "disable=", 8) == 0) {
+        file_wide = 0;
+        p += 8;
+    }
+    else {
+        return;
+    }
+    n = strcspn(p, " \t");
+    if (n >= sizeof(ids)) {
+        return;
+    }
+    memcpy(ids, p, n);
+    ids[n] = '\0';
+    if (lint_parse_rule_list(ids, &m) != 0) {
+        return;
+    }
+    if (file_wide) {
+        lint_mask *fm = apr_hash_get(ctx->file_disabled, file, APR_HASH_KEY_STRING);
+        if (fm == NULL) {
+            fm = apr_pcalloc(ctx->pool, sizeof(*fm));
+            apr_hash_set(ctx->file_disabled, file, APR_HASH_KEY_STRING, fm);
+        }
+        *fm |= m;
+    }
+    else {
+        *pending |= m;
+    }
+}
+
+static void read_path(lint_reader *rd, const char *path, lint_node *parent,
+                      const lint_node *from, int optional, int depth);
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* httpd reads a directory's files in alphabetical order, recursing into directories. */
+static void read_dir(lint_reader *rd, const char *dir, lint_node *parent,
+                     const lint_node *from, int depth)
+{
+    apr_array_header_t *names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int i;
+
+    if (d == NULL) {
+        lint_add(rd->ctx, CL000, from, 0, NULL, "cannot read directory %s: %s", dir,
+                 strerror(errno));
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(rd->ctx->pool, dir, "/",
+                                                          e->d_name, NULL);
+    }
+    closedir(d);
+    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_str);
+    for (i = 0; i < names->nelts; i++) {
+        read_path(rd, APR_ARRAY_IDX(names, i, const char *), parent, from, 1, depth + 1);
+    }
+}
+
+static int is_active_cond(lint_reader *rd, const lint_node *n)
+{
+    const char *a = n->argc > 0 ? n->argv[0] : "";
+    int neg = 0;
+
+    if (*a == '!') {
+        neg = 1;
+        a++;
+    }
+    if (lint_streq(n->name, "IfDefine")) {
+        /* known only when defined: an undefined name may come from -D at run time */
+        int defined = apr_hash_get(rd->ctx->defines, a, APR_HASH_KEY_STRING) != NULL;
+        return !(neg && defined);
+    }
+    if (lint_streq(n->name, "IfModule")) {
+        int loaded = apr_hash_get(rd->modules, a, APR_HASH_KEY_STRING) != NULL;
+        return !(neg && loaded);
+    }
+    return 1;
+}
+
+/* Remember a module as loaded under both of its names (headers_module, mod_headers.c). */
+static void note_module(lint_reader *rd, const lint_node *n)
+{
+    const char *file, *base;
+    apr_pool_t *p = rd->ctx->pool;
+
+    if (n->argc < 2) {
+        return;
+    }
+    apr_hash_set(rd->modules, n->argv[0], APR_HASH_KEY_STRING, "1");
+    file = n->argv[1];
+    base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    if (strlen(base) > 3 && strcmp(base + strlen(base) - 3, ".so") == 0) {
+        apr_hash_set(rd->modules, apr_pstrcat(p, apr_pstrndup(p, base, strlen(base) - 3),
+                                              ".c", NULL),
+                     APR_HASH_KEY_STRING, "1");
+    }
+}
+
+static void handle_directive(lint_reader *rd, lint_node *n, int depth)
+{
+    lint_ctx *ctx = rd->ctx;
+
+    if (lint_streq(n->name, "Define") && n->argc >= 1) {
+        apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING,
+                     n->argc >= 2 ? n->argv[1] : "");
+    }
+    else if (lint_streq(n->name, "UnDefine") && n->argc >= 1) {
+        apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING, NULL);
+    }
+    else if (lint_streq(n->name, "LoadModule")) {
+        note_module(rd, n);
+    }
+    else if ((lint_streq(n->name, "DocumentRoot") || lint_streq(n->name, "Directory"))
+             && n->argc >= 1 && n->argv[0][0] == '/') {
+        APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
+    }
+    else if ((lint_streq(n->name, "Include") || lint_streq(n->name, "IncludeOptional"))) {
+        int optional = lint_streq(n->name, "IncludeOptional");
+        const char *target;
+        glob_t g;
+        int rc;
+        apr_size_t i;
+
+        if (n->argc < 1) {
+            lint_add(ctx, CL000, n, 0, NULL, "%s needs a path", n->name);
+            return;
+        }
+        target = n->argv[0];
+        if (target[0] != '/') {
+            target = apr_pstrcat(ctx->pool, ctx->server_root ? ctx->server_root : ".",
+                                 "/", target, NULL);
+        }
+        if (strpbrk(target, "*?[") == NULL) {
+            read_path(rd, target, n->parent, n, optional, depth);
+            return;
+        }
+        rc = glob(target, 0, NULL, &g);
+        if (rc == GLOB_NOMATCH) {
+            if (!optional) {
+                lint_add(ctx, CL000, n, n->argcol[0], NULL,
+                         "Include: no file matches %s (httpd refuses to start; use "
+                         "IncludeOptional for a pattern that may match nothing)", target);
+            }
+            return;
+        }
+        if (rc != 0) {
+            lint_add(ctx, CL000, n, n->argcol[0], NULL, "Include: cannot expand %s",
+                     target);
+            return;
+        }
+        for (i = 0; i < g.gl_pathc; i++) {
+            read_path(rd, apr_pstrdup(ctx->pool, g.gl_pathv[i]), n->parent, n, 1, depth);
+        }
+        globfree(&g);
+    }
+}
+
+/* Read one file's text into nodes under parent. */
+static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t size,
+                      lint_node *parent, int depth)
+{
+    lint_ctx *ctx = rd->ctx;
+    apr_pool_t *p = ctx->pool;
+    lint_node **stack = malloc(sizeof(lint_node *) * (LINT_MAX_DEPTH + 1));
+    int top = 0, skipped_depth = 0;
+    lint_mask pending = 0;
+    char *cur = text, *end = text + size;
+    int lineno = 0;
+
+    if (stack == NULL) {
+        return;
+    }
+    stack[0] = parent;
+    while (cur < end) {
+        char *line = cur, *nl, *w, *s;
+        int first = lineno + 1;
+        apr_size_t len;
+
+        /* join physical lines ending in a backslash, in place */
+        w = cur;
+        for (;;) {
+            char *e;
+            nl = memchr(cur, '\n', (apr_size_t)(end - cur));
+            e = nl ? nl : end;
+            lineno++;
+            if (e > cur && e[-1] == '\r') {
+                e--;
+            }
+            while (e > cur && (e[-1] == ' ' || e[-1] == '\t')) {
+                e--;
+            }
+            if (e > cur && e[-1] == '\\' && nl) {
+                memmove(w, cur, (apr_size_t)(e - 1 - cur));
+                w += e - 1 - cur;
+                cur = nl + 1;
+                continue;
+            }
+            memmove(w, cur, (apr_size_t)(e - cur));
+            w += e - cur;
+            cur = nl ? nl + 1 : end;
+            break;
+        }
+        *w = '\0';
+        len = (apr_size_t)(w - line);
+        if (len > LINT_MAX_LINE) {
+            lint_loc loc = { file, first, 1 };
+            lint_add_at(ctx, CL000, loc, "line longer than httpd's limit of 16 MiB");
+            continue;
+        }
+        if (memchr(line, '\0', len) != NULL) {
+            lint_loc loc = { file, first, 1 };
+            lint_add_at(ctx, CL000, loc, "NUL byte in the configuration (a binary file?)");
+            continue;
+        }
+        for (s = line; *s == ' ' || *s == '\t'; s++) {
+        }
+        if (*s == '\0') {
+            continue;
+        }
+        if (*s == '#') {
+            parse_comment(ctx, s, file, &pending);
+            continue;
+        }
+        {
+            int col = (int)(s - line) + 1;
+            lint_node *n;
+            if (s[0] == '<' && s[1] == '/') {
+                char *name = s + 2, *gt = strchr(name, '>');
+                const char *nm;
+                if (gt == NULL) {
+                    lint_loc loc = { file, first, col };
+                    lint_add_at(ctx, CL000, loc, "section end without '>'");
+                    continue;
+                }
+                nm = apr_pstrmemdup(p, name, (apr_size_t)(gt - name));
+                if (skipped_depth > 0) {
+                    skipped_depth--;
+                    continue;
+                }
+                if (top == 0) {
+                    lint_loc loc = { file, first, col };
+                    lint_add_at(ctx, CL000, loc, "</%s> without matching <%s> section", nm,
+                                nm);
+                    continue;
+                }
+                if (!lint_streq(stack[top]->name, nm)) {
+                    lint_loc loc = { file, first, col };
+                    lint_add_at(ctx, CL000, loc, "</%s> closes <%s> opened at line %d", nm,
+                                stack[top]->name, stack[top]->loc.line);
+                }
+                top--;
+                continue;
+            }
+            if (s[0] == '<') {
+                char *name = s + 1, *gt;
+                apr_size_t nlen = strcspn(name, " \t>");
+                const char *args;
+                gt = strrchr(name, '>');
+                if (gt == NULL) {
+                    lint_loc loc = { file, first, col };
+                    lint_add_at(ctx, CL000, loc, "section line does not end with '>'");
+                    gt = name + strlen(name);
+                }
+                n = node_make(p, apr_pstrmemdup(p, name, nlen), 1, file, first, col);
+                args = (name + nlen < gt) ? apr_pstrmemdup(p, name + nlen,
+                                                           (apr_size_t)(gt - name - nlen))
+                                          : "";
+                n->args_raw = expand_vars(ctx, args);
+                split_args(p, n->args_raw, col + 1 + (int)nlen, n);
+                n->disabled = pending;
+                pending = 0;
+                if (top >= LINT_MAX_DEPTH) {
+                    if (skipped_depth == 0) {
+                        lint_add(ctx, CL000, n, 0, NULL,
+                                 "sections nested deeper than %d levels are not checked",
+                                 LINT_MAX_DEPTH);
+                    }
+                    skipped_depth++;
+                    continue;
+                }
+                n->inactive = stack[top]->inactive || !is_active_cond(rd, n);
+                node_append(stack[top], n);
+                stack[++top] = n;
+                continue;
+            }
+            /* a directive */
+            {
+                apr_size_t nlen = strcspn(s, " \t");
+                n = node_make(p, apr_pstrmemdup(p, s, nlen), 0, file, first, col);
+                n->args_raw = expand_vars(ctx, s + nlen);
+                split_args(p, n->args_raw, col + (int)nlen, n);
+                n->disabled = pending;
+                pending = 0;
+                if (skipped_depth > 0) {
+                    continue;
+                }
+                n->inactive = stack[top]->inactive;
+                node_append(stack[top], n);
+                if (!n->inactive) {
+                    handle_directive(rd, n, depth);
+                }
+            }
+        }
+    }
+    while (top > 0) {
+        lint_add(ctx, CL000, stack[top], 0, NULL, "<%s> is not closed in %s",
+                 stack[top]->name, file);
+        top--;
+    }
+    free(stack);
+}
+
+static void read_path(lint_reader *rd, const char *path, lint_node *parent,
+                      const lint_node *from, int optional, int depth)
+{
+    lint_ctx *ctx = rd->ctx;
+    struct stat st;
+    char *real, *text;
+    FILE *f;
+    apr_size_t size;
+    int i;
+
+    if (stat(path, &st) != 0) {
+        if (!optional && from) {
+            lint_add(ctx, CL000, from, from->argc ? from->argcol[0] : 0, NULL,
+                     "Include: %s: %s", path, strerror(errno));
+        }
+        return;
+    }
+    if (depth > LINT_MAX_INCLUDE_DEPTH) {
+        if (from) {
+            lint_add(ctx, CL000, from, 0, NULL, "includes nested deeper than %d levels",
+                     LINT_MAX_INCLUDE_DEPTH);
+        }
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        read_dir(rd, path, parent, from, depth);
+        return;
+    }
+    real = realpath(path, NULL);
+    if (real == NULL) {
+        return;
+    }
+    for (i = 0; i < rd->stack->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(rd->stack, i, const char *), real) == 0) {
+            if (from) {
+                lint_add(ctx, CL000, from, from->argc ? from->argcol[0] : 0, NULL,
+                         "include cycle: %s includes itself", path);
+            }
+            free(real);
+            return;
+        }
+    }
+    APR_ARRAY_PUSH(rd->stack, const char *) = apr_pstrdup(ctx->pool, real);
+    free(real);
+    f = fopen(path, "rb");
+    if (f == NULL || st.st_size > LINT_MAX_FILE) {
+        if (from) {
+            lint_add(ctx, CL000, from, 0, NULL, "cannot read %s: %s", path,
+                     f ? "file too large" : strerror(errno));
+        }
+        if (f) {
+            fclose(f);
+        }
+        rd->stack->nelts--;
+        return;
+    }
+    text = malloc((size_t)st.st_size + 1);
+    size = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (text && memchr(text, '\0', size) != NULL) {
+        lint_loc loc = { apr_pstrdup(ctx->pool, path), 1, 1 };
+        lint_add_at(ctx, CL000, loc, "%s holds NUL bytes (a binary file?): not read", path);
+        free(text);
+        text = NULL;
+    }
+    if (text) {
+        text[size] = '\0';
+        APR_ARRAY_PUSH(ctx->files, const char *) = apr_pstrdup(ctx->pool, path);
+        read_text(rd, apr_pstrdup(ctx->pool, path), text, size, parent, depth);
+        free(text);
+    }
+    rd->stack->nelts--;
+}
+
+static lint_node *new_root(lint_ctx *ctx, const char *file)
+{
+    return node_make(ctx->pool, "server", 1, file, 0, 0);
+}
+
+/* .htaccess under the server's DocumentRoot and <Directory> paths, in its scope. */
+static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *roots,
+                          int *budget, int depth, lint_node *server)
+{
+    apr_array_header_t *subs = apr_array_make(rd->ctx->pool, 8, sizeof(const char *));
+    DIR *d;
+    struct dirent *e;
+    int i;
+
+    if (depth > 32 || *budget <= 0 || (d = opendir(dir)) == NULL) {
+        return;
+    }
+    while ((e = readdir(d)) != NULL && --*budget > 0) {
+        const char *full;
+        struct stat st;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        full = apr_pstrcat(rd->ctx->pool, dir, "/", e->d_name, NULL);
+        if (lstat(full, &st) != 0) {
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            APR_ARRAY_PUSH(subs, const char *) = full;
+        }
+        else if (strcmp(e->d_name, ".htaccess") == 0) {
+            lint_node *root = new_root(rd->ctx, full);
+            root->htaccess_dir = dir;
+            root->parent = server;  /* linted in the server's scope of its directory */
+            read_path(rd, full, root, NULL, 0, 0);
+            APR_ARRAY_PUSH(roots, lint_node *) = root;
+        }
+    }
+    closedir(d);
+    qsort(subs->elts, (size_t)subs->nelts, sizeof(const char *), cmp_str);
+    for (i = 0; i < subs->nelts; i++) {
+        scan_htaccess(rd, APR_ARRAY_IDX(subs, i, const char *), roots, budget, depth + 1,
+                      server);
+    }
+}
+
+/* A directory that is not a server root: every *.conf and .htaccess, each on its own. */
+static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roots,
+                       int *budget, int depth)
+{
+    apr_array_header_t *names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
+    DIR *d;
+    struct dirent *e;
+    int i;
+
+    if (depth > 32 || *budget <= 0 || (d = opendir(dir)) == NULL) {
+        return;
+    }
+    while ((e = readdir(d)) != NULL && --*budget > 0) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git")) {
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(rd->ctx->pool, e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_str);
+    for (i = 0; i < names->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(names, i, const char *);
+        const char *full = apr_pstrcat(rd->ctx->pool, dir, "/", name, NULL);
+        struct stat st;
+        apr_size_t n = strlen(name);
+        if (lstat(full, &st) != 0) {
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            scan_plain(rd, full, roots, budget, depth + 1);
+        }
+        else if (strcmp(name, ".htaccess") == 0
+                 || (n > 5 && strcmp(name + n - 5, ".conf") == 0)) {
+            lint_node *root = new_root(rd->ctx, full);
+            if (strcmp(name, ".htaccess") == 0) {
+                root->htaccess_dir = dir;
+            }
+            read_path(rd, full, root, NULL, 0, 0);
+            APR_ARRAY_PUSH(roots, lint_node *) = root;
+        }
+    }
+}
+
+static const char *find_main_conf(apr_pool_t *p, const char *dir)
+{
+    static const char *const names[] = { "apache2.conf", "httpd.conf", "conf/httpd.conf" };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const char *f = apr_pstrcat(p, dir, "/", names[i], NULL);
+        struct stat st;
+        if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
+                     apr_array_header_t *roots, const char **err)
+{
+    lint_reader rd;
+    int i;
+
+    rd.ctx = ctx;
+    rd.stack = apr_array_make(ctx->pool, 8, sizeof(const char *));
+    rd.doc_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
+    rd.modules = apr_hash_make(ctx->pool);
+    /* compiled into Debian's apache2 */
+    apr_hash_set(rd.modules, "core.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "mod_so.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "http_core.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "mod_log_config.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "log_config_module", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "mod_unixd.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "mod_version.c", APR_HASH_KEY_STRING, "1");
+    apr_hash_set(rd.modules, "version_module", APR_HASH_KEY_STRING, "1");
+
+    for (i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        struct stat st;
+        if (stat(arg, &st) != 0) {
+            *err = apr_psprintf(ctx->pool, "%s: %s", arg, strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            const char *main_conf = find_main_conf(ctx->pool, arg);
+            int budget = LINT_MAX_SCAN;
+            if (main_conf) {
+                lint_node *root = new_root(ctx, main_conf);
+                const char *saved = ctx->server_root;
+                int j;
+                if (ctx->server_root == NULL) {
+                    ctx->server_root = arg;
+                }
+                rd.doc_dirs->nelts = 0;
+                read_path(&rd, main_conf, root, NULL, 0, 0);
+                APR_ARRAY_PUSH(roots, lint_node *) = root;
+                for (j = 0; j < rd.doc_dirs->nelts; j++) {
+                    const char *dd = APR_ARRAY_IDX(rd.doc_dirs, j, const char *);
+                    int k, dup = 0;
+                    for (k = 0; k < j; k++) {
+                        const char *o = APR_ARRAY_IDX(rd.doc_dirs, k, const char *);
+                        apr_size_t ol = strlen(o);
+                        /* already scanned as part of a parent directory */
+                        dup |= strncmp(dd, o, ol) == 0 && (dd[ol] == '/' || dd[ol] == '\0');
+                    }
+                    if (!dup && strpbrk(dd, "*?[") == NULL) {
+                        scan_htaccess(&rd, dd, roots, &budget, 0, root);
+                    }
+                }
+                ctx->server_root = saved;
+            }
+            else {
+                scan_plain(&rd, arg, roots, &budget, 0);
+            }
+        }
+        else {
+            lint_node *root = new_root(ctx, arg);
+            const char *base = strrchr(arg, '/');
+            FILE *f = fopen(arg, "rb");
+            if (f == NULL) {
+                *err = apr_psprintf(ctx->pool, "%s: %s", arg, strerror(errno));
+                return -1;
+            }
+            fclose(f);
+            if (strcmp(base ? base + 1 : arg, ".htaccess") == 0) {
+                root->htaccess_dir = base ? apr_pstrndup(ctx->pool, arg,
+                                                         (apr_size_t)(base - arg))
+                                          : ".";
+            }
+            read_path(&rd, arg, root, NULL, 0, 0);
+            APR_ARRAY_PUSH(roots, lint_node *) = root;
+        }
+    }
+    return 0;
+}
