@@ -109,8 +109,14 @@ static const char *apply_setting(lint_ctx *ctx, lint_options *o, const char *key
         return parse_level(val, &o->fail_on) ? "unknown level (info, warning, error)" : NULL;
     }
     if (strcmp(key, "enable") == 0) {
+        lint_mask m = 0;
+        if (lint_parse_rule_list(val, &m)) {
+            return "unknown rule ID";
+        }
         o->enable_set = 1;
-        return lint_parse_rule_list(val, &o->enable) ? "unknown rule ID" : NULL;
+        o->enable |= m;
+        o->disable &= ~m;  /* a later (command-line) enable wins over an earlier disable */
+        return NULL;
     }
     if (strcmp(key, "disable") == 0) {
         return lint_parse_rule_list(val, &o->disable) ? "unknown rule ID" : NULL;

@@ -73,12 +73,12 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
     apr_size_t cap, len = 0;
 
     if (p == NULL) {
-        return s;
+        return apr_pstrdup(ctx->pool, s);  /* s points into a buffer freed after reading */
     }
     cap = strlen(s) + 64;
     out = malloc(cap);
     if (out == NULL) {
-        return s;
+        return apr_pstrdup(ctx->pool, s);
     }
     while (*s) {
         const char *e;
@@ -99,7 +99,7 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
             bigger = realloc(out, cap);
             if (bigger == NULL) {
                 free(out);
-                return s;
+                return "";
             }
             out = bigger;
         }

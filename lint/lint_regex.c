@@ -12,6 +12,7 @@
 
 #include <apr_strings.h>
 
+#include "cors_policy.h"
 #include "lint.h"
 
 typedef struct {
@@ -21,6 +22,7 @@ typedef struct {
 
 typedef struct {
     apr_hash_t *by_pattern;    /* "i:" or "c:" + pattern -> lint_regex */
+    const psl_ctx_t *psl;
 } lint_regex_cache;
 
 static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
@@ -34,6 +36,7 @@ static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
     if (c == NULL) {
         c = apr_pcalloc(ctx->pool, sizeof(*c));
         c->by_pattern = apr_hash_make(ctx->pool);
+        c->psl = cors_psl_open(ctx->pool);
         ctx->regex_cache = c;
     }
     key = apr_pstrcat(ctx->pool, nocase ? "i:" : "c:", pattern, NULL);
@@ -85,6 +88,84 @@ static int is_label_char(char c)
            || c == '-';
 }
 
+/* One origin the regex is written to allow, by undoing the common regex forms:
+ * anchors dropped, "\\." -> ".", a class or wildcard with + or * -> "a", "(a|b)" -> "a",
+ * "x?" -> "x". Good enough for origin allow-lists; the caller checks that the regex
+ * really matches the result before using it. */
+static const char *deregex(apr_pool_t *p, const char *re)
+{
+    char *out = apr_palloc(p, strlen(re) * 2 + 2), *o = out;
+    const char *s = re;
+    int depth_skip = 0;
+
+    while (*s) {
+        if (depth_skip) {
+            /* skipping the other alternatives of a group */
+            if (*s == '\\' && s[1]) {
+                s += 2;
+                continue;
+            }
+            if (*s == ')') {
+                depth_skip = 0;
+            }
+            s++;
+            continue;
+        }
+        if (*s == '^' || *s == '$' || *s == '(' || *s == ')' || *s == '?') {
+            if (s[0] == '(' && s[1] == '?' && s[2] == ':') {
+                s += 3;
+                continue;
+            }
+            s++;
+            continue;
+        }
+        if (*s == '|') {
+            depth_skip = 1;   /* keep the first alternative */
+            s++;
+            continue;
+        }
+        if (*s == '\\' && s[1]) {
+            if (s[1] == 'w' || s[1] == 'd') {
+                *o++ = s[1] == 'd' ? '1' : 'a';
+            }
+            else {
+                *o++ = s[1];
+            }
+            s += 2;
+        }
+        else if (*s == '[') {
+            const char *e = strchr(s + 1, ']');
+            if (e == NULL) {
+                break;
+            }
+            *o++ = 'a';
+            s = e + 1;
+        }
+        else if (*s == '.') {
+            /* an unescaped dot next to letters is meant as a dot; ".+" / ".*" is "a" */
+            if (s[1] == '+' || s[1] == '*') {
+                *o++ = 'a';
+            }
+            else {
+                *o++ = '.';
+            }
+            s++;
+        }
+        else if (*s == '+' || *s == '*') {
+            s++;
+        }
+        else if (*s == '{') {
+            const char *e = strchr(s, '}');
+            s = e ? e + 1 : s + 1;
+        }
+        else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* The host names written in a regex: runs of labels joined by '.' or '\.', with at least
  * one dot ("app\.example\.com" -> "app.example.com"). */
 static apr_array_header_t *regex_hosts(apr_pool_t *p, const char *re)
@@ -129,6 +210,47 @@ static apr_array_header_t *regex_hosts(apr_pool_t *p, const char *re)
     return hosts;
 }
 
+/* The host of an origin-like string ("https://user@host:port/path" -> host). */
+static const char *origin_host(apr_pool_t *p, const char *o)
+{
+    const char *h = strstr(o, "://"), *at;
+    apr_size_t n;
+
+    if (h == NULL) {
+        return o;
+    }
+    h += 3;
+    n = strcspn(h, "/?#");
+    at = memchr(h, '@', n);
+    if (at) {
+        n -= (apr_size_t)(at + 1 - h);
+        h = at + 1;
+    }
+    return apr_pstrndup(p, h, strcspn(h, ":/?#") < n ? strcspn(h, ":/?#") : n);
+}
+
+/* An accepted string is a bypass when an attacker can own it: another registrable
+ * domain (public suffix list), another scheme, or the opaque origin. A longer label
+ * inside the same registrable domain ("evila.preview.example.com" for
+ * "[a-z]+\.preview\.example\.com") is what the regex means to allow. */
+static int is_bypass(lint_ctx *ctx, const char *intended, const char *attack)
+{
+    lint_regex_cache *c = ctx->regex_cache;
+    const char *ih, *ah, *ir, *ar;
+
+    if (strcmp(attack, "null") == 0) {
+        return 1;
+    }
+    if (strncmp(intended, attack, strcspn(intended, ":") + 1) != 0) {
+        return 1;  /* scheme downgrade */
+    }
+    ih = origin_host(ctx->pool, intended);
+    ah = origin_host(ctx->pool, attack);
+    ir = c->psl ? psl_registrable_domain(c->psl, ih) : NULL;
+    ar = c->psl ? psl_registrable_domain(c->psl, ah) : NULL;
+    return strcmp(ir ? ir : ih, ar ? ar : ah) != 0;
+}
+
 const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
                               const char **intended_out)
 {
@@ -152,6 +274,21 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
         return "https://evil.example";
     }
     hosts = regex_hosts(p, pattern);
+    {
+        /* the de-regexed sample first: it keeps the labels a class stands for */
+        const char *sample = deregex(p, pattern);
+        const char *sep = strstr(sample, "://");
+        if (sep && sep[3]) {
+            const char *host = sep + 3;
+            apr_size_t hl = strcspn(host, ":/");
+            const char *h0 = apr_pstrndup(p, host, hl);
+            apr_array_header_t *all = apr_array_make(p, hosts->nelts + 1,
+                                                     sizeof(const char *));
+            APR_ARRAY_PUSH(all, const char *) = h0;
+            apr_array_cat(all, hosts);
+            hosts = all;
+        }
+    }
     for (h = 0; h < hosts->nelts; h++) {
         const char *host = APR_ARRAY_IDX(hosts, h, const char *);
         for (si = 0; si < 2; si++) {
@@ -187,7 +324,8 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/", host, NULL);
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/?", o, NULL);
             for (a = 0; a < na; a++) {
-                if (lint_regex_match(ctx, pattern, nocase, attacks[a]) == 1) {
+                if (lint_regex_match(ctx, pattern, nocase, attacks[a]) == 1
+                    && is_bypass(ctx, o, attacks[a])) {
                     /* a regex written to allow null or http:// on purpose is judged by
                      * CL006 / CL007, not here */
                     if (strcmp(attacks[a], "null") == 0 && strstr(pattern, "null")) {

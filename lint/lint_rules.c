@@ -302,8 +302,8 @@ static int rewrite_flag_redirect(const char *flags)
         if (r[-1] == '[' || r[-1] == ',') {
             if (r[1] == '=' ) {
                 int code = atoi(r + 2);
-                if (strncasecmp(r + 2, "permanent", 9) == 0
-                    || strncasecmp(r + 2, "temp", 4) == 0 || strncasecmp(r + 2, "seeother", 8) == 0) {
+                if (strncasecmp(r + 2, "permanent", 9) == 0 || strncasecmp(r + 2, "temp", 4) == 0
+                    || strncasecmp(r + 2, "seeother", 8) == 0) {
                     return 1;
                 }
                 return code >= 300 && code < 400;
@@ -469,7 +469,11 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
             }
         }
         else if (lint_streq(n->name, "AllowOverride") && n->argc >= 1) {
-            st->allow_override = n->args_raw;
+            const char *ao = n->args_raw;
+            while (*ao == ' ' || *ao == '\t') {
+                ao++;
+            }
+            st->allow_override = ao;
         }
         else if (starts_with_ci(n->name, "CORS")) {
             int d;
@@ -1007,7 +1011,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                          "successful responses carry it twice", h->name);
             }
         }
-        if (mod_cors && !report_only && lint_streq(h->name, "Access-Control-Allow-Origin")) {
+        if (mod_cors && !report_only && h == acao) {
             lint_add(ctx, CL009, h->node, 0, st->cors[CD_ORIGIN] ? st->cors[CD_ORIGIN]
                                                                   : st->cors[CD_REGEX],
                      "both mod_headers and mod_cors grant CORS here; remove the Header "

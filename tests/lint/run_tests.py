@@ -1,0 +1,914 @@
+#!/usr/bin/env python3
+"""cors-lint suite: configurations that must raise each rule at the exact file, line
+and column, near-misses that must not, the reader's features, every output format
+parsed back, flags and exit codes, the pre-commit hooks, a real Debian /etc/apache2,
+hostile input, and valgrind.
+
+    tests/lint/run_tests.py [--lint out/cors-lint] [-k substring] [--no-valgrind]
+
+Ends with the line "N passed, N failed"; exits 1 on any failure.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import traceback
+import xml.etree.ElementTree as ET
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+LINT = None
+TESTS = []
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Tree:
+    """A temporary directory of configuration files."""
+
+    def __init__(self, files):
+        self.dir = tempfile.mkdtemp(prefix="cors-lint-test-")
+        for name, text in files.items():
+            self.write(name, text)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mode = "wb" if isinstance(text, bytes) else "w"
+        with open(path, mode) as f:
+            f.write(text if isinstance(text, bytes) else textwrap.dedent(text).lstrip("\n"))
+        return path
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run(self, *args, cwd=None):
+        return subprocess.run([LINT, *args], capture_output=True, text=True,
+                              cwd=cwd or self.dir, timeout=120)
+
+    def findings(self, *args):
+        r = self.run("--format", "json", *args)
+        check(r.returncode in (0, 1), "exit %d: %s" % (r.returncode, r.stderr))
+        return json.loads(r.stdout)["findings"], r
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def lint_one(text, *args, name="t.conf"):
+    t = Tree({name: text})
+    try:
+        found, _ = t.findings(name, *args)
+        return found
+    finally:
+        t.cleanup()
+
+
+def has(found, rule, line=None, col=None, file=None):
+    for f in found:
+        if f["rule"] == rule and (line is None or f["line"] == line) \
+                and (col is None or f["column"] == col) \
+                and (file is None or f["file"].endswith(file)):
+            return f
+    return None
+
+
+def expect(found, rule, line, col=None, file=None):
+    f = has(found, rule, line, col, file)
+    check(f is not None, "no %s at line %s col %s; got:\n%s" % (
+        rule, line, col, "\n".join("%s %s:%d:%d %s" % (x["rule"], x["file"], x["line"],
+                                                      x["column"], x["message"])
+                                   for x in found)))
+    return f
+
+
+def expect_none(found, rule):
+    bad = [f for f in found if f["rule"] == rule]
+    check(not bad, "unexpected %s: %s" % (rule, bad))
+
+
+# ---- one rule each: must raise, and a near-miss that must not ------------------------
+
+@test
+def cl000_unbalanced_and_includes():
+    found = lint_one("""
+        <Location /api>
+            Header always set X-A "1"
+        """)
+    expect(found, "CL000", 1, 1)
+    found = lint_one("""
+        <Location /a>
+        </Directory>
+        """)
+    expect(found, "CL000", 2, 1)
+    t = Tree({"httpd.conf": """
+        Include conf.d/missing.conf
+        IncludeOptional conf.d/optional-*.conf
+        Include conf.d/nothing-*.conf
+        Include loop.conf
+        """, "loop.conf": "Include loop.conf\n"})
+    try:
+        found, _ = t.findings(".")
+        expect(found, "CL000", 1, 9, "httpd.conf")
+        expect(found, "CL000", 3, 9, "httpd.conf")
+        f = expect(found, "CL000", 1, 9, "loop.conf")
+        check("cycle" in f["message"], f["message"])
+        check(not has(found, "CL000", 2, None, "httpd.conf"), "IncludeOptional reported")
+    finally:
+        t.cleanup()
+
+
+@test
+def cl001_wildcard_with_credentials_across_scopes():
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "*"
+        <Directory /srv/api>
+            Header always set Access-Control-Allow-Credentials "true"
+        </Directory>
+        """)
+    f = expect(found, "CL001", 3, 5)
+    check(f["related"] and f["related"][0]["line"] == 1, "related location: %s" % f)
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "*"
+        Header always set Access-Control-Expose-Headers "ETag"
+        """)
+    expect_none(found, "CL001")
+    found = lint_one("""
+        CORSAllowCredentials On
+        <Location /x>
+            CORSAllowOrigin *
+        </Location>
+        """)
+    f = expect(found, "CL001", 1)
+    check(f["related"][0]["line"] == 3, "related: %s" % f)
+
+
+@test
+def cl002_vary():
+    bad = """
+        SetEnvIf Origin "^https://app\\.example\\.com$" CORS_OK=$0
+        Header always set Access-Control-Allow-Origin "%{CORS_OK}e" env=CORS_OK
+        """
+    expect(lint_one(bad), "CL002", 2, 1)
+    expect_none(lint_one(bad + "Header always merge Vary Origin\n"), "CL002")
+    expect_none(lint_one("CORSAllowOrigin https://app.example.com\n"), "CL002")
+
+
+@test
+def cl003_methods():
+    found = lint_one("""
+        <Location /dav>
+            Dav On
+            Header always set Access-Control-Allow-Origin "https://app.example.com"
+        </Location>
+        """)
+    expect(found, "CL003", 3)
+    found = lint_one("""
+        <Location /dav>
+            <Limit PUT>
+                Require all granted
+            </Limit>
+            CORSAllowOrigin https://app.example.com
+        </Location>
+        """)
+    expect(found, "CL003", 5)
+    expect_none(lint_one("""
+        <Location /dav>
+            <Limit PUT>
+                Require all granted
+            </Limit>
+            CORSAllowOrigin https://app.example.com
+            CORSAllowMethods PUT
+        </Location>
+        """), "CL003")
+    found = lint_one('Header always set Access-Control-Allow-Origin "https://a.example"\n'
+                     'Header always set Access-Control-Allow-Methods "GET, P(UT"\n')
+    expect(found, "CL003", 2, 48)
+
+
+@test
+def cl004_reflection():
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "%{Origin}i"
+        Header always set Access-Control-Allow-Credentials "true"
+        """)
+    f = expect(found, "CL004", 1, 47)
+    check("credentials" in f["message"], f["message"])
+    found = lint_one("""
+        SetEnvIf Origin "(.*)" ORIGIN=$1
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e" env=ORIGIN
+        Header always merge Vary Origin
+        """)
+    expect(found, "CL004", 1, 17)
+    found = lint_one("""
+        RewriteEngine On
+        RewriteRule .* - [E=ORIGIN:%{HTTP:Origin}]
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e" env=ORIGIN
+        """)
+    expect(found, "CL004", 2)
+    expect_none(lint_one("""
+        SetEnvIf Origin "^https://app\\.example\\.com$" ORIGIN=$0
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e" env=ORIGIN
+        Header always merge Vary Origin
+        """), "CL004")
+
+
+@test
+def cl005_bypassable_regexes():
+    cases = [
+        ('SetEnvIf Origin "https://app\\.example\\.com" OK=$0', 17,
+         "https://app.example.com.evil.example"),
+        ('SetEnvIf Origin "^https://app.example.com$" OK=$0', 17, "https://appxexample.com"),
+        ('SetEnvIfNoCase Origin "example\\.com$" OK=$0', 23, "https://evilexample.com"),
+        ('SetEnvIf Origin "^https?://app\\.example\\.com$" OK=$0', 17,
+         "http://app.example.com"),
+    ]
+    for line, col, attack in cases:
+        found = lint_one(line + "\nHeader always set Access-Control-Allow-Origin "
+                         '"%{OK}e" env=OK\nHeader always merge Vary Origin\n')
+        f = expect(found, "CL005", 1, col)
+        check(attack in f["message"], "%s: %s" % (attack, f["message"]))
+    found = lint_one("""
+        RewriteEngine On
+        RewriteCond %{HTTP:Origin} ^https://(www\\.)?example\\.com [NC]
+        RewriteRule .* - [E=OK:%0]
+        Header always set Access-Control-Allow-Origin "%{OK}e" env=OK
+        Header always merge Vary Origin
+        """)
+    expect(found, "CL005", 2)
+    found = lint_one("""
+        <If "%{HTTP:Origin} =~ /example\\.com/">
+            Header always set Access-Control-Allow-Origin "%{HTTP:Origin}e"
+            Header always set Access-Control-Allow-Credentials "true"
+            Header always merge Vary Origin
+        </If>
+        """)
+    expect(found, "CL005", 1)
+    expect(lint_one("CORSAllowOriginRegex https://[a-z]+.example.com\n"), "CL005", 1, 22)
+    # near misses: anchored and escaped; and a test that only gates "*"
+    expect_none(lint_one("""
+        SetEnvIf Origin "^https://(app|admin)\\.example\\.com$" OK=$0
+        Header always set Access-Control-Allow-Origin "%{OK}e" env=OK
+        Header always merge Vary Origin
+        CORSAllowOriginRegex https://[a-z0-9-]+\\.preview\\.example\\.com
+        """), "CL005")
+    expect_none(lint_one("""
+        SetEnvIf Origin "example" OK
+        Header always set Access-Control-Allow-Origin "*" env=OK
+        """), "CL005")
+
+
+@test
+def cl006_null():
+    expect(lint_one("CORSAllowOrigin https://app.example.com null\n"), "CL006", 1, 41)
+    expect(lint_one('Header always set Access-Control-Allow-Origin "null"\n'), "CL006", 1)
+    expect_none(lint_one("CORSAllowOrigin https://app.example.com\n"), "CL006")
+
+
+@test
+def cl007_http_origins():
+    expect(lint_one("CORSAllowOrigin https://a.example.com http://b.example.com\n"),
+           "CL007", 1, 39)
+    expect_none(lint_one("CORSAllowOrigin https://a.example.com http://localhost:3000\n"),
+                "CL007")
+
+
+@test
+def cl008_without_always():
+    expect(lint_one('Header set Access-Control-Allow-Origin "https://a.example"\n'),
+           "CL008", 1, 1)
+    expect(lint_one('Header onsuccess set Access-Control-Expose-Headers "ETag"\n'),
+           "CL008", 1)
+    expect_none(lint_one('Header always set Access-Control-Allow-Origin "https://a.example"\n'),
+                "CL008")
+
+
+@test
+def cl009_duplicates():
+    expect(lint_one('Header always add Access-Control-Allow-Origin "https://a.example"\n'),
+           "CL009", 1)
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        <Location /x>
+            Header set Access-Control-Allow-Origin "https://a.example"
+        </Location>
+        """)
+    f = expect(found, "CL009", 3)
+    check(f["related"][0]["line"] == 1, "related: %s" % f)
+    found = lint_one("""
+        CORSAllowOrigin https://a.example
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        """)
+    expect(found, "CL009", 2)
+    expect_none(lint_one("""
+        CORSAllowOrigin https://a.example
+        CORSReportOnly On
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        """), "CL009")
+
+
+@test
+def cl010_auth():
+    bad = """
+        <Location /api>
+            AuthType Basic
+            AuthName x
+            Require valid-user
+            Header always set Access-Control-Allow-Origin "https://a.example"
+        </Location>
+        """
+    expect(lint_one(bad), "CL010", 4, 5)
+    expect_none(lint_one("""
+        <Location /api>
+            AuthType Basic
+            <LimitExcept OPTIONS>
+                Require valid-user
+            </LimitExcept>
+            Header always set Access-Control-Allow-Origin "https://a.example"
+        </Location>
+        """), "CL010")
+    expect_none(lint_one("""
+        <Location /api>
+            AuthType Basic
+            Require valid-user
+            CORSAllowOrigin https://a.example
+        </Location>
+        """), "CL010")
+    expect(lint_one("""
+        <Location /api>
+            Require user alice
+            CORSAllowOrigin https://a.example
+            CORSPreflight Off
+        </Location>
+        """), "CL010", 2)
+
+
+@test
+def cl011_star_with_credentials():
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        Header always set Access-Control-Allow-Credentials "true"
+        Header always set Access-Control-Allow-Headers "*"
+        """)
+    expect(found, "CL011", 3, 48)
+    expect_none(lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        Header always set Access-Control-Allow-Headers "*"
+        """), "CL011")
+
+
+@test
+def cl012_malformed():
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example, https://b.example"
+        Header always set Access-Control-Allow-Credentials "True"
+        Header always set Access-Control-Max-Age "10m"
+        """)
+    expect(found, "CL012", 1, 47)
+    expect(found, "CL012", 2, 52)
+    expect(found, "CL012", 3, 42)
+    expect(lint_one('Header always set Access-Control-Allow-Origin "https://a.example/"\n'),
+           "CL012", 1)
+    expect_none(lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example"
+        Header always set Access-Control-Allow-Credentials "true"
+        Header always set Access-Control-Max-Age "600"
+        Header always merge Vary Origin
+        """), "CL012")
+
+
+@test
+def cl013_max_age():
+    expect(lint_one("CORSAllowOrigin https://a.example\nCORSMaxAge 86400\n"), "CL013", 2, 12)
+    expect_none(lint_one("CORSAllowOrigin https://a.example\nCORSMaxAge 600\n"), "CL013")
+
+
+@test
+def cl014_redirects():
+    found = lint_one("""
+        <Location /api>
+            CORSAllowOrigin https://a.example
+            RewriteEngine On
+            RewriteRule ^old$ /api/new [R=301,L]
+            Redirect /api/x /api/y
+        </Location>
+        """)
+    expect(found, "CL014", 4)
+    expect(found, "CL014", 5)
+    expect_none(lint_one("""
+        <Location /api>
+            CORSAllowOrigin https://a.example
+            RewriteEngine On
+            RewriteCond %{REQUEST_METHOD} !=OPTIONS
+            RewriteRule ^old$ /api/new [R=301,L]
+            RewriteCond %{REQUEST_METHOD} OPTIONS
+            RewriteRule ^ - [R=204,L]
+        </Location>
+        """), "CL014")
+
+
+@test
+def cl015_htaccess_allowoverride():
+    t = Tree({})
+    try:
+        docroot = t.path("www")
+        t.write("root/apache2.conf", """
+            DocumentRoot %s
+            <Directory %s>
+                AllowOverride None
+            </Directory>
+            <Directory %s/open>
+                AllowOverride FileInfo
+            </Directory>
+            """ % (docroot, docroot, docroot))
+        t.write("www/.htaccess", 'Header always set Access-Control-Allow-Origin "*"\n')
+        t.write("www/open/.htaccess",
+                'Header always set Access-Control-Allow-Origin "https://a.example"\n'
+                'Header set Access-Control-Allow-Credentials "true"\n')
+        found, _ = t.findings("root")
+        expect(found, "CL015", 1, 1, "www/.htaccess")
+        check(not has(found, "CL015", None, None, "open/.htaccess"), "FileInfo reported")
+        # linted in its scope: the open one is judged
+        expect(found, "CL008", 2, 1, "open/.htaccess")
+    finally:
+        t.cleanup()
+
+
+@test
+def cl016_module_directives():
+    found = lint_one("""
+        CORSAllowOrigin https://app.example.com/ https://*.co.uk
+        CORSAlowCredentials On
+        CORSMaxAge 90000
+        CORSAllowMethods PU(T
+        CORSPreflightStatus 201
+        CORSAllowOriginRegex https://(unclosed
+        CORSAllowOrigin *
+        CORSAllowCredentials On
+        """)
+    f = expect(found, "CL016", 1, 17)
+    check("trailing slash" in f["message"] and "write 'https://app.example.com'"
+          in f["message"], f["message"])
+    expect(found, "CL016", 1, 42)
+    f = expect(found, "CL016", 2, 1)
+    check("did you mean CORSAllowCredentials" in f["message"], f["message"])
+    expect(found, "CL016", 3, 12)
+    expect(found, "CL016", 4)
+    expect(found, "CL016", 5)
+    expect(found, "CL016", 6, 22)
+    expect(found, "CL016", 8)
+    expect_none(lint_one("""
+        CORSAllowOrigin https://app.example.com https://*.example.co.uk http://localhost:*
+        CORSAllowCredentials On
+        CORSAllowMethods PUT DELETE
+        CORSAllowHeaders Content-Type X-Request-Id
+        CORSMaxAge 600
+        CORSPreflightStatus 200
+        """), "CL016")
+
+
+# ---- the reader --------------------------------------------------------------------
+
+@test
+def includes_wildcards_and_directories():
+    t = Tree({
+        "srv/httpd.conf": """
+            ServerRoot /etc/elsewhere
+            Include conf.d/*.conf
+            Include sites
+            """,
+        "srv/conf.d/a.conf": "CORSMaxAge 99999\n",
+        "srv/conf.d/b.conf": "# one\n# two\nCORSAllowOrigin https://x.example/\n",
+        "srv/conf.d/skip.txt": "CORSAllowOrigin bad\n",
+        "srv/sites/one/site.conf": "CORSAllowOrigin also/bad\n",
+    })
+    try:
+        found, _ = t.findings("srv")
+        expect(found, "CL016", 1, 12, "conf.d/a.conf")
+        expect(found, "CL016", 3, 17, "conf.d/b.conf")
+        expect(found, "CL016", 1, 17, "sites/one/site.conf")
+        check(not has(found, "CL016", None, None, "skip.txt"), "*.conf matched skip.txt")
+        # --server-root resolves relative includes elsewhere
+        found, _ = t.findings("--server-root", t.path("srv/sites"), "srv/httpd.conf")
+        check(has(found, "CL000", 2), "conf.d not missing under another server root")
+    finally:
+        t.cleanup()
+
+
+@test
+def define_and_variables():
+    found = lint_one("""
+        Define API_ORIGIN https://api.example.com/
+        CORSAllowOrigin ${API_ORIGIN}
+        CORSAllowOrigin ${UNKNOWN}
+        """)
+    f = expect(found, "CL016", 2, 17)
+    check("https://api.example.com/" in f["message"], f["message"])
+    f = expect(found, "CL016", 3, 17)
+    check("${UNKNOWN}" in f["message"], "unknown variable not left literal: " + f["message"])
+    found = lint_one("CORSAllowOrigin ${ORIGIN}\n", "--define", "ORIGIN=bad")
+    expect(found, "CL016", 1)
+
+
+@test
+def ifdefine_and_ifmodule():
+    text = """
+        LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so
+        <IfDefine !PROD>
+            CORSAllowOrigin bad-one
+        </IfDefine>
+        <IfModule !headers_module>
+            CORSAllowOrigin bad-two
+        </IfModule>
+        <IfModule mod_headers.c>
+            CORSAllowOrigin bad-three
+        </IfModule>
+        <IfModule mod_unknown.c>
+            CORSAllowOrigin bad-four
+        </IfModule>
+        """
+    found = lint_one(text)
+    expect(found, "CL016", 3)
+    expect_none([f for f in found if f["line"] == 6], "CL016")
+    expect(found, "CL016", 9)
+    expect(found, "CL016", 12)
+    found = lint_one(text, "-D", "PROD")
+    expect_none([f for f in found if f["line"] == 3], "CL016")
+
+
+@test
+def continuation_lines_and_comments():
+    found = lint_one("CORSAllowOrigin https://a.example \\\n    bad-origin\n"
+                     "# a comment that ends in a backslash \\\n"
+                     "CORSAllowOrigin swallowed-by-the-comment\n"
+                     "CORSAllowOrigin \"quoted origin/\" 'single/'\n")
+    f = expect(found, "CL016", 1)
+    check("bad-origin" in f["message"], f["message"])
+    check(not any("swallowed" in f["message"] for f in found), "comment continuation")
+    f = expect(found, "CL016", 5, 17)
+    check("'quoted origin/'" in f["message"], f["message"])
+    expect(found, "CL016", 5, 34)
+
+
+@test
+def suppression_comments():
+    found = lint_one("""
+        # cors-lint: disable-file=CL013
+        # cors-lint: disable=CL006 sandboxed previews need it
+        CORSAllowOrigin https://a.example null
+        CORSAllowOrigin null
+        CORSMaxAge 86400
+        """)
+    check(not has(found, "CL006", 3), "disable= not applied")
+    expect(found, "CL006", 4)
+    expect_none(found, "CL013")
+
+
+@test
+def settings_file_and_rule_selection():
+    t = Tree({"t.conf": "CORSAllowOrigin https://a.example null\nCORSMaxAge 86400\n",
+              ".cors-lint": "# settings\ndisable = CL006\nfail-on = error\n"})
+    try:
+        found, r = t.findings("t.conf")
+        expect_none(found, "CL006")
+        expect(found, "CL013", 2)
+        check(r.returncode == 0, "fail-on from the settings file: %d" % r.returncode)
+        found, r = t.findings("t.conf", "--fail-on", "info")
+        check(r.returncode == 1, "command line wins: %d" % r.returncode)
+        found, _ = t.findings("t.conf", "--enable", "CL006")
+        check([f["rule"] for f in found] == ["CL006"], "enable: %s" % found)
+        sub = os.path.join(t.dir, "deeper", "dir")
+        os.makedirs(sub)
+        r = t.run("--format", "json", "../../t.conf", cwd=sub)
+        check("CL006" not in r.stdout, "settings not found upward")
+    finally:
+        t.cleanup()
+
+
+# ---- formats ------------------------------------------------------------------------
+
+BAD_FOR_FORMATS = ('Header always set Access-Control-Allow-Origin "*"\n'
+                   '<Directory /srv>\n'
+                   '  Header always set Access-Control-Allow-Credentials "true"\n'
+                   '</Directory>\n'
+                   '<Location /n>\n'
+                   '  Header always set Access-Control-Allow-Origin "null"\n'
+                   '  Header always set Access-Control-Max-Age "86400"\n'
+                   '  Header always set Access-Control-Allow-Credentials "yes"\n'
+                   '</Location>\n')
+
+
+def xmllint(path, schema=None):
+    args = ["xmllint", "--noout"] + (["--schema", schema] if schema else []) + [path]
+    r = subprocess.run(args, capture_output=True, text=True)
+    check(r.returncode == 0, "xmllint %s: %s" % (path, r.stderr))
+
+
+@test
+def format_text():
+    t = Tree({"t.conf": BAD_FOR_FORMATS})
+    try:
+        r = t.run("t.conf")
+        lines = r.stdout.splitlines()
+        check("t.conf:3:3: error: Access-Control-Allow-Credentials: true with "
+              "Access-Control-Allow-Origin: *" in lines[0] and lines[0].endswith("[CL001]"),
+              lines[0])
+        check(lines[1] == "t.conf:1:1: note: related: Header here", lines[1])
+        check(lines[-1] == "2 errors, 1 warning, 1 info in 1 file", lines[-1])
+        check("\033[" not in r.stdout, "colour when not a terminal")
+        r = t.run("--severity", "error", "t.conf")
+        check("warning:" not in r.stdout and "info:" not in r.stdout, r.stdout)
+    finally:
+        t.cleanup()
+
+
+@test
+def format_json():
+    t = Tree({"t.conf": BAD_FOR_FORMATS})
+    try:
+        r = t.run("--format", "json", "t.conf")
+        doc = json.loads(r.stdout)
+        f = doc["findings"][0]
+        check(set(f) == {"rule", "severity", "message", "file", "line", "column", "related"},
+              "fields: %s" % f)
+        check((f["rule"], f["severity"], f["file"], f["line"], f["column"]) ==
+              ("CL001", "error", "t.conf", 3, 3), "values: %s" % f)
+        check(f["related"] == [{"file": "t.conf", "line": 1, "column": 1,
+                                "message": "related: Header here"}], f["related"])
+        check(doc["summary"] == {"errors": 2, "warnings": 1, "infos": 1, "files": 1},
+              doc["summary"])
+        # hostile bytes in a value stay valid JSON
+        t.write("u.conf", b'CORSAllowOrigin "https://\xff\x01\x1b\\"q/"\n')
+        doc = json.loads(t.run("--format", "json", "u.conf").stdout)
+        check(doc["findings"][0]["rule"] == "CL016", doc)
+    finally:
+        t.cleanup()
+
+
+@test
+def format_sarif():
+    t = Tree({"t.conf": BAD_FOR_FORMATS})
+    try:
+        out = t.path("report.sarif")
+        r = t.run("--format", "sarif", "-o", out, os.path.join(t.dir, "t.conf"))
+        check(r.returncode == 1 and r.stdout == "", "exit/stdout with -o: %d %r"
+              % (r.returncode, r.stdout))
+        doc = json.load(open(out))
+        check(doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"], "header")
+        driver = doc["runs"][0]["tool"]["driver"]
+        check(driver["name"] == "cors-lint" and driver["version"], driver.get("name"))
+        check([x["id"] for x in driver["rules"]] == ["CL%03d" % i for i in range(17)], "ids")
+        for rule in driver["rules"]:
+            for key in ("shortDescription", "fullDescription", "help"):
+                check(rule[key]["text"], "%s lacks %s" % (rule["id"], key))
+            check(rule["defaultConfiguration"]["level"] in ("error", "warning", "note"), rule)
+            float(rule["properties"]["security-severity"])
+        res = doc["runs"][0]["results"]
+        check(len(res) == 4, "results: %d" % len(res))
+        first = res[0]
+        check(first["ruleId"] == "CL001" and first["level"] == "error"
+              and first["message"]["text"], first)
+        loc = first["locations"][0]["physicalLocation"]
+        check(loc["artifactLocation"]["uri"] == "t.conf", "uri relative to the cwd: %s" % loc)
+        check(loc["region"] == {"startLine": 3, "startColumn": 3}, loc["region"])
+        check(first["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 1,
+              "related")
+        levels = {x["ruleId"]: x["level"] for x in res}
+        check(levels["CL013"] == "note", levels)
+    finally:
+        t.cleanup()
+
+
+@test
+def format_junit_and_checkstyle():
+    t = Tree({"t.conf": BAD_FOR_FORMATS, "ok.conf": "CORSAllowOrigin https://a.example\n"})
+    try:
+        junit = t.path("junit.xml")
+        t.run("--format", "junit", "-o", junit, "t.conf")
+        xmllint(junit, os.path.join(HERE, "junit.xsd"))
+        root = ET.parse(junit).getroot()
+        suite = root.find("testsuite")
+        check(suite.get("tests") == "4" and suite.get("failures") == "4", suite.attrib)
+        case = suite.find("testcase")
+        check(case.get("name") == "t.conf:3:3 CL001", case.attrib)
+        check(case.find("failure").get("type") == "CL001", "failure type")
+        t.run("--format", "junit", "-o", junit, "ok.conf")
+        xmllint(junit, os.path.join(HERE, "junit.xsd"))
+        suite = ET.parse(junit).getroot().find("testsuite")
+        check(suite.get("failures") == "0" and len(suite.findall("testcase")) == 1,
+              "passing suite")
+
+        cs = t.path("checkstyle.xml")
+        t.write("h.conf", b'CORSAllowOrigin "https://<&>\xff/"\n')
+        t.run("--format", "checkstyle", "-o", cs, "t.conf", "h.conf")
+        xmllint(cs, os.path.join(HERE, "checkstyle.xsd"))
+        root = ET.parse(cs).getroot()
+        files = root.findall("file")
+        check([f.get("name") for f in files] == ["h.conf", "t.conf"], "files")
+        err = files[1].find("error")
+        check((err.get("line"), err.get("column"), err.get("severity"), err.get("source"))
+              == ("3", "3", "error", "cors-lint.CL001"), err.attrib)
+        check("<&>" in files[0].find("error").get("message"), "escaping")
+    finally:
+        t.cleanup()
+
+
+# ---- control ------------------------------------------------------------------------
+
+@test
+def exit_codes_and_flags():
+    t = Tree({"ok.conf": "CORSAllowOrigin https://a.example\n",
+              "warn.conf": "CORSAllowOrigin https://a.example null\n"})
+    try:
+        check(t.run("ok.conf").returncode == 0, "clean file")
+        check(t.run("warn.conf").returncode == 1, "warning fails by default")
+        check(t.run("--fail-on", "error", "warn.conf").returncode == 0, "--fail-on error")
+        check(t.run("--disable", "CL006", "warn.conf").returncode == 0, "--disable")
+        r = t.run("missing.conf")
+        check(r.returncode == 2 and "missing.conf" in r.stderr, "missing input: %s" % r.stderr)
+        check(t.run("--format", "yaml", "ok.conf").returncode == 2, "bad format")
+        check(t.run("--bogus", "ok.conf").returncode == 2, "unknown option")
+        check(t.run("--enable", "CL999", "ok.conf").returncode == 2, "unknown rule")
+        check(t.run().returncode == 2, "no input")
+        r = t.run("--list-rules")
+        check(r.returncode == 0 and len(r.stdout.splitlines()) == 17, r.stdout)
+        check(r.stdout.splitlines()[5].startswith("CL005  error    Bypassable origin test"),
+              r.stdout.splitlines()[5])
+        r = t.run("--explain", "CL005")
+        check(r.returncode == 0 and r.stdout.startswith("# CL005: Bypassable origin test")
+              and "## Bad" in r.stdout and "## Good" in r.stdout and "## Fix" in r.stdout,
+              r.stdout[:200])
+        check(t.run("--explain", "CL099").returncode == 2, "unknown --explain")
+        check(t.run("--version").stdout.startswith("cors-lint "), "version")
+    finally:
+        t.cleanup()
+
+
+@test
+def rule_pages_exist_for_every_rule():
+    for i in range(17):
+        path = os.path.join(TOP, "lint", "rules", "CL%03d.md" % i)
+        text = open(path).read()
+        for part in ("## Bad", "## Good", "## Fix", "Severity:"):
+            check(part in text, "%s lacks %s" % (path, part))
+
+
+@test
+def pre_commit_hook_in_a_git_repository():
+    t = Tree({})
+    try:
+        env = dict(os.environ, CORS_LINT=LINT, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+        repo = t.dir
+
+        def git(*args):
+            return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True,
+                                  text=True)
+        git("init", "-q")
+        shutil.copy(os.path.join(TOP, "lint", "pre-commit"),
+                    os.path.join(repo, ".git", "hooks", "pre-commit"))
+        t.write("sites/good.conf", "CORSAllowOrigin https://a.example\n")
+        git("add", "sites/good.conf")
+        r = git("commit", "-qm", "good")
+        check(r.returncode == 0, "good file refused: %s %s" % (r.stdout, r.stderr))
+        t.write("sites/bad.conf", "CORSAllowOrigin https://a.example/\n")
+        git("add", "sites/bad.conf")
+        r = git("commit", "-qm", "bad")
+        check(r.returncode != 0, "bad file accepted")
+        check("sites/bad.conf:1:17: error" in r.stdout + r.stderr, r.stdout + r.stderr)
+        # the staged content counts, not the work tree
+        t.write("sites/bad.conf", "CORSAllowOrigin https://a.example\n")
+        r = git("commit", "-qm", "still bad")
+        check(r.returncode != 0, "work-tree fix accepted while the staged file is bad")
+        git("add", "sites/bad.conf")
+        r = git("commit", "-qm", "fixed")
+        check(r.returncode == 0, "fixed file refused: %s" % r.stdout)
+        hooks = open(os.path.join(TOP, ".pre-commit-hooks.yaml")).read()
+        for part in ("id: cors-lint", "language: system", r"files: '(\.htaccess|\.conf)$'"):
+            check(part in hooks, ".pre-commit-hooks.yaml lacks %s" % part)
+    finally:
+        t.cleanup()
+
+
+@test
+def debian_apache2_tree_has_no_error():
+    if not os.path.exists("/etc/apache2/apache2.conf"):
+        raise Failure("/etc/apache2 is missing (apache2 package)")
+    t = Tree({})
+    try:
+        tree = t.path("apache2")
+        shutil.copytree("/etc/apache2", tree, symlinks=True)
+        with open(os.path.join(tree, "sites-enabled", "api.conf"), "w") as f:
+            f.write(textwrap.dedent("""
+                <VirtualHost *:80>
+                    ServerName api.example.com
+                    DocumentRoot /var/www/api
+                    SetEnvIf Origin "^https://(app|admin)\\.example\\.com$" CORS_ORIGIN=$0
+                    Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+                    Header always set Access-Control-Allow-Credentials "true" env=CORS_ORIGIN
+                    Header always set Access-Control-Allow-Methods "GET, POST, PUT, DELETE" env=CORS_ORIGIN
+                    Header always merge Vary Origin
+                    <Location /v2>
+                        Header always unset Access-Control-Allow-Origin
+                        CORSAllowOrigin https://app.example.com https://*.example.com
+                        CORSAllowMethods PUT DELETE
+                        CORSAllowCredentials On
+                        CORSMaxAge 600
+                    </Location>
+                </VirtualHost>
+                """))
+        found, r = t.findings(tree)
+        errors = [f for f in found if f["severity"] == "error"]
+        check(not errors, "errors on Debian's tree: %s" % errors)
+        check(json.loads(r.stdout)["summary"]["files"] > 20, "includes not followed")
+    finally:
+        t.cleanup()
+
+
+@test
+def hostile_input_never_crashes():
+    t = Tree({})
+    try:
+        t.write("binary.conf", os.urandom(200000) + b"\0")
+        with open(t.path("huge.conf"), "w") as f:
+            f.write("Header always set Access-Control-Allow-Origin \"" + "a" * (10 << 20)
+                    + "\"\n")
+        t.write("deep.conf", "<Location /a>\n" * 20000 + "</Location>\n" * 20000)
+        t.write("unbalanced.conf", "</Location>\n<Directory /x>\n<Files y>\n</Location>\n")
+        t.write("utf8.conf", b"CORSAllowOrigin https://\xc3\x28.example\n\xff\xfe\n")
+        t.write("long.conf", "CORSAllowOrigin " + "https://a.example " * 50000 + "\n")
+        t.write("quotes.conf", 'Header always set "unterminated \\\n' * 1000)
+        for name in ("binary.conf", "huge.conf", "deep.conf", "unbalanced.conf", "utf8.conf",
+                     "long.conf", "quotes.conf"):
+            r = t.run("--format", "json", name)
+            check(r.returncode in (0, 1), "%s: exit %d %s" % (name, r.returncode, r.stderr))
+            json.loads(r.stdout)
+    finally:
+        t.cleanup()
+
+
+@test
+def valgrind_no_leak_no_invalid_access():
+    if ARGS.no_valgrind:
+        return
+    t = Tree({"t.conf": BAD_FOR_FORMATS + "SetEnvIf Origin \"example.com\" OK=$0\n"
+              'Header always set Access-Control-Allow-Origin "%{OK}e" env=OK\n'
+              "<Location /x>\n", "inc/httpd.conf": "Include a.conf\nInclude b/*.conf\n",
+              "inc/a.conf": "Include httpd.conf\n", "inc/b/c.conf": "CORSAllowOrigin x\n"})
+    try:
+        for fmt in ("text", "json", "sarif", "junit", "checkstyle"):
+            for target in ("t.conf", "inc"):
+                r = subprocess.run(["valgrind", "--leak-check=full", "--error-exitcode=99",
+                                    "--errors-for-leak-kinds=definite,indirect", "-q", LINT,
+                                    "--format", fmt, target], cwd=t.dir,
+                                   capture_output=True, text=True, timeout=300)
+                check(r.returncode in (0, 1), "valgrind %s %s: exit %d\n%s" % (
+                    fmt, target, r.returncode, r.stderr[-3000:]))
+    finally:
+        t.cleanup()
+
+
+def main():
+    global LINT, ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lint", default=os.path.join(TOP, "out", "cors-lint"))
+    ap.add_argument("-k", dest="filter", default="")
+    ap.add_argument("--no-valgrind", action="store_true")
+    ARGS = ap.parse_args()
+    LINT = os.path.abspath(ARGS.lint)
+    passed = failed = 0
+    for t in TESTS:
+        if ARGS.filter not in t.__name__:
+            continue
+        try:
+            t()
+            passed += 1
+            print("ok   %s" % t.__name__)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print("FAIL %s: %s" % (t.__name__, e))
+            if not isinstance(e, Failure):
+                traceback.print_exc()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+ARGS = None
+if __name__ == "__main__":
+    sys.exit(main())
