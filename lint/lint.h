@@ -46,8 +46,24 @@ typedef struct {
     int col;
 } lint_loc;
 
+/* What a node is, classified once when it is read, so that scopes and rules switch on
+ * it instead of comparing names again for every scope that inherits the line. */
+typedef enum {
+    LK_OTHER = 0,
+    LK_HEADER, LK_SETENVIF, LK_SETENVIFNOCASE, LK_REWRITECOND, LK_REWRITERULE,
+    LK_REDIRECT, LK_REQUIRE, LK_ALLOWMETHODS, LK_SCRIPT, LK_DAV, LK_ALLOWOVERRIDE,
+    LK_CORS, LK_DEFINE, LK_UNDEFINE, LK_LOADMODULE, LK_DOCUMENTROOT, LK_INCLUDE,
+    LK_INCLUDEOPTIONAL,
+    /* sections */
+    LK_LIMIT, LK_LIMITEXCEPT, LK_IFDEFINE, LK_IFMODULE, LK_CONTAINER,
+    LK_VIRTUALHOST, LK_DIRECTORY, LK_SCOPE
+} lint_kind;
+
+lint_kind lint_kind_of(const char *name, int is_section);
+
 typedef struct lint_node lint_node;
 struct lint_node {
+    lint_kind kind;
     const char *name;          /* as written, without '<' for sections */
     int is_section;
     int argc;
@@ -81,6 +97,7 @@ typedef struct {
     apr_hash_t *defines;           /* --define and Define: name -> value */
     const char *server_root;
     void *regex_cache;             /* lint_regex.c */
+    char *arena, *arena_end;       /* the reader's bump allocator (lint_reader.c) */
 } lint_ctx;
 
 /* ---- findings (lint_report.c) ---- */

@@ -36,10 +36,92 @@ typedef struct {
     apr_hash_t *modules;          /* LoadModule'd module names and files */
 } lint_reader;
 
-static lint_node *node_make(apr_pool_t *p, const char *name, int is_section,
+/* The node tree is most of the memory and lives as long as the run: carve it from 1 MiB
+ * slabs instead of APR's 8 KiB blocks, which Debian's APR maps and unmaps one by one. */
+#define LINT_SLAB (1024 * 1024)
+
+static void *arena_alloc(lint_ctx *ctx, apr_size_t size)
+{
+    char *p;
+
+    size = (size + 7) & ~(apr_size_t)7;
+    if (size > LINT_SLAB / 4) {
+        return apr_palloc(ctx->pool, size);
+    }
+    if (ctx->arena == NULL || (apr_size_t)(ctx->arena_end - ctx->arena) < size) {
+        ctx->arena = apr_palloc(ctx->pool, LINT_SLAB);
+        ctx->arena_end = ctx->arena + LINT_SLAB;
+    }
+    p = ctx->arena;
+    ctx->arena += size;
+    return p;
+}
+
+static char *arena_strndup(lint_ctx *ctx, const char *s, apr_size_t n)
+{
+    char *d = arena_alloc(ctx, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+lint_kind lint_kind_of(const char *name, int is_section)
+{
+    static const struct {
+        const char *name;
+        lint_kind kind;
+    } directives[] = {
+        { "Header", LK_HEADER }, { "SetEnvIf", LK_SETENVIF },
+        { "SetEnvIfNoCase", LK_SETENVIFNOCASE }, { "RewriteCond", LK_REWRITECOND },
+        { "RewriteRule", LK_REWRITERULE }, { "Redirect", LK_REDIRECT },
+        { "RedirectMatch", LK_REDIRECT }, { "RedirectPermanent", LK_REDIRECT },
+        { "RedirectTemp", LK_REDIRECT }, { "Require", LK_REQUIRE },
+        { "AllowMethods", LK_ALLOWMETHODS }, { "Script", LK_SCRIPT }, { "Dav", LK_DAV },
+        { "AllowOverride", LK_ALLOWOVERRIDE }, { "Define", LK_DEFINE },
+        { "UnDefine", LK_UNDEFINE }, { "LoadModule", LK_LOADMODULE },
+        { "DocumentRoot", LK_DOCUMENTROOT }, { "Include", LK_INCLUDE },
+        { "IncludeOptional", LK_INCLUDEOPTIONAL },
+    }, sections[] = {
+        { "Limit", LK_LIMIT }, { "LimitExcept", LK_LIMITEXCEPT },
+        { "IfDefine", LK_IFDEFINE }, { "IfModule", LK_IFMODULE },
+        { "IfVersion", LK_CONTAINER }, { "IfFile", LK_CONTAINER },
+        { "IfDirective", LK_CONTAINER }, { "IfSection", LK_CONTAINER },
+        { "RequireAll", LK_CONTAINER }, { "RequireAny", LK_CONTAINER },
+        { "RequireNone", LK_CONTAINER }, { "VirtualHost", LK_VIRTUALHOST },
+        { "Directory", LK_DIRECTORY }, { "DirectoryMatch", LK_SCOPE },
+        { "Location", LK_SCOPE }, { "LocationMatch", LK_SCOPE }, { "Files", LK_SCOPE },
+        { "FilesMatch", LK_SCOPE }, { "If", LK_SCOPE }, { "ElseIf", LK_SCOPE },
+        { "Else", LK_SCOPE }, { "Proxy", LK_SCOPE }, { "ProxyMatch", LK_SCOPE },
+    };
+    size_t i;
+
+    if (is_section) {
+        for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+            if ((sections[i].name[0] | 32) == (name[0] | 32)
+                && strcasecmp(sections[i].name, name) == 0) {
+                return sections[i].kind;
+            }
+        }
+        return LK_CONTAINER;
+    }
+    if ((name[0] | 32) == 'c' && strncasecmp(name, "CORS", 4) == 0) {
+        return LK_CORS;
+    }
+    for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+        if ((directives[i].name[0] | 32) == (name[0] | 32)
+            && strcasecmp(directives[i].name, name) == 0) {
+            return directives[i].kind;
+        }
+    }
+    return LK_OTHER;
+}
+
+static lint_node *node_make(lint_ctx *ctx, const char *name, int is_section,
                             const char *file, int line, int col)
 {
-    lint_node *n = apr_pcalloc(p, sizeof(*n));
+    lint_node *n = arena_alloc(ctx, sizeof(*n));
+    memset(n, 0, sizeof(*n));
+    n->kind = lint_kind_of(name, is_section);
     n->name = name;
     n->is_section = is_section;
     n->loc.file = file;
@@ -73,7 +155,7 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
     apr_size_t cap, len = 0;
 
     if (p == NULL) {
-        return apr_pstrdup(ctx->pool, s);  /* s points into a buffer freed after reading */
+        return arena_strndup(ctx, s, strlen(s));  /* s points into a buffer freed later */
     }
     cap = strlen(s) + 64;
     out = malloc(cap);
@@ -128,36 +210,54 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
 
 /* Split arguments as ap_getword_conf: quotes only at the start of a token, backslash
  * escapes only for the quote character and backslash inside quotes. */
-static void split_args(apr_pool_t *p, const char *s, int col0, lint_node *n)
+static void split_args(lint_ctx *ctx, const char *s, int col0, lint_node *n)
 {
-    apr_array_header_t *args = apr_array_make(p, 4, sizeof(const char *));
-    apr_array_header_t *cols = apr_array_make(p, 4, sizeof(int));
-    const char *start = s;
+    const char *start = s, *q;
+    int count = 0, i = 0;
 
-    for (;;) {
+    /* count first, so that argv and argcol are one allocation each */
+    for (q = s;;) {
+        while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') {
+            q++;
+        }
+        if (*q == '\0') {
+            break;
+        }
+        count++;
+        if (*q == '"' || *q == '\'') {
+            char quote = *q++;
+            while (*q && *q != quote) {
+                q += (*q == '\\' && (q[1] == quote || q[1] == '\\')) ? 2 : 1;
+            }
+            if (*q) {
+                q++;
+            }
+        }
+        else {
+            while (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') {
+                q++;
+            }
+        }
+    }
+    n->argc = count;
+    n->argv = arena_alloc(ctx, sizeof(const char *) * (apr_size_t)(count ? count : 1));
+    n->argcol = arena_alloc(ctx, sizeof(int) * (apr_size_t)(count ? count : 1));
+    while (i < count) {
         char *tok, *w;
         const char *b;
         while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
             s++;
         }
-        if (*s == '\0') {
-            break;
-        }
-        APR_ARRAY_PUSH(cols, int) = col0 + (int)(s - start);
+        n->argcol[i] = col0 + (int)(s - start);
         if (*s == '"' || *s == '\'') {
-            char q = *s++;
+            char quote = *s++;
             b = s;
-            while (*s && *s != q) {
-                if (*s == '\\' && (s[1] == q || s[1] == '\\')) {
-                    s++;
-                }
-                if (*s) {
-                    s++;
-                }
+            while (*s && *s != quote) {
+                s += (*s == '\\' && (s[1] == quote || s[1] == '\\')) ? 2 : 1;
             }
-            tok = w = apr_palloc(p, (apr_size_t)(s - b) + 1);
+            tok = w = arena_alloc(ctx, (apr_size_t)(s - b) + 1);
             for (; b < s; b++) {
-                if (*b == '\\' && (b[1] == q || b[1] == '\\')) {
+                if (*b == '\\' && (b[1] == quote || b[1] == '\\')) {
                     b++;
                 }
                 *w++ = *b;
@@ -172,13 +272,10 @@ static void split_args(apr_pool_t *p, const char *s, int col0, lint_node *n)
             while (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
                 s++;
             }
-            tok = apr_pstrmemdup(p, b, (apr_size_t)(s - b));
+            tok = arena_strndup(ctx, b, (apr_size_t)(s - b));
         }
-        APR_ARRAY_PUSH(args, const char *) = tok;
+        n->argv[i++] = tok;
     }
-    n->argc = args->nelts;
-    n->argv = (const char **)args->elts;
-    n->argcol = (int *)cols->elts;
 }
 
 /* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=..." */
@@ -276,12 +373,12 @@ static int is_active_cond(lint_reader *rd, const lint_node *n)
         neg = 1;
         a++;
     }
-    if (lint_streq(n->name, "IfDefine")) {
+    if (n->kind == LK_IFDEFINE) {
         /* known only when defined: an undefined name may come from -D at run time */
         int defined = apr_hash_get(rd->ctx->defines, a, APR_HASH_KEY_STRING) != NULL;
         return !(neg && defined);
     }
-    if (lint_streq(n->name, "IfModule")) {
+    if (n->kind == LK_IFMODULE) {
         int loaded = apr_hash_get(rd->modules, a, APR_HASH_KEY_STRING) != NULL;
         return !(neg && loaded);
     }
@@ -312,22 +409,21 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
 {
     lint_ctx *ctx = rd->ctx;
 
-    if (lint_streq(n->name, "Define") && n->argc >= 1) {
+    if (n->kind == LK_DEFINE && n->argc >= 1) {
         apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING,
                      n->argc >= 2 ? n->argv[1] : "");
     }
-    else if (lint_streq(n->name, "UnDefine") && n->argc >= 1) {
+    else if (n->kind == LK_UNDEFINE && n->argc >= 1) {
         apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING, NULL);
     }
-    else if (lint_streq(n->name, "LoadModule")) {
+    else if (n->kind == LK_LOADMODULE) {
         note_module(rd, n);
     }
-    else if ((lint_streq(n->name, "DocumentRoot") || lint_streq(n->name, "Directory"))
-             && n->argc >= 1 && n->argv[0][0] == '/') {
+    else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
     }
-    else if ((lint_streq(n->name, "Include") || lint_streq(n->name, "IncludeOptional"))) {
-        int optional = lint_streq(n->name, "IncludeOptional");
+    else if (n->kind == LK_INCLUDE || n->kind == LK_INCLUDEOPTIONAL) {
+        int optional = n->kind == LK_INCLUDEOPTIONAL;
         const char *target;
         glob_t g;
         int rc;
@@ -473,12 +569,12 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     lint_add_at(ctx, CL000, loc, "section line does not end with '>'");
                     gt = name + strlen(name);
                 }
-                n = node_make(p, apr_pstrmemdup(p, name, nlen), 1, file, first, col);
-                args = (name + nlen < gt) ? apr_pstrmemdup(p, name + nlen,
-                                                           (apr_size_t)(gt - name - nlen))
+                n = node_make(ctx, arena_strndup(ctx, name, nlen), 1, file, first, col);
+                args = (name + nlen < gt) ? arena_strndup(ctx, name + nlen,
+                                                          (apr_size_t)(gt - name - nlen))
                                           : "";
                 n->args_raw = expand_vars(ctx, args);
-                split_args(p, n->args_raw, col + 1 + (int)nlen, n);
+                split_args(ctx, n->args_raw, col + 1 + (int)nlen, n);
                 n->disabled = pending;
                 pending = 0;
                 if (top >= LINT_MAX_DEPTH) {
@@ -491,6 +587,10 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     continue;
                 }
                 n->inactive = stack[top]->inactive || !is_active_cond(rd, n);
+                if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1
+                    && n->argv[0][0] == '/') {
+                    APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
+                }
                 node_append(stack[top], n);
                 stack[++top] = n;
                 continue;
@@ -498,9 +598,9 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             /* a directive */
             {
                 apr_size_t nlen = strcspn(s, " \t");
-                n = node_make(p, apr_pstrmemdup(p, s, nlen), 0, file, first, col);
+                n = node_make(ctx, arena_strndup(ctx, s, nlen), 0, file, first, col);
                 n->args_raw = expand_vars(ctx, s + nlen);
-                split_args(p, n->args_raw, col + (int)nlen, n);
+                split_args(ctx, n->args_raw, col + (int)nlen, n);
                 n->disabled = pending;
                 pending = 0;
                 if (skipped_depth > 0) {
@@ -598,7 +698,7 @@ static void read_path(lint_reader *rd, const char *path, lint_node *parent,
 
 static lint_node *new_root(lint_ctx *ctx, const char *file)
 {
-    return node_make(ctx->pool, "server", 1, file, 0, 0);
+    return node_make(ctx, "server", 1, file, 0, 0);
 }
 
 /* .htaccess under the server's DocumentRoot and <Directory> paths, in its scope. */
@@ -739,16 +839,24 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
                 rd.doc_dirs->nelts = 0;
                 read_path(&rd, main_conf, root, NULL, 0, 0);
                 APR_ARRAY_PUSH(roots, lint_node *) = root;
-                for (j = 0; j < rd.doc_dirs->nelts; j++) {
-                    const char *dd = APR_ARRAY_IDX(rd.doc_dirs, j, const char *);
-                    int k, dup = 0;
-                    for (k = 0; k < j; k++) {
-                        const char *o = APR_ARRAY_IDX(rd.doc_dirs, k, const char *);
-                        apr_size_t ol = strlen(o);
-                        /* already scanned as part of a parent directory */
-                        dup |= strncmp(dd, o, ol) == 0 && (dd[ol] == '/' || dd[ol] == '\0');
-                    }
-                    if (!dup && strpbrk(dd, "*?[") == NULL) {
+                /* sorted, a directory inside one already scanned is skipped */
+                qsort(rd.doc_dirs->elts, (size_t)rd.doc_dirs->nelts, sizeof(const char *),
+                      cmp_str);
+                {
+                    const char *last = NULL;
+                    apr_size_t ll = 0;
+                    for (j = 0; j < rd.doc_dirs->nelts; j++) {
+                        const char *dd = APR_ARRAY_IDX(rd.doc_dirs, j, const char *);
+                        struct stat dst;
+                        if (last && strncmp(dd, last, ll) == 0
+                            && (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) {
+                            continue;
+                        }
+                        if (strpbrk(dd, "*?[") || stat(dd, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+                            continue;
+                        }
+                        last = dd;
+                        ll = strlen(dd);
                         scan_htaccess(&rd, dd, roots, &budget, 0, root);
                     }
                 }

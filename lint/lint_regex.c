@@ -17,69 +17,88 @@
 
 typedef struct {
     pcre2_code *code;          /* NULL: does not compile */
-    pcre2_match_data *md;
+    int judged;                /* attack and intended below are known */
+    const char *attack;
+    const char *intended;
 } lint_regex;
 
 typedef struct {
-    apr_hash_t *by_pattern;    /* "i:" or "c:" + pattern -> lint_regex */
+    apr_hash_t *by_pattern[2]; /* [nocase]: pattern -> lint_regex */
     const psl_ctx_t *psl;
+    /* one match block for every regex: PCRE2 keeps its backtracking frames in it, so
+     * they are allocated once, not per regex */
+    pcre2_match_data *md;
 } lint_regex_cache;
+
+static lint_regex_cache *regex_cache(lint_ctx *ctx)
+{
+    lint_regex_cache *c = ctx->regex_cache;
+
+    if (c == NULL) {
+        c = apr_pcalloc(ctx->pool, sizeof(*c));
+        c->by_pattern[0] = apr_hash_make(ctx->pool);
+        c->by_pattern[1] = apr_hash_make(ctx->pool);
+        c->psl = cors_psl_open(ctx->pool);
+        c->md = pcre2_match_data_create(16, NULL);
+        ctx->regex_cache = c;
+    }
+    return c;
+}
 
 static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
 {
-    lint_regex_cache *c = ctx->regex_cache;
-    const char *key;
+    lint_regex_cache *c = regex_cache(ctx);
     lint_regex *re;
     int errcode;
     PCRE2_SIZE erroff;
 
-    if (c == NULL) {
-        c = apr_pcalloc(ctx->pool, sizeof(*c));
-        c->by_pattern = apr_hash_make(ctx->pool);
-        c->psl = cors_psl_open(ctx->pool);
-        ctx->regex_cache = c;
-    }
-    key = apr_pstrcat(ctx->pool, nocase ? "i:" : "c:", pattern, NULL);
-    re = apr_hash_get(c->by_pattern, key, APR_HASH_KEY_STRING);
+    nocase = nocase != 0;
+    re = apr_hash_get(c->by_pattern[nocase], pattern, APR_HASH_KEY_STRING);
     if (re) {
         return re;
     }
     re = apr_pcalloc(ctx->pool, sizeof(*re));
     re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
                              nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
-    if (re->code) {
-        re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    }
-    apr_hash_set(c->by_pattern, key, APR_HASH_KEY_STRING, re);
+    apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern), APR_HASH_KEY_STRING,
+                 re);
     return re;
+}
+
+static int regex_exec(lint_ctx *ctx, const lint_regex *re, const char *subject)
+{
+    lint_regex_cache *c = ctx->regex_cache;
+    return pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, c->md,
+                       NULL) >= 0;
 }
 
 void lint_regex_free(lint_ctx *ctx)
 {
     lint_regex_cache *c = ctx->regex_cache;
     apr_hash_index_t *hi;
+    int k;
 
     if (c == NULL) {
         return;
     }
-    for (hi = apr_hash_first(ctx->pool, c->by_pattern); hi; hi = apr_hash_next(hi)) {
-        lint_regex *re = apr_hash_this_val(hi);
-        pcre2_match_data_free(re->md);
-        pcre2_code_free(re->code);
+    for (k = 0; k < 2; k++) {
+        for (hi = apr_hash_first(ctx->pool, c->by_pattern[k]); hi; hi = apr_hash_next(hi)) {
+            lint_regex *re = apr_hash_this_val(hi);
+            pcre2_code_free(re->code);
+        }
     }
+    pcre2_match_data_free(c->md);
     ctx->regex_cache = NULL;
 }
 
 int lint_regex_match(lint_ctx *ctx, const char *pattern, int nocase, const char *subject)
 {
     lint_regex *re = regex_get(ctx, pattern, nocase);
-    int rc;
 
     if (re->code == NULL) {
         return -1;
     }
-    rc = pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, re->md, NULL);
-    return rc >= 0;
+    return regex_exec(ctx, re, subject);
 }
 
 static int is_label_char(char c)
@@ -251,8 +270,35 @@ static int is_bypass(lint_ctx *ctx, const char *intended, const char *attack)
     return strcmp(ir ? ir : ih, ar ? ar : ah) != 0;
 }
 
+static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *pattern,
+                                const char **intended_out);
+
+/* Every scope that inherits a test asks again: judge each regex once. */
 const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
                               const char **intended_out)
+{
+    lint_regex *re = regex_get(ctx, pattern, nocase);
+
+    if (!re->judged) {
+        /* the attack strings are scratch: only the verdict is kept */
+        apr_pool_t *keep = ctx->pool, *scratch;
+        apr_pool_create(&scratch, keep);
+        ctx->pool = scratch;
+        re->attack = re->code ? regex_attack(ctx, re, pattern, &re->intended) : NULL;
+        ctx->pool = keep;
+        re->attack = re->attack ? apr_pstrdup(keep, re->attack) : NULL;
+        re->intended = re->intended ? apr_pstrdup(keep, re->intended) : NULL;
+        apr_pool_destroy(scratch);
+        re->judged = 1;
+    }
+    if (intended_out) {
+        *intended_out = re->intended;
+    }
+    return re->attack;
+}
+
+static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *pattern,
+                                const char **intended_out)
 {
     static const char specials[] = "_`!$&'()*+,;=~{|}";
     apr_pool_t *p = ctx->pool;
@@ -260,19 +306,15 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
     const char *schemes[2] = { "https", "http" };
     int h, si;
 
-    if (intended_out) {
-        *intended_out = NULL;
-    }
-    if (regex_get(ctx, pattern, nocase)->code == NULL) {
-        return NULL;
-    }
+    *intended_out = NULL;
     /* accepts anything at all: the test is no allow-list (CL004 reports that) */
-    if (lint_regex_match(ctx, pattern, nocase, "https://evil.example") == 1) {
-        if (intended_out) {
-            *intended_out = "any origin";
-        }
+    if (regex_exec(ctx, re, "https://evil.example")) {
+        *intended_out = "any origin";
         return "https://evil.example";
     }
+    char *tested;
+    const char **regs;
+
     hosts = regex_hosts(p, pattern);
     {
         /* the de-regexed sample first: it keeps the labels a class stands for */
@@ -289,19 +331,32 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
             hosts = all;
         }
     }
+    tested = apr_pcalloc(p, (apr_size_t)hosts->nelts + 1);
+    regs = apr_pcalloc(p, sizeof(const char *) * ((apr_size_t)hosts->nelts + 1));
     for (h = 0; h < hosts->nelts; h++) {
         const char *host = APR_ARRAY_IDX(hosts, h, const char *);
+        /* hosts under one parent domain (app.x.com, admin.x.com) share their attacks:
+         * try the first that the regex allows */
+        const char *dot = strchr(host, '.');
+        const char *reg = dot && strchr(dot + 1, '.') ? dot + 1 : host;
+        int seen = 0, k;
+        regs[h] = reg;
+        for (k = 0; k < h; k++) {
+            seen |= tested[k] && strcmp(regs[k], reg) == 0;
+        }
+        if (seen) {
+            continue;
+        }
         for (si = 0; si < 2; si++) {
             const char *o = apr_pstrcat(p, schemes[si], "://", host, NULL);
             const char *attacks[64];
             int na = 0, a;
             const char *q;
-            if (lint_regex_match(ctx, pattern, nocase, o) != 1) {
+            if (!regex_exec(ctx, re, o)) {
                 continue;
             }
-            if (intended_out) {
-                *intended_out = o;
-            }
+            tested[h] = 1;
+            *intended_out = o;
             attacks[na++] = apr_pstrcat(p, o, ".evil.example", NULL);
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil", host, NULL);
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil-", host, NULL);
@@ -317,15 +372,16 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
             }
             attacks[na++] = "null";
             for (q = specials; *q && na < 58; q++) {
-                attacks[na++] = apr_psprintf(p, "%s%c.evil.example", o, *q);
+                char tail[16] = "x.evil.example";
+                tail[0] = *q;
+                attacks[na++] = apr_pstrcat(p, o, tail, NULL);
             }
             attacks[na++] = apr_pstrcat(p, o, "%60.evil.example", NULL);
             attacks[na++] = apr_pstrcat(p, o, "@evil.example", NULL);
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/", host, NULL);
             attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/?", o, NULL);
             for (a = 0; a < na; a++) {
-                if (lint_regex_match(ctx, pattern, nocase, attacks[a]) == 1
-                    && is_bypass(ctx, o, attacks[a])) {
+                if (regex_exec(ctx, re, attacks[a]) && is_bypass(ctx, o, attacks[a])) {
                     /* a regex written to allow null or http:// on purpose is judged by
                      * CL006 / CL007, not here */
                     if (strcmp(attacks[a], "null") == 0 && strstr(pattern, "null")) {

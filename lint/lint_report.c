@@ -25,23 +25,39 @@ static int suppressed(lint_ctx *ctx, int rule, lint_loc loc, lint_mask node_mask
     return fm && (*fm & (1u << rule));
 }
 
-static void add_finding(lint_ctx *ctx, int rule, lint_loc loc, lint_mask mask,
-                        const lint_node *related, const char *msg)
+/* One finding per rule and place, whatever the number of scopes that inherit the line:
+ * the key is binary (file name pointers are shared by every node of a file), and the
+ * message is formatted only for a new finding. */
+typedef struct {
+    const char *file;
+    int rule, line, col;
+} finding_key;
+
+static int claim(lint_ctx *ctx, int rule, lint_loc loc, lint_mask mask)
 {
-    lint_finding *f;
-    const char *key;
+    finding_key k, *kp;
 
     if (suppressed(ctx, rule, loc, mask)) {
-        return;
+        return 0;
     }
-    /* one finding per rule and place, whatever the number of scopes that inherit it */
-    key = apr_psprintf(ctx->pool, "%d\n%s\n%d\n%d", rule, loc.file ? loc.file : "",
-                       loc.line, loc.col);
-    if (apr_hash_get(ctx->seen, key, APR_HASH_KEY_STRING)) {
-        return;
+    memset(&k, 0, sizeof(k));
+    k.file = loc.file;
+    k.rule = rule;
+    k.line = loc.line;
+    k.col = loc.col;
+    if (apr_hash_get(ctx->seen, &k, sizeof(k))) {
+        return 0;
     }
-    apr_hash_set(ctx->seen, key, APR_HASH_KEY_STRING, "1");
-    f = apr_array_push(ctx->findings);
+    kp = apr_pmemdup(ctx->pool, &k, sizeof(k));
+    apr_hash_set(ctx->seen, kp, sizeof(*kp), "1");
+    return 1;
+}
+
+static void add_finding(lint_ctx *ctx, int rule, lint_loc loc, const lint_node *related,
+                        const char *msg)
+{
+    lint_finding *f = apr_array_push(ctx->findings);
+
     memset(f, 0, sizeof(*f));
     f->rule = rule;
     f->severity = lint_rules[rule].severity;
@@ -61,13 +77,16 @@ void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col,
     lint_loc loc = node->loc;
     const char *msg;
 
-    va_start(ap, fmt);
-    msg = apr_pvsprintf(ctx->pool, fmt, ap);
-    va_end(ap);
     if (col > 0) {
         loc.col = col;
     }
-    add_finding(ctx, rule, loc, node->disabled, related, msg);
+    if (!claim(ctx, rule, loc, node->disabled)) {
+        return;
+    }
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(ctx->pool, fmt, ap);
+    va_end(ap);
+    add_finding(ctx, rule, loc, related, msg);
 }
 
 void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
@@ -75,10 +94,13 @@ void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
     va_list ap;
     const char *msg;
 
+    if (!claim(ctx, rule, loc, 0)) {
+        return;
+    }
     va_start(ap, fmt);
     msg = apr_pvsprintf(ctx->pool, fmt, ap);
     va_end(ap);
-    add_finding(ctx, rule, loc, 0, NULL, msg);
+    add_finding(ctx, rule, loc, NULL, msg);
 }
 
 static int cmp_finding(const void *a, const void *b)

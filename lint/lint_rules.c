@@ -96,8 +96,11 @@ static const char *const cors_directives[CD_COUNT] = {
     "CORSOverrideUpstream", "CORSReportOnly",
 };
 
+enum { HK_OTHER, HK_ACAO, HK_ACAC, HK_ACAM, HK_ACAH, HK_ACEH, HK_ACMA, HK_VARY, HK_AC };
+
 typedef struct {
     const lint_node *node;
+    int hkind;              /* HK_*: which header, classified once */
     int always;
     const char *action;     /* lower-case */
     const char *name;
@@ -119,6 +122,7 @@ typedef struct {
 } env_gate;
 
 typedef struct {
+    apr_pool_t *pool;            /* scratch: cleared when the scope's subtree is done */
     const lint_node *node;       /* the scope's section, or a .htaccess root */
     apr_array_header_t *headers; /* hdr_action */
     apr_hash_t *gates;           /* var -> env_gate */
@@ -136,17 +140,7 @@ typedef struct {
 
 static int is_scope_section(const lint_node *n)
 {
-    static const char *const names[] = {
-        "VirtualHost", "Directory", "DirectoryMatch", "Location", "LocationMatch", "Files",
-        "FilesMatch", "If", "ElseIf", "Else", "Proxy", "ProxyMatch",
-    };
-    size_t i;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (lint_streq(n->name, names[i])) {
-            return 1;
-        }
-    }
-    return 0;
+    return n->kind == LK_VIRTUALHOST || n->kind == LK_DIRECTORY || n->kind == LK_SCOPE;
 }
 
 static int starts_with_ci(const char *s, const char *prefix)
@@ -157,8 +151,9 @@ static int starts_with_ci(const char *s, const char *prefix)
 static int contains_ci(const char *s, const char *needle)
 {
     apr_size_t n = strlen(needle);
+    char f = (char)(needle[0] | 32);
     for (; s && *s; s++) {
-        if (strncasecmp(s, needle, n) == 0) {
+        if ((*s | 32) == f && strncasecmp(s, needle, n) == 0) {
             return 1;
         }
     }
@@ -203,6 +198,27 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
         i++;
         if (strcmp(h->action, "edit") == 0 || strcmp(h->action, "edit*") == 0) {
             i++;  /* replacement */
+        }
+    }
+    {
+        static const struct {
+            const char *name;
+            int kind;
+        } known[] = {
+            { "Access-Control-Allow-Origin", HK_ACAO },
+            { "Access-Control-Allow-Credentials", HK_ACAC },
+            { "Access-Control-Allow-Methods", HK_ACAM },
+            { "Access-Control-Allow-Headers", HK_ACAH },
+            { "Access-Control-Expose-Headers", HK_ACEH },
+            { "Access-Control-Max-Age", HK_ACMA },
+        };
+        size_t k;
+        h->hkind = lint_streq(h->name, "Vary") ? HK_VARY
+                   : starts_with_ci(h->name, "Access-Control-") ? HK_AC : HK_OTHER;
+        for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
+            if (lint_streq(h->name, known[k].name)) {
+                h->hkind = known[k].kind;
+            }
         }
     }
     for (; i < n->argc; i++) {
@@ -331,24 +347,11 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
             continue;
         }
         if (n->is_section) {
-            if (lint_streq(n->name, "Limit") || lint_streq(n->name, "LimitExcept")) {
-                if (lint_streq(n->name, "Limit")) {
+            if (n->kind == LK_LIMIT || n->kind == LK_LIMITEXCEPT) {
+                if (n->kind == LK_LIMIT) {
                     note_methods(st, n, 0);
                 }
-                else {
-                    /* everything but the listed methods is served: PUT, DELETE... */
-                    static const char *const others[] = { "PUT", "DELETE", "PATCH" };
-                    int k, j;
-                    for (k = 0; k < 3; k++) {
-                        int listed = 0;
-                        for (j = 0; j < n->argc; j++) {
-                            listed |= strcmp(n->argv[j], others[k]) == 0;
-                        }
-                        if (!listed) {
-                            apr_hash_set(st->methods, others[k], APR_HASH_KEY_STRING, n);
-                        }
-                    }
-                }
+                /* <LimitExcept> restricts access; it says nothing of what is served */
                 fold_directives(ctx, st, n, n);
             }
             else if (!is_scope_section(n)) {
@@ -356,26 +359,26 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
             }
             continue;
         }
-        if (lint_streq(n->name, "Header")) {
+        if (n->kind == LK_HEADER) {
             hdr_action h;
-            if (parse_header(ctx->pool, n, &h)) {
+            if (parse_header(st->pool, n, &h)) {
                 *(hdr_action *)apr_array_push(st->headers) = h;
             }
         }
-        else if ((lint_streq(n->name, "SetEnvIf") || lint_streq(n->name, "SetEnvIfNoCase"))
+        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE)
                  && n->argc >= 3 && (lint_streq(n->argv[0], "Origin")
                                      || lint_streq(n->argv[0], "HTTP_ORIGIN"))) {
             int i;
             for (i = 2; i < n->argc; i++) {
                 const char *eq = strchr(n->argv[i], '=');
-                env_gate *g = apr_pcalloc(ctx->pool, sizeof(*g));
+                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
                 const char *var = n->argv[i];
                 g->node = n;
                 g->regex = n->argv[1];
                 g->regex_col = n->argcol[1];
-                g->nocase = lint_streq(n->name, "SetEnvIfNoCase");
+                g->nocase = n->kind == LK_SETENVIFNOCASE;
                 if (eq) {
-                    var = apr_pstrmemdup(ctx->pool, var, (apr_size_t)(eq - var));
+                    var = apr_pstrmemdup(st->pool, var, (apr_size_t)(eq - var));
                     g->reflects = strchr(eq + 1, '$') != NULL;
                 }
                 if (*var == '!') {
@@ -384,7 +387,7 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
                 apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
             }
         }
-        else if (lint_streq(n->name, "RewriteCond") && n->argc >= 2) {
+        else if (n->kind == LK_REWRITECOND && n->argc >= 2) {
             if (contains_ci(n->argv[0], "%{HTTP:Origin}")
                 || contains_ci(n->argv[0], "%{HTTP_ORIGIN}")) {
                 origin_cond = n;
@@ -398,12 +401,12 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
                 }
             }
         }
-        else if (lint_streq(n->name, "RewriteRule") && n->argc >= 2) {
+        else if (n->kind == LK_REWRITERULE && n->argc >= 2) {
             const char *flags = n->argc >= 3 ? n->argv[2] : NULL;
             int reflects = 0;
-            const char *var = flags ? rewrite_flag_env(ctx->pool, flags, &reflects) : NULL;
+            const char *var = flags ? rewrite_flag_env(st->pool, flags, &reflects) : NULL;
             if (var) {
-                env_gate *g = apr_pcalloc(ctx->pool, sizeof(*g));
+                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
                 g->node = origin_cond ? origin_cond : n;
                 g->regex = origin_cond ? origin_cond->argv[origin_cond_idx] : NULL;
                 g->regex_col = origin_cond ? origin_cond->argcol[origin_cond_idx] : 0;
@@ -420,14 +423,12 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
             origin_cond = NULL;
             method_cond = 0;
         }
-        else if ((lint_streq(n->name, "Redirect") || lint_streq(n->name, "RedirectMatch")
-                  || lint_streq(n->name, "RedirectPermanent")
-                  || lint_streq(n->name, "RedirectTemp"))
+        else if (n->kind == LK_REDIRECT
                  && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone")
                                        || lint_streq(n->argv[0], "410")))) {
             APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
         }
-        else if (lint_streq(n->name, "Require") && n->argc >= 1) {
+        else if (n->kind == LK_REQUIRE && n->argc >= 1) {
             if (lint_streq(n->argv[0], "method")) {
                 int i;
                 for (i = 1; i < n->argc; i++) {
@@ -444,7 +445,7 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
                     for (j = 0; j < limit->argc; j++) {
                         listed |= strcmp(limit->argv[j], "OPTIONS") == 0;
                     }
-                    exempt = lint_streq(limit->name, "LimitExcept") ? listed : !listed;
+                    exempt = limit->kind == LK_LIMITEXCEPT ? listed : !listed;
                 }
                 if (!exempt) {
                     APR_ARRAY_PUSH(st->requires, const lint_node *) = n;
@@ -454,13 +455,13 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
                 st->requires->nelts = 0;  /* Require all granted/denied replaces */
             }
         }
-        else if (lint_streq(n->name, "AllowMethods")) {
+        else if (n->kind == LK_ALLOWMETHODS) {
             note_methods(st, n, 0);
         }
-        else if (lint_streq(n->name, "Script") && n->argc >= 1) {
+        else if (n->kind == LK_SCRIPT && n->argc >= 1) {
             note_methods(st, n, 0);
         }
-        else if (lint_streq(n->name, "Dav") && n->argc >= 1 && !lint_streq(n->argv[0], "Off")) {
+        else if (n->kind == LK_DAV && n->argc >= 1 && !lint_streq(n->argv[0], "Off")) {
             static const char *const dav[] = { "PUT", "DELETE", "PROPFIND", "PROPPATCH",
                                                "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" };
             size_t k;
@@ -468,14 +469,14 @@ static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec
                 apr_hash_set(st->methods, dav[k], APR_HASH_KEY_STRING, n);
             }
         }
-        else if (lint_streq(n->name, "AllowOverride") && n->argc >= 1) {
+        else if (n->kind == LK_ALLOWOVERRIDE && n->argc >= 1) {
             const char *ao = n->args_raw;
             while (*ao == ' ' || *ao == '\t') {
                 ao++;
             }
             st->allow_override = ao;
         }
-        else if (starts_with_ci(n->name, "CORS")) {
+        else if (n->kind == LK_CORS) {
             int d;
             for (d = 0; d < CD_COUNT; d++) {
                 if (lint_streq(n->name, cors_directives[d])) {
@@ -526,6 +527,7 @@ static void note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec)
 static scope_state *state_make(apr_pool_t *p)
 {
     scope_state *st = apr_pcalloc(p, sizeof(*st));
+    st->pool = p;
     st->headers = apr_array_make(p, 8, sizeof(hdr_action));
     st->gates = apr_hash_make(p);
     st->requires = apr_array_make(p, 2, sizeof(const lint_node *));
@@ -539,6 +541,7 @@ static scope_state *state_make(apr_pool_t *p)
 static scope_state *state_copy(apr_pool_t *p, const scope_state *parent)
 {
     scope_state *st = apr_pmemdup(p, parent, sizeof(*st));
+    st->pool = p;
     st->headers = apr_array_copy(p, parent->headers);
     st->gates = apr_hash_copy(p, parent->gates);
     st->requires = apr_array_copy(p, parent->requires);
@@ -549,16 +552,20 @@ static scope_state *state_copy(apr_pool_t *p, const scope_state *parent)
 
 /* ---- findings helpers ------------------------------------------------------------ */
 
-static const hdr_action *find_header(const scope_state *st, const char *name, int grant_only)
+/* The grant in effect for one header: the last set, unless unset after it. */
+static const hdr_action *find_header(const scope_state *st, int hkind)
 {
     int i;
     const hdr_action *last = NULL;
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
-        if (lint_streq(h->name, name) && (!grant_only || is_grant_action(h))) {
+        if (h->hkind != hkind) {
+            continue;
+        }
+        if (is_grant_action(h)) {
             last = h;
         }
-        if (lint_streq(h->name, name) && !strcmp(h->action, "unset")) {
+        else if (!strcmp(h->action, "unset")) {
             last = NULL;
         }
     }
@@ -583,7 +590,7 @@ static int cors_flag(const scope_state *st, int d, int dflt)
 
 static int credentials_on(const scope_state *st, const hdr_action **acac)
 {
-    const hdr_action *h = find_header(st, "Access-Control-Allow-Credentials", 1);
+    const hdr_action *h = find_header(st, HK_ACAC);
     if (acac) {
         *acac = h;
     }
@@ -714,7 +721,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
 }
 
 /* The effective mod_cors policy of a scope, built with the module's own code. */
-static int scope_policy(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *psl,
+static int scope_policy(const scope_state *st, const psl_ctx_t *psl,
                         cors_policy *pol)
 {
     cors_policy_init(pol);
@@ -722,7 +729,7 @@ static int scope_policy(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         return 0;
     }
     if (st->cors[CD_ORIGIN]) {
-        cors_origin_list *l = cors_origin_list_make(ctx->pool);
+        cors_origin_list *l = cors_origin_list_make(st->pool);
         int i;
         for (i = 0; i < st->cors[CD_ORIGIN]->argc; i++) {
             cors_origin_list_add(l, st->cors[CD_ORIGIN]->argv[i], psl);
@@ -731,7 +738,7 @@ static int scope_policy(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
     }
     if (st->cors[CD_EXPOSE]) {
         cors_token_list *tl = NULL;
-        if (cors_token_list_parse(ctx->pool, CORS_TOKENS_HEADERS, st->cors[CD_EXPOSE]->argc,
+        if (cors_token_list_parse(st->pool, CORS_TOKENS_HEADERS, st->cors[CD_EXPOSE]->argc,
                                   (char *const *)st->cors[CD_EXPOSE]->argv, &tl) == NULL) {
             pol->expose_headers = tl;
         }
@@ -770,7 +777,7 @@ static void judge_gate_regex(lint_ctx *ctx, const lint_node *n, const char *rege
 
 static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *psl)
 {
-    const hdr_action *acao = find_header(st, "Access-Control-Allow-Origin", 1);
+    const hdr_action *acao = find_header(st, HK_ACAO);
     const hdr_action *acac = NULL, *acam, *acah, *aceh, *acma, *vary;
     int creds = credentials_on(st, &acac);
     int mod_cors = cors_active(st);
@@ -781,14 +788,14 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
     int origin_gated = 0;
     const env_gate *gate = NULL;
 
-    acam = find_header(st, "Access-Control-Allow-Methods", 1);
-    acah = find_header(st, "Access-Control-Allow-Headers", 1);
-    aceh = find_header(st, "Access-Control-Expose-Headers", 1);
-    acma = find_header(st, "Access-Control-Max-Age", 1);
+    acam = find_header(st, HK_ACAM);
+    acah = find_header(st, HK_ACAH);
+    aceh = find_header(st, HK_ACEH);
+    acma = find_header(st, HK_ACMA);
     vary = NULL;
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
-        if (lint_streq(h->name, "Vary") && h->value && contains_ci(h->value, "Origin")) {
+        if (h->hkind == HK_VARY && h->value && contains_ci(h->value, "Origin")) {
             vary = h;
         }
     }
@@ -807,8 +814,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                  "Access-Control-Allow-Credentials: true with Access-Control-Allow-Origin: *; "
                  "browsers reject credentialed responses with a wildcard origin");
     }
-    if (mod_cors && scope_policy(ctx, st, psl, &pol)) {
-        const char *err = cors_policy_check(&pol, ctx->pool);
+    if (mod_cors && scope_policy(st, psl, &pol)) {
+        const char *err = cors_policy_check(&pol, st->pool);
         const lint_node *cr = st->cors[CD_CREDENTIALS];
         const lint_node *other = (pol.origins && cors_origin_list_has_any(pol.origins))
                                      ? st->cors[CD_ORIGIN] : st->cors[CD_EXPOSE];
@@ -849,7 +856,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
     if (mod_cors && st->cors[CD_REGEX]) {
         const lint_node *rn = st->cors[CD_REGEX];
         for (i = 0; i < rn->argc; i++) {
-            const char *anchored = apr_pstrcat(ctx->pool, "^(?:", rn->argv[i], ")$", NULL);
+            const char *anchored = apr_pstrcat(st->pool, "^(?:", rn->argv[i], ")$", NULL);
             judge_gate_regex(ctx, rn, anchored, rn->argcol[i], 0, 1,
                              cors_flag(st, CD_CREDENTIALS, 0), "CORSAllowOriginRegex");
         }
@@ -867,7 +874,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         apr_hash_index_t *hi;
         const char *missing = NULL;
         if (acam && acam->value && strcmp(acam->value, "*") != 0) {
-            char *copy = apr_pstrdup(ctx->pool, acam->value), *tok, *last;
+            char *copy = apr_pstrdup(st->pool, acam->value), *tok, *last;
             for (tok = apr_strtok(copy, ", ", &last); tok; tok = apr_strtok(NULL, ", ", &last)) {
                 if (!cors_is_token(tok, strlen(tok)) && strchr(tok, '%') == NULL) {
                     lint_add(ctx, CL003, acam->node, acam->value_col, NULL,
@@ -877,7 +884,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                 }
             }
         }
-        for (hi = apr_hash_first(ctx->pool, st->methods); hi; hi = apr_hash_next(hi)) {
+        for (hi = apr_hash_first(st->pool, st->methods); hi; hi = apr_hash_next(hi)) {
             const char *m = apr_hash_this_key(hi);
             int listed;
             if (mod_cors) {
@@ -987,7 +994,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
         int j;
-        if (!starts_with_ci(h->name, "Access-Control-") || !is_grant_action(h)) {
+        if (h->hkind == HK_OTHER || h->hkind == HK_VARY || !is_grant_action(h)) {
             continue;
         }
         if (!h->always) {
@@ -996,7 +1003,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                      "404, 500, ErrorDocument), which browsers then report as a CORS error; "
                      "write 'Header always %s'", h->action, h->name, h->action);
         }
-        if (lint_streq(h->name, "Access-Control-Allow-Origin")
+        if (h->hkind == HK_ACAO
             && (!strcmp(h->action, "add") || !strcmp(h->action, "append")
                 || !strcmp(h->action, "merge"))) {
             lint_add(ctx, CL009, h->node, 0, NULL,
@@ -1005,7 +1012,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         }
         for (j = 0; j < i; j++) {
             const hdr_action *o = &APR_ARRAY_IDX(st->headers, j, hdr_action);
-            if (lint_streq(o->name, h->name) && is_grant_action(o) && o->always != h->always) {
+            if (o->hkind == h->hkind && (h->hkind != HK_AC || lint_streq(o->name, h->name))
+                && is_grant_action(o) && o->always != h->always) {
                 lint_add(ctx, CL009, h->node, 0, o->node,
                          "%s is set in both the 'always' and the 'onsuccess' tables: "
                          "successful responses carry it twice", h->name);
@@ -1080,19 +1088,25 @@ static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node
 static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *parent,
                        const psl_ctx_t *psl, int depth)
 {
-    scope_state *st = parent ? state_copy(ctx->pool, parent) : state_make(ctx->pool);
+    apr_pool_t *sp;
+    scope_state *st;
     const lint_node *n;
     apr_array_header_t *todo;
 
+    /* a scratch pool per scope, given back when its subtree is judged: memory stays
+     * proportional to the nesting depth, not to the number of scopes */
+    apr_pool_create(&sp, parent ? parent->pool : ctx->pool);
+    st = parent ? state_copy(sp, parent) : state_make(sp);
     st->node = sec;
-    note_if_origin(ctx->pool, st, sec);
+    note_if_origin(sp, st, sec);
     fold_directives(ctx, st, sec, NULL);
     judge_scope(ctx, st, psl);
     if (depth > 200) {
+        apr_pool_destroy(sp);
         return;
     }
     /* nested scopes, also those inside IfModule / IfDefine containers */
-    todo = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
+    todo = apr_array_make(sp, 8, sizeof(const lint_node *));
     APR_ARRAY_PUSH(todo, const lint_node *) = sec;
     while (todo->nelts) {
         const lint_node *c = APR_ARRAY_IDX(todo, --todo->nelts, const lint_node *);
@@ -1108,6 +1122,7 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
             }
         }
     }
+    apr_pool_destroy(sp);
 }
 
 /* Every CORS* directive, wherever it is: CL016. */
@@ -1124,7 +1139,7 @@ static void check_directives(lint_ctx *ctx, const lint_node *root, const psl_ctx
             if (n->is_section) {
                 APR_ARRAY_PUSH(todo, const lint_node *) = n;
             }
-            else if (starts_with_ci(n->name, "CORS")) {
+            else if (n->kind == LK_CORS) {
                 rule_cors_directives(ctx, n, psl);
             }
         }
@@ -1148,7 +1163,7 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
             if (!n->is_section || n->inactive) {
                 continue;
             }
-            if (lint_streq(n->name, "Directory") && n->argc >= 1) {
+            if (n->kind == LK_DIRECTORY && n->argc >= 1) {
                 const char *d = n->argv[0];
                 apr_size_t dl = strlen(d);
                 while (dl > 1 && d[dl - 1] == '/') {
@@ -1158,7 +1173,7 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
                     APR_ARRAY_PUSH(dirs, const lint_node *) = n;
                 }
             }
-            else if (lint_streq(n->name, "VirtualHost") || !is_scope_section(n)) {
+            else if (n->kind == LK_VIRTUALHOST || !is_scope_section(n)) {
                 APR_ARRAY_PUSH(todo, const lint_node *) = n;
             }
         }
