@@ -66,6 +66,12 @@ typedef struct {
     const char *origins_where;
 } cors_dir_conf;
 
+/* Per server: no <Directory>, <Files> or .htaccess can change mod_cors's configuration
+ * (computed at start-up), so a preflight can be answered without the directory walk. */
+typedef struct {
+    int dir_free;
+} cors_server_conf;
+
 /* Per request: the decision, shared with internal redirects of the same request. */
 typedef struct {
     cors_decision d;
@@ -75,6 +81,8 @@ typedef struct {
 
 /* The public suffix list, loaded once per configuration cycle (pconf). */
 static const psl_ctx_t *cors_psl;
+
+static ap_filter_rec_t *cors_filter_handle;
 
 /* ---- Configuration --------------------------------------------------------------- */
 
@@ -317,6 +325,12 @@ static const command_rec cors_cmds[] = {
     { NULL }
 };
 
+static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    return apr_pcalloc(p, sizeof(cors_server_conf));
+}
+
 /* ---- Start-up checks of merged scopes ------------------------------------------- */
 
 /* A conflict split across scopes (credentials in the server, "*" in a <Location>)
@@ -389,12 +403,55 @@ static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
     }
 }
 
-static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                            server_rec *s)
+static int cors_conf_is_set(const cors_dir_conf *c)
 {
+    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose
+                 || c->max_age || c->enable != CORS_UNSET || c->credentials != CORS_UNSET
+                 || c->private_network != CORS_UNSET || c->preflight != CORS_UNSET
+                 || c->preflight_status || c->override_upstream != CORS_UNSET
+                 || c->report_only != CORS_UNSET);
+}
+
+/* Can a directory-level section or .htaccess set a CORS directive? A <Directory> or
+ * <Files> section that sets one, or a directory that allows FileInfo overrides. */
+static int cors_dirs_touch_cors(const core_dir_config *cd)
+{
+    int i;
+
+    if (!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO)) {
+        return 1;
+    }
+    for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
+        ap_conf_vector_t *v = APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *);
+        if (cors_conf_is_set(ap_get_module_config(v, &cors_module))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *main_s)
+{
+    server_rec *s;
+
     (void)plog;
     (void)ptemp;
-    return cors_check_config(pconf, s) == OK ? OK : HTTP_INTERNAL_SERVER_ERROR;
+    if (cors_check_config(pconf, main_s) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (s = main_s; s; s = s->next) {
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
+        int i, touched = cors_dirs_touch_cors(ap_get_core_module_config(s->lookup_defaults));
+        for (i = 0; !touched && core->sec_dir && i < core->sec_dir->nelts; i++) {
+            ap_conf_vector_t *v = APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *);
+            touched = cors_conf_is_set(ap_get_module_config(v, &cors_module))
+                      || cors_dirs_touch_cors(ap_get_core_module_config(v));
+        }
+        sc->dir_free = !touched;
+    }
+    return OK;
 }
 
 static apr_status_t cors_psl_reset(void *data)
@@ -420,127 +477,74 @@ static cors_req_ctx *cors_ctx(const request_rec *r)
     return ap_get_module_config(r->request_config, &cors_module);
 }
 
-/* Remove every Access-Control-* response header (CORSOverrideUpstream On). */
-static int cors_collect_ac(void *rec, const char *key, const char *value)
+/* Remove every Access-Control-* response header (CORSOverrideUpstream On). One pass
+ * over the table with a first-letter test; nothing is allocated unless one is found. */
+static void cors_unset_ac(apr_table_t *t)
 {
-    (void)value;
-    if (strncasecmp(key, "Access-Control-", 15) == 0) {
-        *(const char **)apr_array_push(rec) = key;
-    }
-    return 1;
-}
-
-static void cors_unset_ac(request_rec *r, apr_table_t *t)
-{
-    apr_array_header_t *keys = NULL;
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
     int i;
 
-    if (apr_is_empty_table(t)) {
-        return;
-    }
-    keys = apr_array_make(r->pool, 4, sizeof(const char *));
-    apr_table_do(cors_collect_ac, keys, t, NULL);
-    for (i = 0; i < keys->nelts; i++) {
-        apr_table_unset(t, APR_ARRAY_IDX(keys, i, const char *));
-    }
-}
-
-/* Does a Vary value already name token (case-insensitively), or "*"? */
-static int cors_vary_has(const char *vary, const char *token, apr_size_t len)
-{
-    const char *p = vary;
-
-    while (p && *p) {
-        const char *e;
-        while (*p == ' ' || *p == '\t' || *p == ',') {
-            p++;
-        }
-        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++) {
-        }
-        if ((apr_size_t)(e - p) == len && strncasecmp(p, token, len) == 0) {
-            return 1;
-        }
-        if (e - p == 1 && *p == '*') {
-            return 1;
-        }
-        p = e;
-    }
-    return 0;
-}
-
-static int cors_vary_collect(void *rec, const char *key, const char *value)
-{
-    (void)key;
-    *(const char **)apr_array_push(rec) = value;
-    return 1;
-}
-
-/* Merge each token of add ("Origin, Access-Control-Request-Method") into Vary,
- * keeping what the handler or backend put there. */
-static void cors_merge_vary(request_rec *r, const char *add)
-{
-    apr_array_header_t *have = apr_array_make(r->pool, 2, sizeof(const char *));
-    const char *p = add;
-
-    apr_table_do(cors_vary_collect, have, r->headers_out, "Vary", NULL);
-    apr_table_do(cors_vary_collect, have, r->err_headers_out, "Vary", NULL);
-    while (*p) {
-        const char *e = strchr(p, ',');
-        apr_size_t len = e ? (apr_size_t)(e - p) : strlen(p);
-        int i, found = 0;
-        for (i = 0; i < have->nelts && !found; i++) {
-            found = cors_vary_has(APR_ARRAY_IDX(have, i, const char *), p, len);
-        }
-        if (!found) {
-            const char *tok = apr_pstrmemdup(r->pool, p, len);
-            apr_table_mergen(r->err_headers_out, "Vary", tok);
-            *(const char **)apr_array_push(have) = tok;
-        }
-        if (!e) {
-            break;
-        }
-        p = e + 1;
-        while (*p == ' ') {
-            p++;
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key;
+        if (k && (k[0] == 'A' || k[0] == 'a') && strncasecmp(k, "Access-Control-", 15) == 0) {
+            apr_table_unset(t, k);   /* removes every entry of that name */
+            arr = apr_table_elts(t);
+            e = (const apr_table_entry_t *)arr->elts;
+            i = -1;
         }
     }
 }
 
-static void cors_set_header(apr_table_t *t, const char *name, const char *value)
-{
-    if (value) {
-        apr_table_setn(t, name, value);
-    }
-}
-
-/* Write the decision into the response. err_headers_out survives httpd's error path
- * and mod_proxy's replacement of headers_out. */
+/* Write the decision into the response. This runs when the response headers are final
+ * (after mod_proxy has replaced headers_out, after a CGI script's headers, and after
+ * ap_send_error_response has moved err_headers_out into headers_out for an error
+ * page), so headers_out is the table that is sent. Vary is merged, never replaced:
+ * httpd's header filter then folds repeated Vary tokens into one. */
 static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
 {
     const cors_decision *d = &ctx->d;
-    apr_table_t *t = r->err_headers_out;
+    apr_table_t *t = r->headers_out;
+    void (*put)(apr_table_t *, const char *, const char *) = apr_table_addn;
 
     if (ctx->override_upstream) {
-        cors_unset_ac(r, r->headers_out);
-        cors_unset_ac(r, r->err_headers_out);
+        cors_unset_ac(r->headers_out);
+        cors_unset_ac(r->err_headers_out);
     }
     else if (apr_table_get(r->headers_out, "Access-Control-Allow-Origin")
              || apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin")) {
         /* CORSOverrideUpstream Off: the backend answered CORS itself */
         if (d->vary) {
-            cors_merge_vary(r, d->vary);
+            apr_table_mergen(t, "Vary", d->vary);
         }
         return;
     }
-    cors_set_header(t, "Access-Control-Allow-Origin", d->allow_origin);
-    cors_set_header(t, "Access-Control-Allow-Credentials", d->allow_credentials);
-    cors_set_header(t, "Access-Control-Allow-Methods", d->allow_methods);
-    cors_set_header(t, "Access-Control-Allow-Headers", d->allow_headers);
-    cors_set_header(t, "Access-Control-Max-Age", d->max_age);
-    cors_set_header(t, "Access-Control-Allow-Private-Network", d->allow_private_network);
-    cors_set_header(t, "Access-Control-Expose-Headers", d->expose_headers);
+    else {
+        put = apr_table_setn;  /* other Access-Control-* may be there: replace them */
+    }
+    if (d->allow_origin) {
+        put(t, "Access-Control-Allow-Origin", d->allow_origin);
+    }
+    if (d->allow_credentials) {
+        put(t, "Access-Control-Allow-Credentials", d->allow_credentials);
+    }
+    if (d->allow_methods) {
+        put(t, "Access-Control-Allow-Methods", d->allow_methods);
+    }
+    if (d->allow_headers) {
+        put(t, "Access-Control-Allow-Headers", d->allow_headers);
+    }
+    if (d->max_age) {
+        put(t, "Access-Control-Max-Age", d->max_age);
+    }
+    if (d->allow_private_network) {
+        put(t, "Access-Control-Allow-Private-Network", d->allow_private_network);
+    }
+    if (d->expose_headers) {
+        put(t, "Access-Control-Expose-Headers", d->expose_headers);
+    }
     if (d->vary) {
-        cors_merge_vary(r, d->vary);
+        apr_table_mergen(t, "Vary", d->vary);
     }
 }
 
@@ -556,7 +560,7 @@ static void cors_insert_filter(request_rec *r)
     cors_req_ctx *ctx = cors_ctx(r);
 
     if (ctx && !ctx->report_only) {
-        ap_add_output_filter(CORS_FILTER, ctx, r, r->connection);
+        ap_add_output_filter_handle(cors_filter_handle, ctx, r, r->connection);
     }
 }
 
@@ -642,10 +646,15 @@ static int cors_header_parser(request_rec *r)
 
     req.method = r->method;
     req.origin = apr_table_get(r->headers_in, "Origin");
-    req.request_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-    req.request_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
-    req.request_private_network =
-        apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
+    req.request_method = req.request_headers = req.request_private_network = NULL;
+    if (r->method_number == M_OPTIONS && req.origin) {
+        /* only a preflight reads these */
+        req.request_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+        req.request_headers = apr_table_get(r->headers_in,
+                                            "Access-Control-Request-Headers");
+        req.request_private_network =
+            apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
+    }
 
     ctx = apr_palloc(r->pool, sizeof(*ctx));
     cors_policy_decide(&pol, &req, r->pool, &ctx->d);
@@ -671,24 +680,55 @@ static int cors_header_parser(request_rec *r)
                                                      : HTTP_NO_CONTENT);
 }
 
+/* A preflight that mod_cors will answer needs no directory walk (a stat of the path and
+ * the <Directory> merges): where no directory-level configuration can change CORS,
+ * merge <Location> and <If> now, and if that scope answers preflights, skip the walk;
+ * header_parser answers it. Otherwise undo and let httpd walk as usual. */
+static int cors_map_to_storage(request_rec *r)
+{
+    const cors_server_conf *sc;
+    const cors_dir_conf *c;
+    const char *acrm;
+
+    if (r->method_number != M_OPTIONS || r->main || r->prev) {
+        return DECLINED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &cors_module);
+    acrm = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    if (!sc->dir_free || !acrm || !*acrm || !apr_table_get(r->headers_in, "Origin")) {
+        return DECLINED;
+    }
+    if (ap_location_walk(r) == OK && ap_if_walk(r) == OK) {
+        c = ap_get_module_config(r->per_dir_config, &cors_module);
+        if (c->enable != 0 && (c->origins || c->regexes) && c->preflight != 0
+            && c->report_only != 1) {
+            return OK;
+        }
+    }
+    r->per_dir_config = r->server->lookup_defaults;
+    return DECLINED;
+}
+
 static void cors_register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config_hook, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
-    ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET + 5);
+    cors_filter_handle = ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL,
+                                                   AP_FTYPE_CONTENT_SET + 5);
 }
 
 AP_DECLARE_MODULE(cors) = {
     STANDARD20_MODULE_STUFF,
     cors_create_dir_conf,
     cors_merge_dir_conf,
-    NULL,
+    cors_create_server_conf,
     NULL,
     cors_cmds,
     cors_register_hooks,

@@ -18,8 +18,9 @@ mode=full
 case "${1:-}" in
     --quick) mode=quick ;;
     --soak) mode=soak ;;
+    --instructions) mode=instructions ;;
     "") ;;
-    *) echo "usage: $0 [--quick|--soak]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick|--soak|--instructions]" >&2; exit 2 ;;
 esac
 
 rounds=5; secs=4; conns=32
@@ -45,7 +46,7 @@ cleanup() {
         pidf=$(dirname "$conf")/httpd.pid
         [ -e "$pidf" ] && kill -9 "$(cat "$pidf")" 2>/dev/null || true
     done
-    rm -rf "$work"
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
@@ -137,8 +138,19 @@ EOF
         } >> "$dir/httpd.conf"
         ;;
     esac
-    /usr/sbin/apache2 -d "$dir" -f "$dir/httpd.conf" -k start
-    for _ in $(seq 50); do
+    if [ -n "${CALLGRIND_KIND:-}" ]; then
+        # httpd writes the profile after switching to www-data
+        touch "$dir/callgrind.out"
+        chmod 666 "$dir/callgrind.out"
+        # one process, one request at a time, under callgrind: instructions, not seconds
+        valgrind --tool=callgrind --toggle-collect=ap_run_process_connection \
+            --callgrind-out-file="$dir/callgrind.out" \
+            /usr/sbin/apache2 -X -d "$dir" -f "$dir/httpd.conf" >/dev/null 2>&1 &
+        echo $! > "$dir/valgrind.pid"
+    else
+        /usr/sbin/apache2 -d "$dir" -f "$dir/httpd.conf" -k start
+    fi
+    for _ in $(seq 300); do
         curl -s -o /dev/null "http://127.0.0.1:$port/file.txt" && break
         sleep 0.1
     done
@@ -197,6 +209,61 @@ verify() { # name kind
             || { echo "bench: $1 does not answer the preflight as expected:" >&2; echo "$h" >&2; }
     fi
 }
+
+# Instructions per request, counted by callgrind in a single httpd process: stable
+# where requests per second are not. Each configuration serves the same N requests of
+# one kind over keep-alive connections; the count covers ap_run_process_connection
+# (reading, parsing, processing, writing and logging a request).
+instructions_per_request() { # name kind n requestkind
+    local name=$1 kind=$2 n=$3 rk=$4 dir=$work/$1-$4 count=400
+    CALLGRIND_KIND=1 start_server "$name-$rk" "$kind" "$n"
+    python3 - "$(port_of "$name-$rk")" "$rk" "$count" <<'PY'
+import http.client, sys
+port, kind, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+for i in range(count):
+    if kind == "preflight":
+        c.request("OPTIONS", "/file.txt", headers={"Origin": "https://app.example.com",
+                  "Access-Control-Request-Method": "PUT",
+                  "Access-Control-Request-Headers": "content-type,x-request-id"})
+    else:
+        c.request("GET", "/file.txt", headers={"Origin": "https://app.example.com"})
+    r = c.getresponse()
+    r.read()
+PY
+    kill -TERM "$(cat "$dir/httpd.pid")" 2>/dev/null || true
+    wait "$(cat "$dir/valgrind.pid")" 2>/dev/null || true
+    ir=$(sed -n 's/^summary: //p' "$dir/callgrind.out")
+    echo $((ir / count))
+}
+
+if [ "$mode" = instructions ]; then
+    command -v valgrind >/dev/null || { echo "bench: valgrind is missing" >&2; exit 2; }
+    printf '%-10s %7s %18s %9s %14s %9s\n' config origins "preflight instr/req" \
+        "vs recipe" "GET instr/req" "vs none"
+    declare -A ipr
+    for c in none:none:1 recipe-1:recipe:1 cors-1:cors:1 recipe-10000:recipe:10000 \
+             cors-10000:cors:10000; do
+        IFS=: read -r name kind n <<< "$c"
+        for rk in preflight get; do
+            ipr[$name-$rk]=$(instructions_per_request "$name" "$kind" "$n" "$rk")
+        done
+    done
+    for c in none:none:1 recipe-1:recipe:1 cors-1:cors:1 recipe-10000:recipe:10000 \
+             cors-10000:cors:10000; do
+        IFS=: read -r name kind n <<< "$c"
+        vr=-
+        [ "$kind" = cors ] && vr=$(awk -v a="${ipr[recipe-$n-preflight]}" \
+            -v b="${ipr[$name-preflight]}" 'BEGIN {printf "%.3f", a / b}')
+        [ "$kind" = none ] && n=-
+        printf '%-10s %7s %18s %9s %14s %9s\n' "$kind" "$n" "${ipr[$name-preflight]}" "$vr" \
+            "${ipr[$name-get]}" \
+            "$(awk -v a="${ipr[none-get]}" -v b="${ipr[$name-get]}" 'BEGIN {printf "%.3f", a / b}')"
+    done
+    echo "(vs recipe: how many recipe preflights cost what one mod_cors preflight costs;"
+    echo " vs none: the same for GETs against no CORS at all; higher is faster)"
+    exit 0
+fi
 
 if [ "$mode" = soak ]; then
     start_server cors-1000 cors 1000

@@ -766,6 +766,65 @@ def denials_logged_at_info_safely(s):
     check("[cors:debug]" in log and "CORS preflight" in log, "debug decision log")
 
 
+# ---- a server where no directory can change CORS: preflights skip the directory walk --
+
+FAST_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory "@DIR@/htdocs/private">
+    Require all denied
+</Directory>
+<Location /api>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowMethods PUT
+    Header always set X-Location-Config "api"
+</Location>
+<Location /api/report>
+    CORSReportOnly On
+</Location>
+<If "%{QUERY_STRING} == 'off'">
+    CORSEnable Off
+</If>
+"""
+
+
+@test
+def preflight_shortcut_where_directories_cannot_change_cors(s):
+    h = Httpd(s.root, s.module, FAST_CONF, asan=s.asan, name="fast")
+    for sub in ["api", "api/report", "private", "private/api"]:
+        write(os.path.join(h.dir, "htdocs", sub, "data.json"), "{}\n")
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    try:
+        h.start()
+        r = preflight(h.port, "/api/data.json")
+        expect_grant(r, APP, credentials=False, status=204)
+        check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT", "methods", r)
+        r = preflight(h.port, "/api/data.json", "https://evil.example")
+        check(r.status == 403, "denied preflight", r)
+        expect_no_grant(r)
+        # not answered by mod_cors: httpd walks the directories as usual
+        r = preflight(h.port, "/api/data.json?off")
+        check(r.status == 200 and r.get("Allow") is not None, "<If> Off: httpd answers", r)
+        expect_no_grant(r)
+        r = preflight(h.port, "/api/report/data.json")
+        check(r.status == 200 and r.get("Allow") is not None, "report-only: httpd answers", r)
+        r = preflight(h.port, "/private/data.json")
+        check(r.status == 403, "a <Directory> Require applies when mod_cors does not answer", r)
+        r = get(h.port, "/api/data.json")
+        expect_grant(r, APP, credentials=False, status=200)
+        check(r.get("X-Location-Config") == "api", "location config", r)
+        check(get(h.port, "/private/data.json").status == 403, "directory config for GET")
+    finally:
+        h.stop()
+        if s.asan:
+            reports = h.sanitizer_reports()
+            check(not reports, "sanitizer reports: %s" % reports)
+
+
 # ---- server-wide configurations, started per test -------------------------------------
 
 def config_error(root, module, asan, body, message):
