@@ -331,6 +331,15 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
     return apr_pcalloc(p, sizeof(cors_server_conf));
 }
 
+static int cors_conf_is_set(const cors_dir_conf *c)
+{
+    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose
+                 || c->max_age || c->enable != CORS_UNSET || c->credentials != CORS_UNSET
+                 || c->private_network != CORS_UNSET || c->preflight != CORS_UNSET
+                 || c->preflight_status || c->override_upstream != CORS_UNSET
+                 || c->report_only != CORS_UNSET);
+}
+
 /* ---- Start-up checks of merged scopes ------------------------------------------- */
 
 /* A conflict split across scopes (credentials in the server, "*" in a <Location>)
@@ -356,20 +365,47 @@ static int cors_check_merged(apr_pool_t *p, server_rec *s, const cors_dir_conf *
     return !OK;
 }
 
+/* Does every path under section a's path also fall under section b's? Plain paths
+ * only (no regex, no wildcard), matched on whole path segments as httpd's walks do. */
+static int cors_section_contains(const core_dir_config *b, const core_dir_config *a)
+{
+    apr_size_t len;
+
+    if (b->r || a->r || b->d_is_fnmatch || a->d_is_fnmatch || !b->d || !a->d) {
+        return 0;
+    }
+    len = strlen(b->d);
+    return strncmp(a->d, b->d, len) == 0
+           && (len == 0 || b->d[len - 1] == '/' || a->d[len] == '/' || a->d[len] == '\0');
+}
+
+/* Check each section as a request in it sees it: the server's defaults, then every
+ * earlier section of the same kind whose path contains it (<Location /api> before
+ * <Location /api/public>), then the section itself. */
 static int cors_check_sections(apr_pool_t *p, server_rec *s, apr_array_header_t *secs,
                                const char *kind)
 {
     const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
-    int i;
+    int i, j;
 
     for (i = 0; secs && i < secs->nelts; i++) {
         ap_conf_vector_t *v = APR_ARRAY_IDX(secs, i, ap_conf_vector_t *);
-        core_dir_config *core = ap_get_core_module_config(v);
+        const core_dir_config *core = ap_get_core_module_config(v);
         const cors_dir_conf *sec = ap_get_module_config(v, &cors_module);
-        if (sec == NULL) {
+        cors_dir_conf *m = (cors_dir_conf *)base;
+
+        if (!cors_conf_is_set(sec)) {
             continue;
         }
-        if (cors_check_merged(p, s, cors_merge_dir_conf(p, (void *)base, (void *)sec),
+        for (j = 0; j < i; j++) {
+            ap_conf_vector_t *w = APR_ARRAY_IDX(secs, j, ap_conf_vector_t *);
+            const cors_dir_conf *outer = ap_get_module_config(w, &cors_module);
+            if (cors_conf_is_set(outer)
+                && cors_section_contains(ap_get_core_module_config(w), core)) {
+                m = cors_merge_dir_conf(p, m, (void *)outer);
+            }
+        }
+        if (cors_check_merged(p, s, cors_merge_dir_conf(p, m, (void *)sec),
                               apr_psprintf(p, "<%s %s>", kind,
                                            core->d ? core->d : "?")) != OK) {
             return !OK;
@@ -401,15 +437,6 @@ static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
     if (cors_check_config(pconf, s) != OK) {
         exit(1);
     }
-}
-
-static int cors_conf_is_set(const cors_dir_conf *c)
-{
-    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose
-                 || c->max_age || c->enable != CORS_UNSET || c->credentials != CORS_UNSET
-                 || c->private_network != CORS_UNSET || c->preflight != CORS_UNSET
-                 || c->preflight_status || c->override_upstream != CORS_UNSET
-                 || c->report_only != CORS_UNSET);
 }
 
 /* Can a directory-level section or .htaccess set a CORS directive? A <Directory> or
@@ -567,16 +594,22 @@ static void cors_insert_filter(request_rec *r)
 static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const char *note)
 {
     const cors_decision *d = &ctx->d;
+    int denial = d->reason && d->outcome != CORS_OUTCOME_PREFLIGHT
+                 && d->outcome != CORS_OUTCOME_ALLOWED;
 
-    if (d->reason && d->outcome != CORS_OUTCOME_PREFLIGHT
-        && d->outcome != CORS_OUTCOME_ALLOWED) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s: %s", note, r->uri,
-                      d->reason);
+    if (!(denial ? APLOGrinfo(r) : APLOGrdebug(r))) {
+        return;
+    }
+    /* r->uri is decoded (%1b is a raw ESC): escape it; the escaping costs nothing
+     * unless the level is enabled */
+    if (denial) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s: %s", note,
+                      ap_escape_logitem(r->pool, r->uri), d->reason);
     }
     else {
         /* the origin was validated by the decision: safe to log as it is */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CORS %s %s %s%s%s", note, r->method,
-                      r->uri, d->allow_origin ? " for " : "",
+                      ap_escape_logitem(r->pool, r->uri), d->allow_origin ? " for " : "",
                       d->allow_origin ? d->allow_origin : "");
     }
 }
@@ -602,44 +635,29 @@ static int cors_answer_preflight(request_rec *r, const cors_req_ctx *ctx, int st
     return DONE;
 }
 
-static int cors_header_parser(request_rec *r)
+/* Conflicts that only merging shows and that start-up could not see (.htaccess, <If>,
+ * regex sections) are logged once per process, at level error. */
+static int cors_merge_conflict_logged;
+
+/* Decide the request on its merged configuration c, note and log the outcome. NULL
+ * when mod_cors is not active there. */
+static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
 {
-    const cors_dir_conf *c;
     cors_req_ctx *ctx;
     cors_request req;
     cors_policy pol;
     const char *note, *err;
-    static int merge_conflict_logged;
 
-    if (r->prev) {
-        /* An internal redirect (ErrorDocument, DirectoryIndex...): the response is
-         * still the original request's, so it keeps the original decision. */
-        const request_rec *first = r->prev;
-        while (first->prev) {
-            first = first->prev;
-        }
-        ctx = cors_ctx(first);
-        if (ctx) {
-            ap_set_module_config(r->request_config, &cors_module, ctx);
-            note = apr_table_get(first->notes, "cors");
-            if (note) {
-                apr_table_setn(r->notes, "cors", note);
-            }
-        }
-        return DECLINED;
-    }
-
-    c = ap_get_module_config(r->per_dir_config, &cors_module);
     if (!cors_conf_policy(c, &pol)) {
-        return DECLINED;
+        return NULL;
     }
     err = cors_policy_check(&pol, r->pool);
     if (err) {
-        /* only reachable through .htaccess: never reflect with credentials then */
-        if (!merge_conflict_logged) {
+        /* never reflect an origin with credentials in a conflicting scope */
+        if (!cors_merge_conflict_logged) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           "mod_cors: %s; credentials are not granted here", err);
-            merge_conflict_logged = 1;
+            cors_merge_conflict_logged = 1;
         }
         pol.allow_credentials = 0;
     }
@@ -668,8 +686,36 @@ static int cors_header_parser(request_rec *r)
     }
     apr_table_setn(r->notes, "cors", note);
     cors_log_decision(r, ctx, note);
+    return ctx;
+}
 
-    if (ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
+static int cors_header_parser(request_rec *r)
+{
+    const cors_dir_conf *c;
+    cors_req_ctx *ctx;
+    const char *note;
+
+    if (r->prev) {
+        /* An internal redirect (ErrorDocument, DirectoryIndex...): the response is
+         * still the original request's, so it keeps the original decision. */
+        const request_rec *first = r->prev;
+        while (first->prev) {
+            first = first->prev;
+        }
+        ctx = cors_ctx(first);
+        if (ctx) {
+            ap_set_module_config(r->request_config, &cors_module, ctx);
+            note = apr_table_get(first->notes, "cors");
+            if (note) {
+                apr_table_setn(r->notes, "cors", note);
+            }
+        }
+        return DECLINED;
+    }
+
+    c = ap_get_module_config(r->per_dir_config, &cors_module);
+    ctx = cors_decide(r, c);
+    if (ctx == NULL || ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
         return DECLINED;
     }
     if (ctx->d.status_forbidden) {
@@ -678,6 +724,23 @@ static int cors_header_parser(request_rec *r)
     return cors_answer_preflight(r, ctx,
                                  c->preflight_status ? c->preflight_status
                                                      : HTTP_NO_CONTENT);
+}
+
+/* An error response to a request that ended before header_parser: a Redirect or a
+ * RewriteRule [R] in server context (translate_name), a map_to_storage failure... Decide
+ * it now, on its <Location> and <If> configuration (merged already when httpd walks
+ * locations before translate_name, as 2.4.x does; merged here otherwise), so that such a
+ * redirect carries the CORS headers a browser needs to follow it. Internal redirects and
+ * subrequests are left alone. */
+static void cors_insert_error_filter(request_rec *r)
+{
+    if (cors_ctx(r) == NULL && r->main == NULL && r->prev == NULL
+        && apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/'
+        && (r->per_dir_config != r->server->lookup_defaults
+            || (ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
+        cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
+    }
+    cors_insert_filter(r);
 }
 
 /* A preflight that mod_cors will answer needs no directory walk (a stat of the path and
@@ -718,7 +781,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(cors_insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
     cors_filter_handle = ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL,
                                                    AP_FTYPE_CONTENT_SET + 5);

@@ -325,6 +325,19 @@ ErrorDocument 404 /errors/404.html
     RewriteEngine On
     RewriteRule ^ - [R=500]
 </Location>
+<Location /api/other>
+    CORSAllowOrigin https://other.example.com
+</Location>
+<Location /api/rewrite>
+    RewriteEngine On
+    RewriteRule ^ /api/data.json [R=302]
+</Location>
+Redirect 307 /api/moved /api/data.json
+<Directory "@DIR@/htdocs/ht-star">
+    AllowOverride FileInfo
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Directory>
 <If "%{QUERY_STRING} == 'if-off'">
     CORSEnable Off
 </If>
@@ -387,7 +400,8 @@ def write(path, text, mode=0o644):
 def populate(d):
     for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
                 "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
-                "public", "regex", "errors", "ht-fileinfo", "ht-none"]:
+                "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star",
+                "api/other", "api/dir"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
     write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
@@ -398,6 +412,8 @@ def populate(d):
                 "CORSAllowCredentials On\n")
     write(os.path.join(d, "htdocs", "ht-fileinfo", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-none", ".htaccess"), htaccess)
+    write(os.path.join(d, "htdocs", "ht-star", ".htaccess"), "CORSAllowOrigin *\n")
+    write(os.path.join(d, "htdocs", "api", "dir", "index.html"), "index\n")
     # user "alice", password "secret" (apr1 hash made by openssl-free python: crypt
     # is not portable, so use the {SHA} scheme httpd supports)
     import base64
@@ -683,6 +699,23 @@ def vary_is_merged_not_replaced(s):
     expect_vary(r, "Origin", "Accept-Encoding")
 
 
+@test
+def redirects_carry_cors_headers(s):
+    # mod_dir's trailing-slash redirect (fixups), a per-directory RewriteRule [R], and a
+    # server-context Redirect (translate_name, before the <Location> merge)
+    for path, status in [("/api/dir", 301), ("/api/rewrite/x", 302), ("/api/moved", 307)]:
+        r = get(s.port, path)
+        expect_grant(r, APP, status=status)
+        check(r.get("Location") is not None, "Location header", r)
+        expect_vary(r, "Origin")
+        expect_no_grant(get(s.port, path, "https://evil.example"))
+    # DirectoryIndex: subrequests and an internal redirect, still one set of headers
+    r = get(s.port, "/api/dir/")
+    expect_grant(r, APP, status=200)
+    check(r.body == b"index\n", "index body", r)
+    expect_vary(r, "Origin")
+
+
 # ---- scopes -------------------------------------------------------------------------
 
 @test
@@ -703,6 +736,31 @@ def htaccess_with_fileinfo(s):
     expect_grant(preflight(s.port, "/ht-fileinfo/data.json", o, method="POST"), o,
                  status=204)
     expect_no_grant(get(s.port, "/ht-fileinfo/data.json", APP))
+
+
+@test
+def child_scope_replaces_origin_list_only(s):
+    o = "https://other.example.com"
+    r = get(s.port, "/api/other/data.json", o)
+    expect_grant(r, o, status=200)  # credentials inherited from /api
+    check(r.get("Access-Control-Expose-Headers") == "X-Total-Count, ETag", "inherited", r)
+    expect_no_grant(get(s.port, "/api/other/data.json", APP))
+    r = preflight(s.port, "/api/other/data.json", o, method="PATCH")
+    check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, DELETE, PATCH",
+          "inherited methods", r)
+
+
+@test
+def merge_conflict_in_htaccess_logged_once(s):
+    # <Directory> says credentials On, its .htaccess says "*": no credentials granted,
+    # one error line however many requests
+    for _ in range(3):
+        r = get(s.port, "/ht-star/data.json", "https://anyone.example")
+        expect_grant(r, "*", credentials=False, status=200)
+    time.sleep(0.3)
+    lines = [l for l in s.error_log().splitlines()
+             if "[cors:error]" in l and "credentials are not granted here" in l]
+    check(len(lines) == 1, "want one error line, got %r" % lines)
 
 
 @test
@@ -755,6 +813,7 @@ def denials_logged_at_info_safely(s):
     preflight(s.port, "/api/data.json", method="PURGE")
     preflight(s.port, "/api/data.json", req_headers="x-logged-header")
     get(s.port, "/api/data.json", "https://logged.example")
+    get(s.port, "/api/%1b[31mescaped", "https://logged.example")
     request(s.port, "GET", "/api/data.json",
             raw_headers=b"Origin: https://x.example\x1b[31m\r\n")
     time.sleep(0.3)
@@ -763,6 +822,7 @@ def denials_logged_at_info_safely(s):
     check("header x-logged-header not allowed" in log, "header denial log")
     check("origin https://logged.example not allowed" in log, "origin denial log")
     check("\x1b" not in log, "raw escape character in the error log")
+    check("escaped: origin https://logged.example not allowed" in log, "escaped uri log")
     check("[cors:debug]" in log and "CORS preflight" in log, "debug decision log")
 
 
@@ -857,7 +917,13 @@ CONFIG_ERRORS = [
     ("CORSExposeHeaders X@Bad", "not a valid header name"),
     ("CORSPreflightStatus 201", "must be 200 or 204"),
     ("CORSEnable maybe", "CORSEnable"),
-    # a conflict that only appears once scopes are merged
+    # conflicts that only appear once scopes are merged
+    ("<Location /x>\nCORSAllowCredentials On\n</Location>\n"
+     "<Location /x/y>\nCORSAllowOrigin *\n</Location>",
+     "CORSAllowOrigin * cannot be combined"),
+    ("<VirtualHost 127.0.0.1:@PORT@>\nCORSAllowCredentials On\n"
+     "<Location /x>\nCORSAllowOrigin *\n</Location>\n</VirtualHost>",
+     "CORSAllowOrigin * cannot be combined"),
     ("CORSAllowCredentials On\n<Location /x>\nCORSAllowOrigin *\n</Location>",
      "CORSAllowOrigin * cannot be combined"),
 ]
@@ -872,6 +938,11 @@ def configuration_errors_fail_configtest(s):
     ok = Httpd(root, s.module, "CORSAllowOrigin https://app.example.com\n"
                "CORSAllowCredentials On\n", asan=s.asan, name="ok").configtest()
     check(ok.returncode == 0, "a valid configuration refused: " + ok.stderr)
+    # sibling paths do not merge: /x does not contain /xy
+    ok = Httpd(root, s.module, "<Location /x>\nCORSAllowCredentials On\n</Location>\n"
+               "<Location /xy>\nCORSAllowOrigin *\n</Location>\n", asan=s.asan,
+               name="ok2").configtest()
+    check(ok.returncode == 0, "sibling locations merged: " + ok.stderr)
     # the error names the file and line
     h = Httpd(root, s.module, "\n\nCORSAllowOrigin https://x.example/\n", asan=s.asan,
               name="line")
