@@ -274,6 +274,9 @@ DocumentRoot "@DIR@/htdocs"
 <Directory "@DIR@/htdocs/ht-none">
     AllowOverride None
 </Directory>
+<Directory "@DIR@/htdocs/ht-authconfig">
+    AllowOverride AuthConfig
+</Directory>
 ScriptAlias /cgi/ "@DIR@/cgi/"
 <Directory "@DIR@/cgi">
     Require all granted
@@ -380,6 +383,7 @@ printf 'Content-Type: text/plain\\r\\n'
 printf 'Access-Control-Allow-Origin: *\\r\\n'
 printf 'Access-Control-Allow-Credentials: false\\r\\n'
 printf 'Access-Control-Expose-Headers: X-Secret\\r\\n'
+printf 'Vary: origin, Accept\\r\\n'
 printf '\\r\\n'
 echo from cgi
 """
@@ -401,7 +405,7 @@ def populate(d):
     for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
                 "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
                 "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star",
-                "api/other", "api/dir"]:
+                "ht-authconfig", "api/other", "api/dir"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
     write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
@@ -412,6 +416,7 @@ def populate(d):
                 "CORSAllowCredentials On\n")
     write(os.path.join(d, "htdocs", "ht-fileinfo", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-none", ".htaccess"), htaccess)
+    write(os.path.join(d, "htdocs", "ht-authconfig", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-star", ".htaccess"), "CORSAllowOrigin *\n")
     write(os.path.join(d, "htdocs", "api", "dir", "index.html"), "index\n")
     # user "alice", password "secret" (apr1 hash made by openssl-free python: crypt
@@ -671,6 +676,7 @@ def cgi_headers_replaced(s):
     r = get(s.port, "/cgi/cors.cgi")
     expect_grant(r, APP, status=200)
     check(r.get("Access-Control-Expose-Headers") is None, "CGI's expose header kept", r)
+    expect_vary(r, "Origin", "Accept")  # the CGI's "Vary: origin" is not doubled
     check(r.body == b"from cgi\n", "body", r)
 
 
@@ -768,6 +774,10 @@ def htaccess_without_fileinfo_is_ignored(s):
     r = get(s.port, "/ht-none/data.json", "https://htaccess.example.com")
     check(r.status == 200, "status", r)
     expect_no_grant(r)
+    # .htaccess read, but FileInfo not allowed: httpd refuses the directive (500)
+    r = get(s.port, "/ht-authconfig/data.json", "https://htaccess.example.com")
+    check(r.status == 500, "CORS directive accepted without AllowOverride FileInfo", r)
+    check("CORSAllowOrigin not allowed here" in s.error_log(), "httpd's message")
 
 
 # ---- rules 7, 11: report-only and observability ------------------------------------------
@@ -902,6 +912,8 @@ CONFIG_ERRORS = [
     ("CORSAllowOrigin https://app.example.com#x", "has a fragment"),
     ("CORSAllowOrigin https://user@app.example.com", "has userinfo"),
     ("CORSAllowOrigin app.example.com", "has no scheme"),
+    ("CORSAllowOrigin https://a.example,https://b.example", "holds several origins"),
+    ("CORSAllowOrigin https://a.example:99999", "has an invalid port"),
     ("CORSAllowOrigin https://app.*.example.com", "misplaced wildcard"),
     ("CORSAllowOrigin https://*.co.uk", "public suffix 'co.uk'"),
     ("CORSAllowOrigin https://*.com", "public suffix 'com'"),
