@@ -24,7 +24,7 @@ $(OUT)/asan/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 
 .PHONY: install-module
 install-module: $(OUT)/mod_cors.so
-	cd $(MOD_DIR) && $(APXS) -i -n cors .libs/mod_cors.so
+	cd $(MOD_DIR) && $(APXS) -i -n cors mod_cors.la
 	@if [ -d /etc/apache2/mods-available ]; then \
 	    install -m 644 build/cors.load /etc/apache2/mods-available/cors.load; \
 	    install -m 644 build/cors.conf /etc/apache2/mods-available/cors.conf; \
