@@ -440,13 +440,15 @@ static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
 }
 
 /* Can a directory-level section or .htaccess set a CORS directive? A <Directory> or
- * <Files> section that sets one, or a directory that allows FileInfo overrides. */
+ * <Files> section that sets one, or a directory that allows FileInfo overrides or has
+ * an AllowOverrideList. */
 static int cors_dirs_touch_cors(const core_dir_config *cd)
 {
     int i;
 
-    if (!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO)) {
-        return 1;
+    if ((!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO))
+        || (cd->override_list && !apr_is_empty_table(cd->override_list))) {
+        return 1;  /* AllowOverrideList may name a CORS directive: assume it does */
     }
     for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
         ap_conf_vector_t *v = APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *);

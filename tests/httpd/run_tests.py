@@ -722,6 +722,16 @@ def redirects_carry_cors_headers(s):
     expect_vary(r, "Origin")
 
 
+@test
+def not_modified_and_head_carry_cors_headers(s):
+    etag = get(s.port, "/api/data.json").get("ETag")
+    r = get(s.port, "/api/data.json", extra=[("If-None-Match", etag)])
+    expect_grant(r, APP, status=304)
+    expect_vary(r, "Origin")
+    r = request(s.port, "HEAD", "/api/data.json", [("Origin", APP)])
+    expect_grant(r, APP, status=200)
+
+
 # ---- scopes -------------------------------------------------------------------------
 
 @test
@@ -860,6 +870,20 @@ DocumentRoot "@DIR@/htdocs"
 </If>
 """
 
+# The same, with one directory whose .htaccess may set CORSAllowOrigin through
+# AllowOverrideList: the shortcut must be off, and the .htaccess honoured.
+LIST_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory "@DIR@/htdocs/listed">
+    AllowOverrideList CORSAllowOrigin
+</Directory>
+CORSAllowOrigin https://app.example.com
+"""
+
 
 @test
 def preflight_shortcut_where_directories_cannot_change_cors(s):
@@ -893,6 +917,25 @@ def preflight_shortcut_where_directories_cannot_change_cors(s):
         if s.asan:
             reports = h.sanitizer_reports()
             check(not reports, "sanitizer reports: %s" % reports)
+
+
+@test
+def allow_override_list_disables_the_shortcut(s):
+    h = Httpd(s.root, s.module, LIST_CONF, asan=s.asan, name="list")
+    write(os.path.join(h.dir, "htdocs", "listed", "data.json"), "{}\n")
+    write(os.path.join(h.dir, "htdocs", "listed", ".htaccess"),
+          "CORSAllowOrigin https://listed.example.com\n")
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    try:
+        h.start()
+        o = "https://listed.example.com"
+        expect_grant(preflight(h.port, "/listed/data.json", o), o, credentials=False,
+                     status=204)
+        r = preflight(h.port, "/listed/data.json")
+        check(r.status == 403, "the .htaccess list replaces the <Location> one", r)
+    finally:
+        h.stop()
 
 
 # ---- server-wide configurations, started per test -------------------------------------
