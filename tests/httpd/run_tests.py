@@ -231,7 +231,11 @@ class Failure(Exception):
     pass
 
 
+CHECKS = [0]
+
+
 def check(cond, msg, resp=None):
+    CHECKS[0] += 1
     if not cond:
         raise Failure(msg + ("\n" + repr(resp) if resp is not None else ""))
 
@@ -328,6 +332,10 @@ ErrorDocument 404 /errors/404.html
     RewriteEngine On
     RewriteRule ^ - [R=500]
 </Location>
+<Location /api/nocreds>
+    CORSAllowCredentials Off
+    CORSMaxAge 0
+</Location>
 <Location /api/other>
     CORSAllowOrigin https://other.example.com
 </Location>
@@ -405,7 +413,7 @@ def populate(d):
     for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
                 "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
                 "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star",
-                "ht-authconfig", "api/other", "api/dir"]:
+                "ht-authconfig", "api/other", "api/nocreds", "api/dir"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
     write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
@@ -511,8 +519,12 @@ def regex_origins(s):
                  "https://pr-42.preview.example.com")
     for bad in ["https://pr-42.preview.example.com.evil.example",
                 "https://xpr-42.preview.example.com", "https://pr-x.preview.example.com",
-                "http://pr-42.preview.example.com"]:
+                "http://pr-42.preview.example.com", "null"]:
         expect_no_grant(get(s.port, "/regex/", bad))
+    # "null" is allowed only where listed
+    r = preflight(s.port, "/proxied/data.json", "null")
+    check(r.status == 403, "null preflight where not listed", r)
+    expect_no_grant(r)
 
 
 @test
@@ -764,6 +776,16 @@ def child_scope_replaces_origin_list_only(s):
     r = preflight(s.port, "/api/other/data.json", o, method="PATCH")
     check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, DELETE, PATCH",
           "inherited methods", r)
+
+
+@test
+def credentials_off_and_max_age_zero_in_sub_scope(s):
+    r = get(s.port, "/api/nocreds/data.json")
+    expect_grant(r, APP, credentials=False, status=200)
+    expect_vary(r, "Origin")
+    r = preflight(s.port, "/api/nocreds/data.json")
+    expect_grant(r, APP, credentials=False, status=204)
+    check(r.all("Access-Control-Max-Age") == ["0"], "max-age 0", r)
 
 
 @test
@@ -1059,6 +1081,7 @@ def main():
         if failed:
             print("error log tail:\n" + server.error_log()[-3000:])
         shutil.rmtree(root, ignore_errors=True)
+    print("%d assertions on the wire and in the logs" % CHECKS[0])
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
