@@ -44,21 +44,21 @@
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
-#define CORS_UNSET (-1)
+#define CORS_UNSET  (-1)
 #define CORS_FILTER "CORS"
 
 typedef struct {
-    cors_origin_list *origins;       /* CORSAllowOrigin; NULL: unset */
-    cors_origin_list *regexes;       /* CORSAllowOriginRegex; NULL: unset */
-    cors_token_list *methods;        /* NULL: unset */
+    cors_origin_list *origins; /* CORSAllowOrigin; NULL: unset */
+    cors_origin_list *regexes; /* CORSAllowOriginRegex; NULL: unset */
+    cors_token_list *methods;  /* NULL: unset */
     cors_token_list *headers;
     cors_token_list *expose;
-    const char *max_age;             /* NULL: unset */
-    int enable;                      /* CORS_UNSET, 0, 1 */
+    const char *max_age; /* NULL: unset */
+    int enable;          /* CORS_UNSET, 0, 1 */
     int credentials;
     int private_network;
     int preflight;
-    int preflight_status;            /* 0: unset */
+    int preflight_status; /* 0: unset */
     int override_upstream;
     int report_only;
     /* where credentials / origins were set, for start-up messages about merges */
@@ -122,8 +122,7 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     CORS_MERGE_INT(preflight);
     CORS_MERGE_INT(override_upstream);
     CORS_MERGE_INT(report_only);
-    m->preflight_status = add->preflight_status ? add->preflight_status
-                                                : base->preflight_status;
+    m->preflight_status = add->preflight_status ? add->preflight_status : base->preflight_status;
     return m;
 }
 
@@ -204,7 +203,8 @@ static const char *cors_set_origin_regex(cmd_parms *cmd, void *confv, const char
         return apr_psprintf(cmd->pool,
                             "CORSAllowOriginRegex: '%s' is not a valid regular expression "
                             "(PCRE syntax; it is matched against the whole origin, e.g. "
-                            "'https://[a-z0-9-]+\\.preview\\.example\\.com')", arg);
+                            "'https://[a-z0-9-]+\\.preview\\.example\\.com')",
+                            arg);
     }
     if (c->regexes == NULL) {
         c->regexes = cors_origin_list_make(cmd->pool);
@@ -213,14 +213,13 @@ static const char *cors_set_origin_regex(cmd_parms *cmd, void *confv, const char
     return NULL;
 }
 
-static const char *cors_set_tokens(cmd_parms *cmd, cors_token_list **out,
-                                   cors_token_kind kind, int argc, char *const argv[])
+static const char *cors_set_tokens(cmd_parms *cmd, cors_token_list **out, cors_token_kind kind,
+                                   int argc, char *const argv[])
 {
     const char *err;
 
     if (argc == 0) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " needs at least one argument",
-                           NULL);
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " needs at least one argument", NULL);
     }
     err = cors_token_list_parse(cmd->pool, kind, argc, argv, out);
     if (err) {
@@ -229,22 +228,19 @@ static const char *cors_set_tokens(cmd_parms *cmd, cors_token_list **out,
     return NULL;
 }
 
-static const char *cors_set_methods(cmd_parms *cmd, void *confv, int argc,
-                                    char *const argv[])
+static const char *cors_set_methods(cmd_parms *cmd, void *confv, int argc, char *const argv[])
 {
     cors_dir_conf *c = confv;
     return cors_set_tokens(cmd, &c->methods, CORS_TOKENS_METHODS, argc, argv);
 }
 
-static const char *cors_set_headers(cmd_parms *cmd, void *confv, int argc,
-                                    char *const argv[])
+static const char *cors_set_headers(cmd_parms *cmd, void *confv, int argc, char *const argv[])
 {
     cors_dir_conf *c = confv;
     return cors_set_tokens(cmd, &c->headers, CORS_TOKENS_HEADERS, argc, argv);
 }
 
-static const char *cors_set_expose(cmd_parms *cmd, void *confv, int argc,
-                                   char *const argv[])
+static const char *cors_set_expose(cmd_parms *cmd, void *confv, int argc, char *const argv[])
 {
     cors_dir_conf *c = confv;
     const char *err = cors_set_tokens(cmd, &c->expose, CORS_TOKENS_HEADERS, argc, argv);
@@ -290,9 +286,9 @@ static const char *cors_set_flag(cmd_parms *cmd, void *confv, int on)
     return NULL;
 }
 
-#define CORS_FLAG(name, field, help)                                                     \
-    AP_INIT_FLAG(name, cors_set_flag, (void *)APR_OFFSETOF(cors_dir_conf, field),        \
-                 OR_FILEINFO, help)
+#define CORS_FLAG(name, field, help)                                                              \
+    AP_INIT_FLAG(name, cors_set_flag, (void *)APR_OFFSETOF(cors_dir_conf, field), OR_FILEINFO,    \
+                 help)
 
 static const command_rec cors_cmds[] = {
     AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
@@ -316,14 +312,11 @@ static const command_rec cors_cmds[] = {
     CORS_FLAG("CORSEnable", enable, "Off: mod_cors does nothing in this scope"),
     CORS_FLAG("CORSAllowPrivateNetwork", private_network,
               "On: grant Access-Control-Request-Private-Network"),
-    CORS_FLAG("CORSPreflight", preflight,
-              "On: answer preflights here, before authentication"),
+    CORS_FLAG("CORSPreflight", preflight, "On: answer preflights here, before authentication"),
     CORS_FLAG("CORSOverrideUpstream", override_upstream,
               "On: replace Access-Control-* headers set by handlers and backends"),
-    CORS_FLAG("CORSReportOnly", report_only,
-              "On: decide and log only, change no response"),
-    { NULL }
-};
+    CORS_FLAG("CORSReportOnly", report_only, "On: decide and log only, change no response"),
+    {NULL}};
 
 static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -333,11 +326,11 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 
 static int cors_conf_is_set(const cors_dir_conf *c)
 {
-    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose
-                 || c->max_age || c->enable != CORS_UNSET || c->credentials != CORS_UNSET
-                 || c->private_network != CORS_UNSET || c->preflight != CORS_UNSET
-                 || c->preflight_status || c->override_upstream != CORS_UNSET
-                 || c->report_only != CORS_UNSET);
+    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose || c->max_age ||
+                 c->enable != CORS_UNSET || c->credentials != CORS_UNSET ||
+                 c->private_network != CORS_UNSET || c->preflight != CORS_UNSET ||
+                 c->preflight_status || c->override_upstream != CORS_UNSET ||
+                 c->report_only != CORS_UNSET);
 }
 
 /* ---- Start-up checks of merged scopes ------------------------------------------- */
@@ -359,8 +352,8 @@ static int cors_check_merged(apr_pool_t *p, server_rec *s, const cors_dir_conf *
         return OK;
     }
     ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                 "mod_cors: %s (%s, with origins from %s and credentials from %s)", err,
-                 what, c->origins_where ? c->origins_where : "a regex",
+                 "mod_cors: %s (%s, with origins from %s and credentials from %s)", err, what,
+                 c->origins_where ? c->origins_where : "a regex",
                  c->credentials_where ? c->credentials_where : "the default");
     return !OK;
 }
@@ -375,8 +368,8 @@ static int cors_section_contains(const core_dir_config *b, const core_dir_config
         return 0;
     }
     len = strlen(b->d);
-    return strncmp(a->d, b->d, len) == 0
-           && (len == 0 || b->d[len - 1] == '/' || a->d[len] == '/' || a->d[len] == '\0');
+    return strncmp(a->d, b->d, len) == 0 &&
+           (len == 0 || b->d[len - 1] == '/' || a->d[len] == '/' || a->d[len] == '\0');
 }
 
 /* Check each section as a request in it sees it: the server's defaults, then every
@@ -400,14 +393,13 @@ static int cors_check_sections(apr_pool_t *p, server_rec *s, apr_array_header_t 
         for (j = 0; j < i; j++) {
             ap_conf_vector_t *w = APR_ARRAY_IDX(secs, j, ap_conf_vector_t *);
             const cors_dir_conf *outer = ap_get_module_config(w, &cors_module);
-            if (cors_conf_is_set(outer)
-                && cors_section_contains(ap_get_core_module_config(w), core)) {
+            if (cors_conf_is_set(outer) &&
+                cors_section_contains(ap_get_core_module_config(w), core)) {
                 m = cors_merge_dir_conf(p, m, (void *)outer);
             }
         }
         if (cors_check_merged(p, s, cors_merge_dir_conf(p, m, (void *)sec),
-                              apr_psprintf(p, "<%s %s>", kind,
-                                           core->d ? core->d : "?")) != OK) {
+                              apr_psprintf(p, "<%s %s>", kind, core->d ? core->d : "?")) != OK) {
             return !OK;
         }
     }
@@ -421,10 +413,9 @@ static int cors_check_config(apr_pool_t *pconf, server_rec *main_s)
     for (s = main_s; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
         const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
-        if (cors_check_merged(pconf, s, base, s->defn_name ? s->defn_name : "server")
-            != OK
-            || cors_check_sections(pconf, s, core->sec_dir, "Directory") != OK
-            || cors_check_sections(pconf, s, core->sec_url, "Location") != OK) {
+        if (cors_check_merged(pconf, s, base, s->defn_name ? s->defn_name : "server") != OK ||
+            cors_check_sections(pconf, s, core->sec_dir, "Directory") != OK ||
+            cors_check_sections(pconf, s, core->sec_url, "Location") != OK) {
             return !OK;
         }
     }
@@ -446,9 +437,9 @@ static int cors_dirs_touch_cors(const core_dir_config *cd)
 {
     int i;
 
-    if ((!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO))
-        || (cd->override_list && !apr_is_empty_table(cd->override_list))) {
-        return 1;  /* AllowOverrideList may name a CORS directive: assume it does */
+    if ((!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO)) ||
+        (cd->override_list && !apr_is_empty_table(cd->override_list))) {
+        return 1; /* AllowOverrideList may name a CORS directive: assume it does */
     }
     for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
         ap_conf_vector_t *v = APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *);
@@ -475,8 +466,8 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         int i, touched = cors_dirs_touch_cors(ap_get_core_module_config(s->lookup_defaults));
         for (i = 0; !touched && core->sec_dir && i < core->sec_dir->nelts; i++) {
             ap_conf_vector_t *v = APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *);
-            touched = cors_conf_is_set(ap_get_module_config(v, &cors_module))
-                      || cors_dirs_touch_cors(ap_get_core_module_config(v));
+            touched = cors_conf_is_set(ap_get_module_config(v, &cors_module)) ||
+                      cors_dirs_touch_cors(ap_get_core_module_config(v));
         }
         sc->dir_free = !touched;
     }
@@ -517,7 +508,7 @@ static void cors_unset_ac(apr_table_t *t)
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key;
         if (k && (k[0] == 'A' || k[0] == 'a') && strncasecmp(k, "Access-Control-", 15) == 0) {
-            apr_table_unset(t, k);   /* removes every entry of that name */
+            apr_table_unset(t, k); /* removes every entry of that name */
             arr = apr_table_elts(t);
             e = (const apr_table_entry_t *)arr->elts;
             i = -1;
@@ -540,8 +531,8 @@ static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
         cors_unset_ac(r->headers_out);
         cors_unset_ac(r->err_headers_out);
     }
-    else if (apr_table_get(r->headers_out, "Access-Control-Allow-Origin")
-             || apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin")) {
+    else if (apr_table_get(r->headers_out, "Access-Control-Allow-Origin") ||
+             apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin")) {
         /* CORSOverrideUpstream Off: the backend answered CORS itself */
         if (d->vary) {
             apr_table_mergen(t, "Vary", d->vary);
@@ -549,7 +540,7 @@ static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
         return;
     }
     else {
-        put = apr_table_setn;  /* other Access-Control-* may be there: replace them */
+        put = apr_table_setn; /* other Access-Control-* may be there: replace them */
     }
     if (d->allow_origin) {
         put(t, "Access-Control-Allow-Origin", d->allow_origin);
@@ -596,8 +587,8 @@ static void cors_insert_filter(request_rec *r)
 static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const char *note)
 {
     const cors_decision *d = &ctx->d;
-    int denial = d->reason && d->outcome != CORS_OUTCOME_PREFLIGHT
-                 && d->outcome != CORS_OUTCOME_ALLOWED;
+    int denial =
+        d->reason && d->outcome != CORS_OUTCOME_PREFLIGHT && d->outcome != CORS_OUTCOME_ALLOWED;
 
     if (!(denial ? APLOGrinfo(r) : APLOGrdebug(r))) {
         return;
@@ -670,8 +661,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
     if (r->method_number == M_OPTIONS && req.origin) {
         /* only a preflight reads these */
         req.request_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-        req.request_headers = apr_table_get(r->headers_in,
-                                            "Access-Control-Request-Headers");
+        req.request_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
         req.request_private_network =
             apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
     }
@@ -724,8 +714,7 @@ static int cors_header_parser(request_rec *r)
         return HTTP_FORBIDDEN;
     }
     return cors_answer_preflight(r, ctx,
-                                 c->preflight_status ? c->preflight_status
-                                                     : HTTP_NO_CONTENT);
+                                 c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT);
 }
 
 /* An error response to a request that ended before header_parser: a Redirect or a
@@ -736,10 +725,10 @@ static int cors_header_parser(request_rec *r)
  * subrequests are left alone. */
 static void cors_insert_error_filter(request_rec *r)
 {
-    if (cors_ctx(r) == NULL && r->main == NULL && r->prev == NULL
-        && apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/'
-        && (r->per_dir_config != r->server->lookup_defaults
-            || (ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
+    if (cors_ctx(r) == NULL && r->main == NULL && r->prev == NULL &&
+        apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/' &&
+        (r->per_dir_config != r->server->lookup_defaults ||
+         (ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
         cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
     }
     cors_insert_filter(r);
@@ -765,8 +754,8 @@ static int cors_map_to_storage(request_rec *r)
     }
     if (ap_location_walk(r) == OK && ap_if_walk(r) == OK) {
         c = ap_get_module_config(r->per_dir_config, &cors_module);
-        if (c->enable != 0 && (c->origins || c->regexes) && c->preflight != 0
-            && c->report_only != 1) {
+        if (c->enable != 0 && (c->origins || c->regexes) && c->preflight != 0 &&
+            c->report_only != 1) {
             return OK;
         }
     }
@@ -785,17 +774,15 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(cors_insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
-    cors_filter_handle = ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL,
-                                                   AP_FTYPE_CONTENT_SET + 5);
+    cors_filter_handle =
+        ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET + 5);
 }
 
-AP_DECLARE_MODULE(cors) = {
-    STANDARD20_MODULE_STUFF,
-    cors_create_dir_conf,
-    cors_merge_dir_conf,
-    cors_create_server_conf,
-    NULL,
-    cors_cmds,
-    cors_register_hooks,
-    AP_MODULE_FLAG_NONE
-};
+AP_DECLARE_MODULE(cors) = {STANDARD20_MODULE_STUFF,
+                           cors_create_dir_conf,
+                           cors_merge_dir_conf,
+                           cors_create_server_conf,
+                           NULL,
+                           cors_cmds,
+                           cors_register_hooks,
+                           AP_MODULE_FLAG_NONE};
