@@ -327,6 +327,9 @@ ErrorDocument 404 /errors/404.html
 </Location>
 <Location /api/vary>
     Header always set Vary "Accept-Encoding"
+    Header always set Access-Control-Allow-Origin "*"
+    Header set Access-Control-Allow-Credentials "false"
+    Header always add Access-Control-Expose-Headers "X-Leak"
 </Location>
 <Location /api/err500>
     RewriteEngine On
@@ -715,6 +718,13 @@ def proxied_backend_star_replaced(s):
 def vary_is_merged_not_replaced(s):
     r = get(s.port, "/api/vary/data.json")
     expect_vary(r, "Origin", "Accept-Encoding")
+    # mod_headers lines in the same scope do not double the CORS headers either
+    expect_grant(r, APP, status=200)
+    check(r.all("Access-Control-Expose-Headers") == ["X-Total-Count, ETag"], "expose", r)
+    # the 404 page is an ErrorDocument outside /api/vary: the original decision still holds
+    r = get(s.port, "/api/vary/missing.json")
+    expect_grant(r, APP, status=404)
+    expect_vary(r, "Origin")
 
 
 @test
