@@ -720,15 +720,17 @@ static int cors_header_parser(request_rec *r)
 /* An error response to a request that ended before header_parser: a Redirect or a
  * RewriteRule [R] in server context (translate_name), a map_to_storage failure... Decide
  * it now, on its <Location> and <If> configuration (merged already when httpd walks
- * locations before translate_name, as 2.4.x does; merged here otherwise), so that such a
- * redirect carries the CORS headers a browser needs to follow it. Internal redirects and
+ * locations before translate_name, as 2.4.x does; merged here when the request got past
+ * translate_name), so that such a redirect carries the CORS headers a browser needs to
+ * follow it. A request refused while it was being read (400, 413, 431: no file name, no
+ * walk) is not decided: its headers may be incomplete. Internal redirects and
  * subrequests are left alone. */
 static void cors_insert_error_filter(request_rec *r)
 {
     if (cors_ctx(r) == NULL && r->main == NULL && r->prev == NULL &&
         apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/' &&
         (r->per_dir_config != r->server->lookup_defaults ||
-         (ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
+         (r->filename && ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
         cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
     }
     cors_insert_filter(r);

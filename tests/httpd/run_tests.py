@@ -598,6 +598,19 @@ def preflight_adversarial_request_headers(s):
     check(r.get("Access-Control-Allow-Headers") is None, "100 names accepted", r)
     r = preflight(s.port, "/api/data.json", req_headers="x-request-id, bad header\x7f")
     check(r.get("Access-Control-Allow-Headers") is None, "invalid name accepted", r)
+    # split over lines: 6 KB once joined (over mod_cors's 4 KB bound, under httpd's 8 KB)
+    lines = [("Origin", APP), ("Access-Control-Request-Method", "PUT")]
+    r = request(s.port, "OPTIONS", "/api/data.json",
+                lines + [("Access-Control-Request-Headers", "," * 3000)] * 2)
+    check(r.status == 204 and r.get("Access-Control-Allow-Headers") is None,
+          "6 KB of commas over two lines", r)
+    expect_grant(r, APP)
+    # about 700 KB over 90 lines: httpd refuses it (400) while reading the request, and
+    # mod_cors grants nothing on a request it has not seen whole
+    r = request(s.port, "OPTIONS", "/api/data.json",
+                lines + [("Access-Control-Request-Headers", "," * 8000)] * 90)
+    check(r.status == 400, "httpd's own limit", r)
+    expect_no_grant(r)
     check(time.time() - t < 10, "adversarial headers took too long")
 
 
