@@ -1064,6 +1064,13 @@ def main():
         print("0 passed, 1 failed")
         return 1
 
+    # a SIGTERM or SIGHUP (make killed, CI timeout) unwinds like Ctrl-C, through the
+    # finally clauses that stop every apache2 started here
+    def unwind(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, unwind)
+    signal.signal(signal.SIGHUP, unwind)
+
     root = tempfile.mkdtemp(prefix="cors-httpd-")
     os.chmod(root, 0o755)
     server = Httpd(root, module, MAIN_CONF, asan=args.asan, ports=2)
