@@ -430,24 +430,42 @@ static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
     }
 }
 
-/* Can a directory-level section or .htaccess set a CORS directive? A <Directory> or
- * <Files> section that sets one, or a directory that allows FileInfo overrides or has
- * an AllowOverrideList. */
-static int cors_dirs_touch_cors(const core_dir_config *cd)
+/* Does a section, or a <Files> or <If> section nested in it, set a CORS directive?
+ * with_ifs is 0 for the server's defaults, whose <If> sections ap_if_walk merges
+ * without the directory walk. */
+static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs)
 {
+    const core_dir_config *cd = ap_get_core_module_config(v);
     int i;
+
+    if (with_ifs && cors_conf_is_set(ap_get_module_config(v, &cors_module))) {
+        return 1;
+    }
+    for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
+        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), 1)) {
+            return 1;
+        }
+    }
+    for (i = 0; with_ifs && cd->sec_if && i < cd->sec_if->nelts; i++) {
+        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Can a directory-level section or .htaccess set a CORS directive here? A <Directory>
+ * (with_ifs), <Files> or nested <If> section that sets one, or a directory that allows
+ * FileInfo overrides or has an AllowOverrideList. */
+static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs)
+{
+    const core_dir_config *cd = ap_get_core_module_config(v);
 
     if ((!(cd->override & OR_UNSET) && (cd->override & OR_FILEINFO)) ||
         (cd->override_list && !apr_is_empty_table(cd->override_list))) {
         return 1; /* AllowOverrideList may name a CORS directive: assume it does */
     }
-    for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
-        ap_conf_vector_t *v = APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *);
-        if (cors_conf_is_set(ap_get_module_config(v, &cors_module))) {
-            return 1;
-        }
-    }
-    return 0;
+    return cors_section_sets_cors(v, with_ifs);
 }
 
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -463,11 +481,9 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     for (s = main_s; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
         cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
-        int i, touched = cors_dirs_touch_cors(ap_get_core_module_config(s->lookup_defaults));
+        int i, touched = cors_dirs_touch_cors(s->lookup_defaults, 0);
         for (i = 0; !touched && core->sec_dir && i < core->sec_dir->nelts; i++) {
-            ap_conf_vector_t *v = APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *);
-            touched = cors_conf_is_set(ap_get_module_config(v, &cors_module)) ||
-                      cors_dirs_touch_cors(ap_get_core_module_config(v));
+            touched = cors_dirs_touch_cors(APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *), 1);
         }
         sc->dir_free = !touched;
     }

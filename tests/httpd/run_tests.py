@@ -929,6 +929,21 @@ DocumentRoot "@DIR@/htdocs"
 CORSAllowOrigin https://app.example.com
 """
 
+# An <If> inside a <Directory>: merged only by the directory walk, so it too turns the
+# preflight shortcut off.
+IF_DIR_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+</Directory>
+<Directory "@DIR@/htdocs/iffed">
+    <If "-n %{HTTP:Origin}">
+        CORSEnable Off
+    </If>
+</Directory>
+CORSAllowOrigin https://app.example.com
+"""
+
 
 @test
 def preflight_shortcut_where_directories_cannot_change_cors(s):
@@ -979,6 +994,24 @@ def allow_override_list_disables_the_shortcut(s):
                      status=204)
         r = preflight(h.port, "/listed/data.json")
         check(r.status == 403, "the .htaccess list replaces the <Location> one", r)
+    finally:
+        h.stop()
+
+
+@test
+def if_inside_directory_disables_the_shortcut(s):
+    h = Httpd(s.root, s.module, IF_DIR_CONF, asan=s.asan, name="ifdir")
+    write(os.path.join(h.dir, "htdocs", "iffed", "data.json"), "{}\n")
+    write(os.path.join(h.dir, "htdocs", "plain", "data.json"), "{}\n")
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    try:
+        h.start()
+        r = preflight(h.port, "/iffed/data.json")
+        check(r.status == 200 and r.get("Allow") is not None, "<If> Off ignored", r)
+        expect_no_grant(r)
+        expect_grant(preflight(h.port, "/plain/data.json"), APP, credentials=False,
+                     status=204)
     finally:
         h.stop()
 
