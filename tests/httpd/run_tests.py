@@ -1076,6 +1076,16 @@ def configuration_errors_fail_configtest(s):
                "<Location /xy>\nCORSAllowOrigin *\n</Location>\n", asan=s.asan,
                name="ok2").configtest()
     check(ok.returncode == 0, "sibling locations merged: " + ok.stderr)
+    # a real start refuses a merged conflict too (post_config), and says why
+    h = Httpd(root, s.module, "CORSAllowCredentials On\n<Location /x>\nCORSAllowOrigin *\n"
+              "</Location>\n", asan=s.asan, name="start")
+    try:
+        h.start()
+        check(False, "apache2 started with a merged conflict")
+    except RuntimeError as e:
+        check("CORSAllowOrigin * cannot be combined" in str(e), "start-up message: %s" % e)
+    finally:
+        h.stop()
     # the error names the file and line
     h = Httpd(root, s.module, "\n\nCORSAllowOrigin https://x.example/\n", asan=s.asan,
               name="line")
