@@ -335,6 +335,10 @@ ErrorDocument 404 /errors/404.html
     RewriteEngine On
     RewriteRule ^ - [R=500]
 </Location>
+<Files "files-scope.json">
+    CORSAllowOrigin https://files.example.com
+    CORSExposeHeaders X-Files
+</Files>
 <Location /api/nocreds>
     CORSAllowCredentials Off
     CORSMaxAge 0
@@ -419,6 +423,7 @@ def populate(d):
                 "ht-authconfig", "api/other", "api/nocreds", "api/dir"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
+    write(os.path.join(d, "htdocs", "files-scope.json"), "{}\n")
     write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
     write(os.path.join(d, "cgi", "cors.cgi"), CGI_CORS, 0o755)
     write(os.path.join(d, "cgi", "upstream-off.cgi"), CGI_CORS, 0o755)
@@ -799,6 +804,17 @@ def child_scope_replaces_origin_list_only(s):
     r = preflight(s.port, "/api/other/data.json", o, method="PATCH")
     check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, DELETE, PATCH",
           "inherited methods", r)
+
+
+@test
+def files_section_scope(s):
+    o = "https://files.example.com"
+    r = get(s.port, "/files-scope.json", o)
+    expect_grant(r, o, credentials=False, status=200)
+    check(r.get("Access-Control-Expose-Headers") == "X-Files", "expose from <Files>", r)
+    expect_grant(preflight(s.port, "/files-scope.json", o, method="POST"), o,
+                 credentials=False, status=204)
+    expect_no_grant(get(s.port, "/errors/404.html", o))
 
 
 @test
