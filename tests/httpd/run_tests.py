@@ -561,6 +561,26 @@ def preflight_granted_before_authentication(s):
 
 
 @test
+def preflight_answer_keeps_the_connection_usable(s):
+    # a preflight with a body, then an actual request, on one keep-alive connection
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+    try:
+        c.request("OPTIONS", "/api/secret/data.json", body=b"x" * 100,
+                  headers={"Origin": APP, "Access-Control-Request-Method": "PUT"})
+        r1 = c.getresponse()
+        body1 = r1.read()
+        check(r1.status == 204 and body1 == b"", "preflight on keep-alive")
+        check(r1.getheader("Access-Control-Allow-Origin") == APP, "preflight grant")
+        c.request("GET", "/api/data.json", headers={"Origin": APP})
+        r2 = c.getresponse()
+        check(r2.status == 200 and b"ok" in r2.read(), "second request on the connection")
+        check(r2.getheader("Access-Control-Allow-Origin") == APP, "second grant")
+    finally:
+        c.close()
+
+
+@test
 def preflight_without_requested_headers(s):
     r = preflight(s.port, "/api/data.json", method="DELETE")
     expect_grant(r, APP, status=204)
