@@ -27,7 +27,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASE_MODULES = [
     "mpm_event", "authz_core", "authn_core", "auth_basic", "authn_file", "authz_user",
     "authz_host", "mime", "dir", "alias", "cgid", "proxy", "proxy_http", "headers",
-    "rewrite", "setenvif", "env",
+    "rewrite", "setenvif", "env", "proxy_fcgi",
 ]
 
 APP = "https://app.example.com"
@@ -120,7 +120,8 @@ def get(port, path, origin=APP, extra=()):
 class Httpd:
     """A real apache2 with mod_cors, in its own temporary ServerRoot."""
 
-    def __init__(self, root, module, body, asan=False, name="main", ports=1):
+    def __init__(self, root, module, body, asan=False, name="main", ports=1, fcgi_port=0):
+        self.fcgi_port = fcgi_port
         self.dir = os.path.join(root, name)
         os.makedirs(os.path.join(self.dir, "logs"), exist_ok=True)
         os.chmod(self.dir, 0o755)
@@ -133,7 +134,8 @@ class Httpd:
         with open(self.conf, "w") as f:
             f.write(self.base_conf() + body.replace("@DIR@", self.dir)
                     .replace("@PORT@", str(self.port))
-                    .replace("@PORT2@", str(self.ports[-1])))
+                    .replace("@PORT2@", str(self.ports[-1]))
+                    .replace("@FCGIPORT@", str(getattr(self, "fcgi_port", 0))))
 
     def base_conf(self):
         mods = "".join("LoadModule %s_module %s/mod_%s.so\n" % (m, MODDIR, m)
@@ -377,6 +379,11 @@ Redirect 307 /api/moved /api/data.json
     CORSOverrideUpstream Off
 </Location>
 
+ProxyPass /fcgi/ fcgi://127.0.0.1:@FCGIPORT@/
+<Location /fcgi>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Location>
 ProxyPass /proxied/ http://127.0.0.1:@PORT2@/
 <Location /proxied>
     CORSAllowOrigin https://app.example.com
@@ -750,6 +757,17 @@ def proxied_backend_star_replaced(s):
     expect_vary(r, "Origin", "Accept-Encoding")
     r = get(s.port, "/proxied/nothing.json")
     expect_grant(r, APP, status=404)
+
+
+@test
+def fastcgi_backend_headers_replaced(s):
+    r = get(s.port, "/fcgi/app.php")
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Allow-Headers") is None, "backend's allow-headers kept", r)
+    check(b"fastcgi" in r.body, "FastCGI body", r)
+    expect_vary(r, "Origin", "Accept")
+    r = get(s.port, "/fcgi/app.php", "https://evil.example")
+    expect_no_grant(r)
 
 
 @test
@@ -1152,12 +1170,16 @@ def main():
 
     root = tempfile.mkdtemp(prefix="cors-httpd-")
     os.chmod(root, 0o755)
-    server = Httpd(root, module, MAIN_CONF, asan=args.asan, ports=2)
+    fcgi_port = free_port()
+    server = Httpd(root, module, MAIN_CONF, asan=args.asan, ports=2, fcgi_port=fcgi_port)
     server.root = root
     server.module = module
     server.asan = args.asan
     populate(server.dir)
     passed = failed = 0
+    # the FastCGI application behind mod_proxy_fcgi; stopped in the finally below
+    fcgi = subprocess.Popen([sys.executable, os.path.join(TOP, "tests", "httpd",
+                                                          "fcgi_backend.py"), str(fcgi_port)])
     try:
         server.start()
         for t in TESTS:
@@ -1187,6 +1209,8 @@ def main():
         print("FAIL server start: %s" % e)
     finally:
         server.stop()
+        fcgi.terminate()
+        fcgi.wait()
         if failed:
             print("error log tail:\n" + server.error_log()[-3000:])
         shutil.rmtree(root, ignore_errors=True)
