@@ -56,7 +56,8 @@ const CGI_ECHO = `#!/bin/sh
 # read the request body, as a CGI script must
 [ -n "\${CONTENT_LENGTH:-}" ] && head -c "\$CONTENT_LENGTH" > /dev/null
 printf 'Content-Type: application/json\\r\\nX-Exposed: visible\\r\\nX-Hidden: secret\\r\\n\\r\\n'
-printf '{"method": "%s", "cookie": "%s"}\\n' "$REQUEST_METHOD" "$(printf '%s' "\${HTTP_COOKIE:-}" | tr -cd 'A-Za-z0-9=; _-')"
+cookie=$(printf '%s' "\${HTTP_COOKIE:-}" | tr -cd 'A-Za-z0-9=; _-')
+printf '{"method": "%s", "cookie": "%s"}\\n' "$REQUEST_METHOD" "$cookie"
 `;
 
 const CGI_FAIL = `#!/bin/sh
@@ -309,8 +310,8 @@ const CASES = [
         && /Access-Control-Allow-Headers/.test(m));
       return {
         readable: r.readable, named,
-        detail: r.readable ? 'readable' : (named ? 'blocked, console names x-not-listed'
-          : 'blocked, generic console error'),
+        detail: r.readable ? 'readable'
+          : 'blocked: ' + (corsReason(ctx.console) || 'no console message'),
       };
     },
     want: { readable: false, named: true },
@@ -357,7 +358,8 @@ const CASES = [
     name: 'Expose-Headers: exposed readable, other not',
     async run(ctx) {
       const r = await pageFetch(ctx.page, ctx.api + '/api/echo');
-      const ok = r.readable && r.headers['x-exposed'] === 'visible' && r.headers['x-hidden'] === null;
+      const ok = r.readable && r.headers['x-exposed'] === 'visible'
+        && r.headers['x-hidden'] === null;
       return { readable: ok, detail: r.readable ? `X-Exposed=${r.headers['x-exposed']}, ` +
         `X-Hidden=${r.headers['x-hidden']}` : 'blocked' };
     },
@@ -407,12 +409,14 @@ const CASES = [
           if (h.name.toLowerCase() === 'access-control-allow-origin') acao.push(h.value);
         }
       });
-      const r = await pageFetch(ctx.page, ctx.api + '/proxied/data.json', { credentials: 'include' });
+      const r = await pageFetch(ctx.page, ctx.api + '/proxied/data.json',
+        { credentials: 'include' });
       await ctx.page.waitForTimeout(200);
       const ours = acao.length === 1 && acao[0] === ctx.pageOrigin;
       return { readable: r.readable && r.text.includes('backend') && ours,
-        detail: (r.readable ? 'readable' : 'blocked') + ', ACAO ' +
-          (acao.length ? acao.map((v) => JSON.stringify(v)).join(' + ') : 'none') };
+        detail: (r.readable ? 'readable' : 'blocked') + ', Access-Control-Allow-Origin: ' +
+          (ours ? 'one, the page origin'
+            : acao.length ? acao.map((v) => JSON.stringify(v)).join(' + ') : 'none') };
     },
     want: { readable: true },
   },
@@ -447,6 +451,19 @@ async function sandboxedFetch(page, url) {
     setTimeout(() => resolve({ readable: null, error: 'no answer from the iframe' }), 10000);
     document.body.appendChild(f);
   }), url);
+}
+
+// The cause Chromium gives in the console for the last blocked request, shortened:
+// "Access to fetch at ... has been blocked by CORS policy: <cause>".
+function corsReason(messages) {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = /blocked by CORS policy: (.*)/.exec(messages[i]);
+    if (m) {
+      return m[1].replace(/ If an opaque response.*$/, '')
+        .replace(/ on the requested resource\.?$/, '').replace(/\.$/, '');
+    }
+  }
+  return '';
 }
 
 function matches(got, want) {
@@ -538,6 +555,11 @@ async function main() {
         try {
           ctx.page = await newPage(`http://127.0.0.1:${ports.page}/`);
           got = await c.run(ctx);
+          if (got.detail === 'blocked') {
+            await ctx.page.waitForTimeout(150);
+            const why = corsReason(consoleMsgs);
+            if (why) got.detail += ': ' + why;
+          }
         } catch (e) {
           got = { readable: undefined, detail: 'error: ' + e.message };
         }
