@@ -624,8 +624,11 @@ static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const cha
 }
 
 /* Answer a granted preflight here: status, headers, empty body, and DONE, so that
- * neither authentication nor the handler runs. */
-static int cors_answer_preflight(request_rec *r, const cors_req_ctx *ctx, int status)
+ * neither authentication nor the handler runs. The insert_filter hooks run as they would
+ * before a handler, so that the scope's other response headers (mod_headers' "Header
+ * always set Strict-Transport-Security"...) are sent too; our own filter, inserted
+ * there, writes the CORS headers after them, once. */
+static int cors_answer_preflight(request_rec *r, int status)
 {
     apr_bucket_brigade *bb;
     int rv = ap_discard_request_body(r);
@@ -633,7 +636,7 @@ static int cors_answer_preflight(request_rec *r, const cors_req_ctx *ctx, int st
     if (rv != OK) {
         return rv;
     }
-    cors_apply(r, ctx);
+    ap_run_insert_filter(r);
     r->status = status;
     if (status == HTTP_OK) {
         ap_set_content_length(r, 0);
@@ -729,8 +732,7 @@ static int cors_header_parser(request_rec *r)
     if (ctx->d.status_forbidden) {
         return HTTP_FORBIDDEN;
     }
-    return cors_answer_preflight(r, ctx,
-                                 c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT);
+    return cors_answer_preflight(r, c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT);
 }
 
 /* An error response to a request that ended before header_parser: a Redirect or a

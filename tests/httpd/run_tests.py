@@ -332,6 +332,7 @@ ErrorDocument 404 /errors/404.html
     Header always set Access-Control-Allow-Origin "*"
     Header set Access-Control-Allow-Credentials "false"
     Header always add Access-Control-Expose-Headers "X-Leak"
+    Header always set X-Frame-Options "DENY"
 </Location>
 <Location /api/err500>
     RewriteEngine On
@@ -777,6 +778,14 @@ def vary_is_merged_not_replaced(s):
     # mod_headers lines in the same scope do not double the CORS headers either
     expect_grant(r, APP, status=200)
     check(r.all("Access-Control-Expose-Headers") == ["X-Total-Count, ETag"], "expose", r)
+    # a preflight answered by mod_cors still gets the scope's other headers, and one set
+    r = preflight(s.port, "/api/vary/data.json", req_headers="x-request-id")
+    expect_grant(r, APP, status=204)
+    check(r.get("X-Frame-Options") == "DENY", "the scope's Header always lines", r)
+    check(r.get("Access-Control-Allow-Headers") == "x-request-id", "allow-headers", r)
+    check(r.get("Access-Control-Expose-Headers") is None, "expose on a preflight", r)
+    expect_vary(r, "Origin", "Access-Control-Request-Method",
+                "Access-Control-Request-Headers", "Accept-Encoding")
     # the 404 page is an ErrorDocument outside /api/vary: the original decision still holds
     r = get(s.port, "/api/vary/missing.json")
     expect_grant(r, APP, status=404)
@@ -1011,6 +1020,7 @@ def preflight_shortcut_where_directories_cannot_change_cors(s):
         r = preflight(h.port, "/api/data.json")
         expect_grant(r, APP, credentials=False, status=204)
         check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT", "methods", r)
+        check(r.get("X-Location-Config") == "api", "the scope's headers on a preflight", r)
         r = preflight(h.port, "/api/data.json", "https://evil.example")
         check(r.status == 403, "denied preflight", r)
         expect_no_grant(r)
