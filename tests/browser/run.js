@@ -505,6 +505,7 @@ async function main() {
   // A hung browser or server must not hang make: give up after WATCHDOG_MS.
   const watchdog = setTimeout(() => {
     console.log('FAIL watchdog: the suite took longer than ' + WATCHDOG_MS / 1000 + ' s');
+    console.log(`${passed} passed, ${failed + 1} failed`);
     cleanup().finally(() => process.exit(1));
   }, WATCHDOG_MS);
   try {
