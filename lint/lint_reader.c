@@ -272,7 +272,15 @@ static void split_args(lint_ctx *ctx, const char *s, int col0, lint_node *n)
             while (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
                 s++;
             }
-            tok = arena_strndup(ctx, b, (apr_size_t)(s - b));
+            /* ap_getword_conf unescapes a doubled backslash in bare words too */
+            tok = w = arena_alloc(ctx, (apr_size_t)(s - b) + 1);
+            for (; b < s; b++) {
+                if (*b == '\\' && b + 1 < s && b[1] == '\\') {
+                    b++;
+                }
+                *w++ = *b;
+            }
+            *w = '\0';
         }
         n->argv[i++] = tok;
     }

@@ -564,6 +564,16 @@ def continuation_lines_and_comments():
     f = expect(found, "CL016", 5, 17)
     check("'quoted origin/'" in f["message"], f["message"])
     expect(found, "CL016", 5, 34)
+    # a bare word loses one of two backslashes, as ap_getword_conf does: the regex
+    # httpd compiles is ^https://a\.b\.com$, which is safe
+    found = lint_one("SetEnvIf Origin ^https://a\\\\.b\\\\.com$ OK=$0\n"
+                     "Header always set Access-Control-Allow-Origin \"%{OK}e\" env=OK\n"
+                     "Header always merge Vary Origin\n")
+    expect_none(found, "CL005")
+    found = lint_one("SetEnvIf Origin ^https://a.b\\\\.com$ OK=$0\n"
+                     "Header always set Access-Control-Allow-Origin \"%{OK}e\" env=OK\n"
+                     "Header always merge Vary Origin\n")
+    expect(found, "CL005", 1, 17)
 
 
 @test
