@@ -9,7 +9,8 @@ $(OUT)/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 	cp $(MOD_SRC) $(CORE_HDR) $(MOD_DIR)/
 	cd $(MOD_DIR) && $(APXS) -c $(APXS_WFLAGS) $(MOD_APXS_EXTRA) -lpsl \
 	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
-	cp $(MOD_DIR)/.libs/mod_cors.so $@
+	@# a new file renamed into place: a running httpd keeps the module it mapped
+	cp $(MOD_DIR)/.libs/mod_cors.so $@.tmp && mv -f $@.tmp $@
 
 # The same module with AddressSanitizer + UndefinedBehaviorSanitizer, for the httpd
 # suite's sanitizer run (apache2 is started with libasan preloaded).
@@ -20,7 +21,7 @@ $(OUT)/asan/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 	    -Wc,-fsanitize=address,undefined -Wc,-fno-omit-frame-pointer \
 	    -Wc,-fno-sanitize-recover=all -Wl,-fsanitize=address,undefined -lpsl \
 	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
-	cp $(OUT)/asan/module/.libs/mod_cors.so $@
+	cp $(OUT)/asan/module/.libs/mod_cors.so $@.tmp && mv -f $@.tmp $@
 
 .PHONY: install-module
 install-module: $(OUT)/mod_cors.so

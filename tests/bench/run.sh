@@ -23,7 +23,7 @@ case "${1:-}" in
     *) echo "usage: $0 [--quick|--soak|--instructions]" >&2; exit 2 ;;
 esac
 
-rounds=5; secs=4; conns=32
+rounds=7; secs=3; conns=16
 [ "$mode" = quick ] && { rounds=1; secs=2; }
 [ -n "${BENCH_ROUNDS:-}" ] && rounds=$BENCH_ROUNDS
 [ -n "${BENCH_SECONDS:-}" ] && secs=$BENCH_SECONDS
@@ -33,6 +33,10 @@ for f in out/mod_cors.so out/bench_decide; do
 done
 command -v wrk >/dev/null || { echo "bench: wrk is missing; run sh build/deps.sh bench" >&2; exit 2; }
 
+pin_httpd= pin_wrk=
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    pin_httpd="taskset -c 1" pin_wrk="taskset -c 0"
+fi
 work=$(mktemp -d /tmp/cors-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
@@ -148,7 +152,8 @@ EOF
             /usr/sbin/apache2 -X -d "$dir" -f "$dir/httpd.conf" >/dev/null 2>&1 &
         echo $! > "$dir/valgrind.pid"
     else
-        /usr/sbin/apache2 -d "$dir" -f "$dir/httpd.conf" -k start
+        # httpd on the second core, wrk on the first: less noise from the scheduler
+        $pin_httpd /usr/sbin/apache2 -d "$dir" -f "$dir/httpd.conf" -k start
     fi
     for _ in $(seq 300); do
         curl -s -o /dev/null "http://127.0.0.1:$port/file.txt" && break
@@ -180,10 +185,10 @@ EOF
 wrk_rate() { # port kind(preflight|get) seconds -> requests/s
     local port=$1 kind=$2 s=$3 out
     if [ "$kind" = preflight ]; then
-        out=$(wrk -t1 -c"$conns" -d"${s}s" -s "$work/preflight.lua" \
+        out=$($pin_wrk wrk -t1 -c"$conns" -d"${s}s" -s "$work/preflight.lua" \
             "http://127.0.0.1:$port/file.txt")
     else
-        out=$(wrk -t1 -c"$conns" -d"${s}s" -H "Origin: https://app.example.com" \
+        out=$($pin_wrk wrk -t1 -c"$conns" -d"${s}s" -H "Origin: https://app.example.com" \
             "http://127.0.0.1:$port/file.txt")
     fi
     if echo "$out" | grep -q "Non-2xx"; then
@@ -269,16 +274,22 @@ if [ "$mode" = soak ]; then
     start_server cors-1000 cors 1000
     verify cors-1000 cors
     port=$(port_of cors-1000)
+    # warm up first (thread stacks, pools, allocator free lists reach their working
+    # size), so that the soak shows growth, not start-up
+    $pin_wrk wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
+        "http://127.0.0.1:$port/file.txt" >/dev/null
+    $pin_wrk wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
+        "http://127.0.0.1:$port/file.txt" >/dev/null
     before=$(server_rss cors-1000 VmRSS)
     total=0
     start=$(date +%s)
     while [ "$total" -lt 1000000 ]; do
         for kind in get preflight; do
             out=$( if [ $kind = preflight ]; then
-                       wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
+                       $pin_wrk wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
                            "http://127.0.0.1:$port/file.txt"
                    else
-                       wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
+                       $pin_wrk wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
                            "http://127.0.0.1:$port/file.txt"
                    fi )
             n=$(echo "$out" | awk '/requests in/ {print $1}')
