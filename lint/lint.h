@@ -124,7 +124,7 @@ int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity m
 int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
                      apr_array_header_t *roots, const char **err);
 
-/* ---- scopes and rules (lint_scope.c, lint_rules.c) ---- */
+/* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
 
 /* ---- regexes (lint_regex.c) ---- */

@@ -1,13 +1,9 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Scopes and rules. A scope is a configuration section (server, <VirtualHost>,
- * <Directory>, <Location>, <Files>, <If>, <Proxy>...) or a .htaccess file; its
- * effective configuration folds the directives of the chain of scopes that contain it,
- * in httpd's merge order (server, virtual host, directories shortest first and their
- * .htaccess, files, locations, <If>). mod_headers' Header lines accumulate down the
- * chain; each mod_cors directive is replaced by the deepest scope that sets it, as
- * mod_cors merges. Rules judge each scope's effective configuration; a finding caused
- * by one line is reported once, whatever the number of scopes that inherit it.
+ * The rules. They walk the scopes in httpd's merge order (lint_scope.c builds each
+ * one's effective configuration) and judge each scope's effective configuration; a
+ * finding caused by one line is reported once, whatever the number of scopes that
+ * inherit it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +12,7 @@
 
 #include "cors_policy.h"
 #include "lint.h"
+#include "lint_scope.h"
 
 const lint_rule_info lint_rules[LINT_NRULES] = {
     { "CL000", LINT_ERROR, "The configuration could not be read", "5.0" },
@@ -82,527 +79,12 @@ int lint_parse_rule_list(const char *list, lint_mask *mask)
     return 0;
 }
 
-/* ---- what a scope holds ---------------------------------------------------------- */
-
-enum {
-    CD_ORIGIN, CD_REGEX, CD_ENABLE, CD_METHODS, CD_HEADERS, CD_EXPOSE, CD_CREDENTIALS,
-    CD_MAXAGE, CD_PNA, CD_PREFLIGHT, CD_PFSTATUS, CD_OVERRIDE, CD_REPORT, CD_COUNT
-};
-
-static const char *const cors_directives[CD_COUNT] = {
-    "CORSAllowOrigin", "CORSAllowOriginRegex", "CORSEnable", "CORSAllowMethods",
-    "CORSAllowHeaders", "CORSExposeHeaders", "CORSAllowCredentials", "CORSMaxAge",
-    "CORSAllowPrivateNetwork", "CORSPreflight", "CORSPreflightStatus",
-    "CORSOverrideUpstream", "CORSReportOnly",
-};
-
-enum { HK_OTHER, HK_ACAO, HK_ACAC, HK_ACAM, HK_ACAH, HK_ACEH, HK_ACMA, HK_VARY, HK_AC };
-
-typedef struct {
-    const lint_node *node;
-    int hkind;              /* HK_*: which header, classified once */
-    int always;
-    const char *action;     /* lower-case */
-    const char *name;
-    const char *value;
-    int value_col;
-    const char *cond_env;   /* env=VAR */
-    int cond_neg;
-    const char *cond_expr;  /* expr=... */
-} hdr_action;
-
-/* An environment variable set from a test on the Origin (SetEnvIf Origin, or a
- * RewriteRule E= flag after RewriteCond %{HTTP:Origin}). */
-typedef struct {
-    const lint_node *node;  /* the directive holding the regex */
-    const char *regex;      /* NULL: set with no test at all */
-    int regex_col;
-    int nocase;
-    int reflects;           /* the value copies the origin ($0, %{HTTP:Origin}) */
-} env_gate;
-
-typedef struct {
-    apr_pool_t *pool;            /* scratch: cleared when the scope's subtree is done */
-    const lint_node *node;       /* the scope's section, or a .htaccess root */
-    apr_array_header_t *headers; /* hdr_action */
-    apr_hash_t *gates;           /* var -> env_gate */
-    const lint_node *if_origin;  /* an <If> on the Origin around this scope */
-    const char *if_regex;
-    int if_regex_nocase;
-    const lint_node *cors[CD_COUNT];
-    apr_array_header_t *requires;   /* lint_node*: Require needing a user, not exempt */
-    int options_exempt;
-    apr_hash_t *methods;         /* served method -> lint_node */
-    apr_array_header_t *redirects;  /* lint_node* */
-    const lint_node *htaccess;   /* the .htaccess root when this scope is one */
-    const char *allow_override;  /* NULL: unknown */
-} scope_state;
-
-static int is_scope_section(const lint_node *n)
-{
-    return n->kind == LK_VIRTUALHOST || n->kind == LK_DIRECTORY || n->kind == LK_SCOPE;
-}
-
-static int starts_with_ci(const char *s, const char *prefix)
-{
-    return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int contains_ci(const char *s, const char *needle)
-{
-    apr_size_t n = strlen(needle);
-    char f = (char)(needle[0] | 32);
-    for (; s && *s; s++) {
-        if ((*s | 32) == f && strncasecmp(s, needle, n) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* ---- Header lines ------------------------------------------------------------------ */
-
-static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
-{
-    int i = 0;
-    const char *act;
-
-    memset(h, 0, sizeof(*h));
-    h->node = n;
-    if (n->argc < 2) {
-        return 0;
-    }
-    if (lint_streq(n->argv[0], "always")) {
-        h->always = 1;
-        i = 1;
-    }
-    else if (lint_streq(n->argv[0], "onsuccess")) {
-        i = 1;
-    }
-    if (i + 1 >= n->argc) {
-        return 0;
-    }
-    act = n->argv[i];
-    {
-        char *lower = apr_pstrdup(p, act), *c;
-        for (c = lower; *c; c++) {
-            *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
-        }
-        h->action = lower;
-    }
-    h->name = n->argv[i + 1];
-    i += 2;
-    if (strcmp(h->action, "unset") != 0 && strcmp(h->action, "echo") != 0 && i < n->argc) {
-        h->value = n->argv[i];
-        h->value_col = n->argcol[i];
-        i++;
-        if (strcmp(h->action, "edit") == 0 || strcmp(h->action, "edit*") == 0) {
-            i++;  /* replacement */
-        }
-    }
-    {
-        static const struct {
-            const char *name;
-            int kind;
-        } known[] = {
-            { "Access-Control-Allow-Origin", HK_ACAO },
-            { "Access-Control-Allow-Credentials", HK_ACAC },
-            { "Access-Control-Allow-Methods", HK_ACAM },
-            { "Access-Control-Allow-Headers", HK_ACAH },
-            { "Access-Control-Expose-Headers", HK_ACEH },
-            { "Access-Control-Max-Age", HK_ACMA },
-        };
-        size_t k;
-        h->hkind = lint_streq(h->name, "Vary") ? HK_VARY
-                   : starts_with_ci(h->name, "Access-Control-") ? HK_AC : HK_OTHER;
-        for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
-            if (lint_streq(h->name, known[k].name)) {
-                h->hkind = known[k].kind;
-            }
-        }
-    }
-    for (; i < n->argc; i++) {
-        const char *c = n->argv[i];
-        if (starts_with_ci(c, "env=")) {
-            c += 4;
-            if (*c == '!') {
-                h->cond_neg = 1;
-                c++;
-            }
-            h->cond_env = c;
-        }
-        else if (starts_with_ci(c, "expr=")) {
-            h->cond_expr = c + 5;
-        }
-    }
-    return 1;
-}
-
-static int is_grant_action(const hdr_action *h)
-{
-    return h->value && (!strcmp(h->action, "set") || !strcmp(h->action, "add")
-                        || !strcmp(h->action, "append") || !strcmp(h->action, "merge")
-                        || !strcmp(h->action, "setifempty"));
-}
-
-/* Does a Header value copy the request's Origin? Returns the env var it copies when it
- * goes through one (*var), or "" for a direct copy. */
-static const char *value_reflects(const scope_state *st, const char *v)
-{
-    const char *p;
-
-    if (v == NULL) {
-        return NULL;
-    }
-    if (contains_ci(v, "%{Origin}i") || contains_ci(v, "%{req:Origin}")
-        || contains_ci(v, "%{HTTP:Origin}") || contains_ci(v, "%{HTTP_ORIGIN}")) {
-        return "";
-    }
-    for (p = strstr(v, "%{"); p; p = strstr(p + 2, "%{")) {
-        const char *e = strchr(p, '}');
-        if (e && e[1] == 'e') {
-            const char *var = apr_pstrmemdup(st->headers->pool, p + 2, (apr_size_t)(e - p - 2));
-            env_gate *g = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
-            if (g && g->reflects) {
-                return var;
-            }
-        }
-    }
-    return NULL;
-}
-
-/* ---- folding a chain into a scope state -------------------------------------------- */
-
-static void note_methods(scope_state *st, const lint_node *n, int from)
-{
-    int i;
-    for (i = from; i < n->argc; i++) {
-        const char *m = n->argv[i];
-        if (strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "POST") && strcmp(m, "OPTIONS")
-            && strcmp(m, "TRACE") && strcmp(m, "CONNECT")) {
-            apr_hash_set(st->methods, m, APR_HASH_KEY_STRING, n);
-        }
-    }
-}
-
-static const char *rewrite_flag_env(apr_pool_t *p, const char *flags, int *reflects)
-{
-    /* [E=VAR:value,...] */
-    const char *e = flags;
-    while ((e = strstr(e, "E=")) != NULL) {
-        const char *colon, *end;
-        if (e != flags && e[-1] != '[' && e[-1] != ',') {
-            e += 2;
-            continue;
-        }
-        colon = strchr(e, ':');
-        end = e + strcspn(e, ",]");
-        if (colon && colon < end) {
-            const char *val = apr_pstrmemdup(p, colon + 1, (apr_size_t)(end - colon - 1));
-            *reflects = contains_ci(val, "%{HTTP:Origin}") || strstr(val, "%0")
-                        || strstr(val, "%1");
-            return apr_pstrmemdup(p, e + 2, (apr_size_t)(colon - e - 2));
-        }
-        e = end;
-    }
-    return NULL;
-}
-
-static int rewrite_flag_redirect(const char *flags)
-{
-    const char *r;
-    if (flags == NULL || flags[0] != '[') {
-        return 0;
-    }
-    for (r = flags; (r = strchr(r, 'R')) != NULL; r++) {
-        if (r[-1] == '[' || r[-1] == ',') {
-            if (r[1] == '=' ) {
-                int code = atoi(r + 2);
-                if (strncasecmp(r + 2, "permanent", 9) == 0 || strncasecmp(r + 2, "temp", 4) == 0
-                    || strncasecmp(r + 2, "seeother", 8) == 0) {
-                    return 1;
-                }
-                return code >= 300 && code < 400;
-            }
-            if (r[1] == ',' || r[1] == ']') {
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
-/* The directives of one scope section: its children, looking through the conditional
- * and method containers, but not into nested scopes. */
-static void fold_directives(lint_ctx *ctx, scope_state *st, const lint_node *sec,
-                            const lint_node *limit)
-{
-    const lint_node *n;
-    /* RewriteCond %{HTTP:Origin} / %{REQUEST_METHOD} before the next RewriteRule */
-    const lint_node *origin_cond = NULL;
-    int origin_cond_idx = 0, method_cond = 0; /* 1: only OPTIONS, -1: excludes OPTIONS */
-
-    for (n = sec->first_child; n; n = n->next) {
-        if (n->inactive) {
-            continue;
-        }
-        if (n->is_section) {
-            if (n->kind == LK_LIMIT || n->kind == LK_LIMITEXCEPT) {
-                if (n->kind == LK_LIMIT) {
-                    note_methods(st, n, 0);
-                }
-                /* <LimitExcept> restricts access; it says nothing of what is served */
-                fold_directives(ctx, st, n, n);
-            }
-            else if (!is_scope_section(n)) {
-                fold_directives(ctx, st, n, limit);  /* IfModule, IfDefine, IfVersion... */
-            }
-            continue;
-        }
-        if (n->kind == LK_HEADER) {
-            hdr_action h;
-            if (parse_header(st->pool, n, &h)) {
-                *(hdr_action *)apr_array_push(st->headers) = h;
-            }
-        }
-        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE)
-                 && n->argc >= 3 && (lint_streq(n->argv[0], "Origin")
-                                     || lint_streq(n->argv[0], "HTTP_ORIGIN"))) {
-            int i;
-            for (i = 2; i < n->argc; i++) {
-                const char *eq = strchr(n->argv[i], '=');
-                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
-                const char *var = n->argv[i];
-                g->node = n;
-                g->regex = n->argv[1];
-                g->regex_col = n->argcol[1];
-                g->nocase = n->kind == LK_SETENVIFNOCASE;
-                if (eq) {
-                    var = apr_pstrmemdup(st->pool, var, (apr_size_t)(eq - var));
-                    g->reflects = strchr(eq + 1, '$') != NULL;
-                }
-                if (*var == '!') {
-                    continue;
-                }
-                apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
-            }
-        }
-        else if (n->kind == LK_REWRITECOND && n->argc >= 2) {
-            if (contains_ci(n->argv[0], "%{HTTP:Origin}")
-                || contains_ci(n->argv[0], "%{HTTP_ORIGIN}")) {
-                origin_cond = n;
-                origin_cond_idx = 1;
-            }
-            else if (contains_ci(n->argv[0], "%{REQUEST_METHOD}")) {
-                const char *re = n->argv[1];
-                int neg = re[0] == '!';
-                if (contains_ci(re, "OPTIONS")) {
-                    method_cond = neg ? -1 : 1;
-                }
-            }
-        }
-        else if (n->kind == LK_REWRITERULE && n->argc >= 2) {
-            const char *flags = n->argc >= 3 ? n->argv[2] : NULL;
-            int reflects = 0;
-            const char *var = flags ? rewrite_flag_env(st->pool, flags, &reflects) : NULL;
-            if (var) {
-                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
-                g->node = origin_cond ? origin_cond : n;
-                g->regex = origin_cond ? origin_cond->argv[origin_cond_idx] : NULL;
-                g->regex_col = origin_cond ? origin_cond->argcol[origin_cond_idx] : 0;
-                g->nocase = origin_cond && origin_cond->argc >= 3
-                            && contains_ci(origin_cond->argv[2], "NC");
-                g->reflects = reflects;
-                if (origin_cond || reflects) {
-                    apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
-                }
-            }
-            if (flags && rewrite_flag_redirect(flags) && method_cond != -1) {
-                APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
-            }
-            origin_cond = NULL;
-            method_cond = 0;
-        }
-        else if (n->kind == LK_REDIRECT
-                 && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone")
-                                       || lint_streq(n->argv[0], "410")))) {
-            APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
-        }
-        else if (n->kind == LK_REQUIRE && n->argc >= 1) {
-            if (lint_streq(n->argv[0], "method")) {
-                int i;
-                for (i = 1; i < n->argc; i++) {
-                    st->options_exempt |= strcmp(n->argv[i], "OPTIONS") == 0;
-                }
-            }
-            else if (lint_streq(n->argv[0], "valid-user") || lint_streq(n->argv[0], "user")
-                     || lint_streq(n->argv[0], "group") || lint_streq(n->argv[0], "ldap-user")
-                     || lint_streq(n->argv[0], "ldap-group")
-                     || lint_streq(n->argv[0], "file-owner")) {
-                int exempt = 0;
-                if (limit) {
-                    int j, listed = 0;
-                    for (j = 0; j < limit->argc; j++) {
-                        listed |= strcmp(limit->argv[j], "OPTIONS") == 0;
-                    }
-                    exempt = limit->kind == LK_LIMITEXCEPT ? listed : !listed;
-                }
-                if (!exempt) {
-                    APR_ARRAY_PUSH(st->requires, const lint_node *) = n;
-                }
-            }
-            else if (lint_streq(n->argv[0], "all")) {
-                st->requires->nelts = 0;  /* Require all granted/denied replaces */
-            }
-        }
-        else if (n->kind == LK_ALLOWMETHODS) {
-            note_methods(st, n, 0);
-        }
-        else if (n->kind == LK_SCRIPT && n->argc >= 1) {
-            note_methods(st, n, 0);
-        }
-        else if (n->kind == LK_DAV && n->argc >= 1 && !lint_streq(n->argv[0], "Off")) {
-            static const char *const dav[] = { "PUT", "DELETE", "PROPFIND", "PROPPATCH",
-                                               "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" };
-            size_t k;
-            for (k = 0; k < sizeof(dav) / sizeof(dav[0]); k++) {
-                apr_hash_set(st->methods, dav[k], APR_HASH_KEY_STRING, n);
-            }
-        }
-        else if (n->kind == LK_ALLOWOVERRIDE && n->argc >= 1) {
-            const char *ao = n->args_raw;
-            while (*ao == ' ' || *ao == '\t') {
-                ao++;
-            }
-            st->allow_override = ao;
-        }
-        else if (n->kind == LK_CORS) {
-            int d;
-            for (d = 0; d < CD_COUNT; d++) {
-                if (lint_streq(n->name, cors_directives[d])) {
-                    st->cors[d] = n;
-                }
-            }
-        }
-    }
-}
-
-/* <If "%{HTTP:Origin} =~ /re/"> (or %{HTTP_ORIGIN}, m#re#, -strmatch, ==). */
-static void note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec)
-{
-    const char *e = sec->args_raw, *op;
-    char delim;
-    const char *start, *end;
-
-    if (!(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL
-        || !(contains_ci(e, "%{HTTP:Origin}") || contains_ci(e, "%{HTTP_ORIGIN}")
-             || contains_ci(e, "req('Origin')") || contains_ci(e, "req(\"Origin\")"))) {
-        return;
-    }
-    st->if_origin = sec;
-    st->if_regex = NULL;
-    op = strstr(e, "=~");
-    if (op == NULL) {
-        return;
-    }
-    op += 2;
-    while (*op == ' ') {
-        op++;
-    }
-    if (*op == 'm') {
-        op++;
-    }
-    delim = *op;
-    if (delim == '\0') {
-        return;
-    }
-    start = op + 1;
-    end = strchr(start, delim);
-    if (end) {
-        st->if_regex = apr_pstrmemdup(p, start, (apr_size_t)(end - start));
-        st->if_regex_nocase = end[1] == 'i';
-    }
-}
-
-static scope_state *state_make(apr_pool_t *p)
-{
-    scope_state *st = apr_pcalloc(p, sizeof(*st));
-    st->pool = p;
-    st->headers = apr_array_make(p, 8, sizeof(hdr_action));
-    st->gates = apr_hash_make(p);
-    st->requires = apr_array_make(p, 2, sizeof(const lint_node *));
-    st->methods = apr_hash_make(p);
-    st->redirects = apr_array_make(p, 2, sizeof(const lint_node *));
-    return st;
-}
-
-/* Copy a state for a child scope: arrays and hashes are duplicated, so siblings do
- * not see each other's directives. */
-static scope_state *state_copy(apr_pool_t *p, const scope_state *parent)
-{
-    scope_state *st = apr_pmemdup(p, parent, sizeof(*st));
-    st->pool = p;
-    st->headers = apr_array_copy(p, parent->headers);
-    st->gates = apr_hash_copy(p, parent->gates);
-    st->requires = apr_array_copy(p, parent->requires);
-    st->methods = apr_hash_copy(p, parent->methods);
-    st->redirects = apr_array_copy(p, parent->redirects);
-    return st;
-}
-
-/* ---- findings helpers ------------------------------------------------------------ */
-
-/* The grant in effect for one header: the last set, unless unset after it. */
-static const hdr_action *find_header(const scope_state *st, int hkind)
-{
-    int i;
-    const hdr_action *last = NULL;
-    for (i = 0; i < st->headers->nelts; i++) {
-        const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
-        if (h->hkind != hkind) {
-            continue;
-        }
-        if (is_grant_action(h)) {
-            last = h;
-        }
-        else if (!strcmp(h->action, "unset")) {
-            last = NULL;
-        }
-    }
-    return last;
-}
-
-static int cors_active(const scope_state *st)
-{
-    const lint_node *en = st->cors[CD_ENABLE];
-    return (st->cors[CD_ORIGIN] || st->cors[CD_REGEX])
-           && !(en && en->argc && lint_streq(en->argv[0], "Off"));
-}
-
-static int cors_flag(const scope_state *st, int d, int dflt)
-{
-    const lint_node *n = st->cors[d];
-    if (n == NULL || n->argc < 1) {
-        return dflt;
-    }
-    return lint_streq(n->argv[0], "On");
-}
-
-static int credentials_on(const scope_state *st, const hdr_action **acac)
-{
-    const hdr_action *h = find_header(st, HK_ACAC);
-    if (acac) {
-        *acac = h;
-    }
-    return h && h->value && strcasecmp(h->value, "true") == 0;
-}
+/* ---- the rules ------------------------------------------------------------------- */
 
 static int is_loopback_origin(const char *o)
 {
     return strstr(o, "://localhost") || strstr(o, "://127.") || strstr(o, "://[::1]");
 }
-
-/* ---- the rules ------------------------------------------------------------------- */
 
 static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ctx_t *psl)
 {
@@ -610,7 +92,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
     int d, known = -1;
 
     for (d = 0; d < CD_COUNT; d++) {
-        if (lint_streq(n->name, cors_directives[d])) {
+        if (lint_streq(n->name, lint_cors_directives[d])) {
             known = d;
         }
     }
@@ -618,7 +100,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
         /* did you mean: the known name at the smallest edit distance */
         int best = 1000, bi = 0;
         for (d = 0; d < CD_COUNT; d++) {
-            const char *a = n->name, *b = cors_directives[d];
+            const char *a = n->name, *b = lint_cors_directives[d];
             int la = (int)strlen(a), lb = (int)strlen(b), i, j;
             int *prev = calloc((size_t)lb + 1, sizeof(int)), *cur = calloc((size_t)lb + 1,
                                                                              sizeof(int));
@@ -649,7 +131,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
             free(cur);
         }
         lint_add(ctx, CL016, n, 0, NULL, "unknown mod_cors directive %s%s%s%s", n->name,
-                 best <= 4 ? " (did you mean " : "", best <= 4 ? cors_directives[bi] : "",
+                 best <= 4 ? " (did you mean " : "", best <= 4 ? lint_cors_directives[bi] : "",
                  best <= 4 ? "?)" : "");
         return;
     }
@@ -693,7 +175,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
                                                            : CORS_TOKENS_HEADERS,
                                     n->argc, (char *const *)n->argv, &tl);
         if (err) {
-            lint_add(ctx, CL016, n, 0, NULL, "%s: %s", cors_directives[known], err);
+            lint_add(ctx, CL016, n, 0, NULL, "%s: %s", lint_cors_directives[known], err);
         }
         break;
     }
@@ -715,7 +197,7 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
     default:
         if (n->argc != 1 || !(lint_streq(n->argv[0], "On") || lint_streq(n->argv[0], "Off"))) {
             lint_add(ctx, CL016, n, n->argc ? n->argcol[0] : 0, NULL,
-                     "%s must be On or Off", cors_directives[known]);
+                     "%s must be On or Off", lint_cors_directives[known]);
         }
     }
 }
@@ -725,7 +207,7 @@ static int scope_policy(const scope_state *st, const psl_ctx_t *psl,
                         cors_policy *pol)
 {
     cors_policy_init(pol);
-    if (!cors_active(st)) {
+    if (!lint_scope_cors_active(st)) {
         return 0;
     }
     if (st->cors[CD_ORIGIN]) {
@@ -743,7 +225,7 @@ static int scope_policy(const scope_state *st, const psl_ctx_t *psl,
             pol->expose_headers = tl;
         }
     }
-    pol->allow_credentials = cors_flag(st, CD_CREDENTIALS, 0);
+    pol->allow_credentials = lint_scope_cors_flag(st, CD_CREDENTIALS, 0);
     return 1;
 }
 
@@ -777,25 +259,25 @@ static void judge_gate_regex(lint_ctx *ctx, const lint_node *n, const char *rege
 
 static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *psl)
 {
-    const hdr_action *acao = find_header(st, HK_ACAO);
+    const hdr_action *acao = lint_scope_header(st, HK_ACAO);
     const hdr_action *acac = NULL, *acam, *acah, *aceh, *acma, *vary;
-    int creds = credentials_on(st, &acac);
-    int mod_cors = cors_active(st);
-    int report_only = cors_flag(st, CD_REPORT, 0);
+    int creds = lint_scope_credentials(st, &acac);
+    int mod_cors = lint_scope_cors_active(st);
+    int report_only = lint_scope_cors_flag(st, CD_REPORT, 0);
     int i;
     cors_policy pol;
-    const char *reflect_var = acao ? value_reflects(st, acao->value) : NULL;
+    const char *reflect_var = acao ? lint_value_reflects(st, acao->value) : NULL;
     int origin_gated = 0;
     const env_gate *gate = NULL;
 
-    acam = find_header(st, HK_ACAM);
-    acah = find_header(st, HK_ACAH);
-    aceh = find_header(st, HK_ACEH);
-    acma = find_header(st, HK_ACMA);
+    acam = lint_scope_header(st, HK_ACAM);
+    acah = lint_scope_header(st, HK_ACAH);
+    aceh = lint_scope_header(st, HK_ACEH);
+    acma = lint_scope_header(st, HK_ACMA);
     vary = NULL;
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
-        if (h->hkind == HK_VARY && h->value && contains_ci(h->value, "Origin")) {
+        if (h->hkind == HK_VARY && h->value && lint_contains_ci(h->value, "Origin")) {
             vary = h;
         }
     }
@@ -806,7 +288,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         gate = apr_hash_get(st->gates, reflect_var, APR_HASH_KEY_STRING);
     }
     origin_gated = gate != NULL || st->if_origin != NULL
-                   || (acao && acao->cond_expr && contains_ci(acao->cond_expr, "Origin"));
+                   || (acao && acao->cond_expr && lint_contains_ci(acao->cond_expr, "Origin"));
 
     /* CL001: "*" with credentials */
     if (acao && acao->value && strcmp(acao->value, "*") == 0 && creds) {
@@ -858,7 +340,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         for (i = 0; i < rn->argc; i++) {
             const char *anchored = apr_pstrcat(st->pool, "^(?:", rn->argv[i], ")$", NULL);
             judge_gate_regex(ctx, rn, anchored, rn->argcol[i], 0, 1,
-                             cors_flag(st, CD_CREDENTIALS, 0), "CORSAllowOriginRegex");
+                             lint_scope_cors_flag(st, CD_CREDENTIALS, 0), "CORSAllowOriginRegex");
         }
     }
 
@@ -892,7 +374,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                 int j;
                 listed = 0;
                 for (j = 0; mn && j < mn->argc; j++) {
-                    listed |= strcmp(mn->argv[j], "*") == 0 || contains_ci(mn->argv[j], m);
+                    listed |= strcmp(mn->argv[j], "*") == 0 || lint_contains_ci(mn->argv[j], m);
                 }
             }
             else {
@@ -952,11 +434,12 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                          "which any attacker can produce");
             }
             else if (strncasecmp(v, "http://", 7) == 0 && !is_loopback_origin(v)
-                     && (has_https || cors_flag(st, CD_CREDENTIALS, 0))) {
+                     && (has_https || lint_scope_cors_flag(st, CD_CREDENTIALS, 0))) {
                 lint_add(ctx, CL007, on, on->argcol[i], NULL,
                          "the http:// origin '%s' is trusted next to https ones%s; anyone on "
                          "the network path can inject script into it", v,
-                         cors_flag(st, CD_CREDENTIALS, 0) ? " and with credentials" : "");
+                         lint_scope_cors_flag(st, CD_CREDENTIALS, 0) ? " and with credentials"
+                                                                    : "");
             }
         }
     }
@@ -994,7 +477,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
         int j;
-        if (h->hkind == HK_OTHER || h->hkind == HK_VARY || !is_grant_action(h)) {
+        if (h->hkind == HK_OTHER || h->hkind == HK_VARY || !lint_header_is_grant(h)) {
             continue;
         }
         if (!h->always) {
@@ -1013,7 +496,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         for (j = 0; j < i; j++) {
             const hdr_action *o = &APR_ARRAY_IDX(st->headers, j, hdr_action);
             if (o->hkind == h->hkind && (h->hkind != HK_AC || lint_streq(o->name, h->name))
-                && is_grant_action(o) && o->always != h->always) {
+                && lint_header_is_grant(o) && o->always != h->always) {
                 lint_add(ctx, CL009, h->node, 0, o->node,
                          "%s is set in both the 'always' and the 'onsuccess' tables: "
                          "successful responses carry it twice", h->name);
@@ -1030,7 +513,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
 
     /* CL010: authentication without an OPTIONS exemption */
     if (st->requires->nelts > 0 && !st->options_exempt
-        && (acao || (mod_cors && !cors_flag(st, CD_PREFLIGHT, 1)))) {
+        && (acao || (mod_cors && !lint_scope_cors_flag(st, CD_PREFLIGHT, 1)))) {
         const lint_node *req = APR_ARRAY_IDX(st->requires, st->requires->nelts - 1,
                                              const lint_node *);
         lint_add(ctx, CL010, req, 0, acao ? acao->node : st->cors[CD_PREFLIGHT],
@@ -1070,13 +553,13 @@ static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node
     const char *ao = st->allow_override ? st->allow_override : "None";
     const lint_node *n;
 
-    if (contains_ci(ao, "All") || contains_ci(ao, "FileInfo")) {
+    if (lint_contains_ci(ao, "All") || lint_contains_ci(ao, "FileInfo")) {
         return;
     }
     for (n = root->first_child; n; n = n->next) {
-        if ((lint_streq(n->name, "Header") && n->argc >= 2 && contains_ci(n->args_raw,
-                                                                         "Access-Control-"))
-            || starts_with_ci(n->name, "CORS")) {
+        if ((lint_streq(n->name, "Header") && n->argc >= 2
+             && lint_contains_ci(n->args_raw, "Access-Control-"))
+            || lint_starts_with_ci(n->name, "CORS")) {
             lint_add(ctx, CL015, n, 0, NULL,
                      "AllowOverride %s for %s does not allow FileInfo, so this .htaccess "
                      "line never runs", ao, root->htaccess_dir);
@@ -1096,10 +579,10 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
     /* a scratch pool per scope, given back when its subtree is judged: memory stays
      * proportional to the nesting depth, not to the number of scopes */
     apr_pool_create(&sp, parent ? parent->pool : ctx->pool);
-    st = parent ? state_copy(sp, parent) : state_make(sp);
+    st = parent ? lint_scope_inherit(sp, parent) : lint_scope_make(sp);
     st->node = sec;
-    note_if_origin(sp, st, sec);
-    fold_directives(ctx, st, sec, NULL);
+    lint_scope_note_if_origin(sp, st, sec);
+    lint_scope_fold(ctx, st, sec, NULL);
     judge_scope(ctx, st, psl);
     if (depth > 200) {
         apr_pool_destroy(sp);
@@ -1114,7 +597,7 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
             if (!n->is_section || n->inactive) {
                 continue;
             }
-            if (is_scope_section(n)) {
+            if (lint_is_scope_section(n)) {
                 walk_scope(ctx, n, st, psl, depth + 1);
             }
             else if (todo->nelts < 10000) {
@@ -1150,12 +633,12 @@ static void check_directives(lint_ctx *ctx, const lint_node *root, const psl_ctx
  * sections whose path contains its directory, shortest first. */
 static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, const char *dir)
 {
-    scope_state *st = state_make(ctx->pool);
+    scope_state *st = lint_scope_make(ctx->pool);
     apr_array_header_t *dirs = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
     apr_array_header_t *todo = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
     int i, j;
 
-    fold_directives(ctx, st, server, NULL);
+    lint_scope_fold(ctx, st, server, NULL);
     APR_ARRAY_PUSH(todo, const lint_node *) = server;
     while (todo->nelts) {
         const lint_node *c = APR_ARRAY_IDX(todo, --todo->nelts, const lint_node *), *n;
@@ -1173,7 +656,7 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
                     APR_ARRAY_PUSH(dirs, const lint_node *) = n;
                 }
             }
-            else if (n->kind == LK_VIRTUALHOST || !is_scope_section(n)) {
+            else if (n->kind == LK_VIRTUALHOST || !lint_is_scope_section(n)) {
                 APR_ARRAY_PUSH(todo, const lint_node *) = n;
             }
         }
@@ -1190,7 +673,7 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
         }
     }
     for (i = 0; i < dirs->nelts; i++) {
-        fold_directives(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), NULL);
+        lint_scope_fold(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), NULL);
     }
     return st;
 }
@@ -1206,9 +689,9 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
         if (root->htaccess_dir && root->parent) {
             scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
             judge_htaccess(ctx, parent, root);
-            if (contains_ci(parent->allow_override ? parent->allow_override : "None", "All")
-                || contains_ci(parent->allow_override ? parent->allow_override : "",
-                               "FileInfo")) {
+            if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None", "All")
+                || lint_contains_ci(parent->allow_override ? parent->allow_override : "",
+                                    "FileInfo")) {
                 walk_scope(ctx, root, parent, psl, 0);
             }
         }

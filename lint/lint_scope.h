@@ -1,0 +1,83 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * The scope model: what one scope's effective configuration holds after httpd's merge
+ * (mod_headers actions accumulated down the chain of sections, each mod_cors directive
+ * replaced by the deepest scope that sets it, Origin gates, authentication, served
+ * methods, redirects), built by lint_scope.c and judged by lint_rules.c.
+ */
+#ifndef LINT_SCOPE_H
+#define LINT_SCOPE_H
+
+#include "lint.h"
+
+enum {
+    CD_ORIGIN, CD_REGEX, CD_ENABLE, CD_METHODS, CD_HEADERS, CD_EXPOSE, CD_CREDENTIALS,
+    CD_MAXAGE, CD_PNA, CD_PREFLIGHT, CD_PFSTATUS, CD_OVERRIDE, CD_REPORT, CD_COUNT
+};
+
+extern const char *const lint_cors_directives[CD_COUNT];
+
+enum { HK_OTHER, HK_ACAO, HK_ACAC, HK_ACAM, HK_ACAH, HK_ACEH, HK_ACMA, HK_VARY, HK_AC };
+
+typedef struct {
+    const lint_node *node;
+    int hkind;              /* HK_*: which header, classified once */
+    int always;
+    const char *action;     /* lower-case */
+    const char *name;
+    const char *value;
+    int value_col;
+    const char *cond_env;   /* env=VAR */
+    int cond_neg;
+    const char *cond_expr;  /* expr=... */
+} hdr_action;
+
+/* An environment variable set from a test on the Origin (SetEnvIf Origin, or a
+ * RewriteRule E= flag after RewriteCond %{HTTP:Origin}). */
+typedef struct {
+    const lint_node *node;  /* the directive holding the regex */
+    const char *regex;      /* NULL: set with no test at all */
+    int regex_col;
+    int nocase;
+    int reflects;           /* the value copies the origin ($0, %{HTTP:Origin}) */
+} env_gate;
+
+typedef struct {
+    apr_pool_t *pool;            /* scratch: cleared when the scope's subtree is done */
+    const lint_node *node;       /* the scope's section, or a .htaccess root */
+    apr_array_header_t *headers; /* hdr_action */
+    apr_hash_t *gates;           /* var -> env_gate */
+    const lint_node *if_origin;  /* an <If> on the Origin around this scope */
+    const char *if_regex;
+    int if_regex_nocase;
+    const lint_node *cors[CD_COUNT];
+    apr_array_header_t *requires;   /* lint_node*: Require needing a user, not exempt */
+    int options_exempt;
+    apr_hash_t *methods;         /* served method -> lint_node */
+    apr_array_header_t *redirects;  /* lint_node* */
+    const lint_node *htaccess;   /* the .htaccess root when this scope is one */
+    const char *allow_override;  /* NULL: unknown */
+} scope_state;
+
+int lint_is_scope_section(const lint_node *n);
+int lint_starts_with_ci(const char *s, const char *prefix);
+int lint_contains_ci(const char *s, const char *needle);
+int lint_header_is_grant(const hdr_action *h);
+/* Does a Header value copy the request's Origin? Returns the env var it copies when it
+ * goes through one, "" for a direct copy, NULL when it does not. */
+const char *lint_value_reflects(const scope_state *st, const char *v);
+/* Folds the directives of one scope section into st: its children, looking through
+ * the conditional and method containers, but not into nested scopes. */
+void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
+                     const lint_node *limit);
+void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec);
+scope_state *lint_scope_make(apr_pool_t *p);
+/* A child scope's starting state: a copy of its parent's effective configuration. */
+scope_state *lint_scope_inherit(apr_pool_t *p, const scope_state *parent);
+const hdr_action *lint_scope_header(const scope_state *st, int hkind);
+int lint_scope_cors_active(const scope_state *st);
+/* The effective On/Off value of mod_cors directive d (CD_*), or dflt when unset. */
+int lint_scope_cors_flag(const scope_state *st, int d, int dflt);
+int lint_scope_credentials(const scope_state *st, const hdr_action **acac);
+
+#endif
