@@ -306,8 +306,10 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                 lint_add(ctx, CL016, cr, 0, other, "%s", err);
             }
             else {
+                /* httpd may accept the sections one by one: the merged conflict is the
+                 * rule's own finding (mod_cors logs it at request time) */
                 lint_add(ctx, pol.origins && cors_origin_list_has_any(pol.origins) ? CL001
-                                                                                   : CL016,
+                                                                                   : CL011,
                          cr, 0, other, "%s (once the scopes are merged)", err);
             }
         }

@@ -371,6 +371,25 @@ def cl011_star_with_credentials():
         Header always set Access-Control-Allow-Origin "https://a.example"
         Header always set Access-Control-Allow-Headers "*"
         """), "CL011")
+    # mod_cors: the merged conflict is CL011 with both places; in one section it is what
+    # httpd refuses at start-up (CL016)
+    found = lint_one("""
+        CORSAllowOrigin https://a.example
+        CORSExposeHeaders *
+        <Location /api>
+            CORSAllowCredentials On
+        </Location>
+        """)
+    f = expect(found, "CL011", 4, 5)
+    check(f["related"] and f["related"][0]["line"] == 2, f)
+    expect_none(found, "CL016")
+    found = lint_one("""
+        CORSAllowOrigin https://a.example
+        CORSExposeHeaders *
+        CORSAllowCredentials On
+        """)
+    expect(found, "CL016", 3)
+    expect_none(found, "CL011")
 
 
 @test
