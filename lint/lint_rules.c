@@ -86,6 +86,11 @@ static int is_loopback_origin(const char *o)
     return strstr(o, "://localhost") || strstr(o, "://127.") || strstr(o, "://[::1]");
 }
 
+static cors_token_kind tl_kind_of(int directive)
+{
+    return directive == CD_METHODS ? CORS_TOKENS_METHODS : CORS_TOKENS_HEADERS;
+}
+
 static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ctx_t *psl)
 {
     apr_pool_t *p = ctx->pool;
@@ -171,11 +176,20 @@ static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ct
             lint_add(ctx, CL016, n, 0, NULL, "%s needs at least one argument", n->name);
             break;
         }
-        err = cors_token_list_parse(p, known == CD_METHODS ? CORS_TOKENS_METHODS
-                                                           : CORS_TOKENS_HEADERS,
-                                    n->argc, (char *const *)n->argv, &tl);
+        err = cors_token_list_parse(p, tl_kind_of(known), n->argc, (char *const *)n->argv,
+                                    &tl);
         if (err) {
-            lint_add(ctx, CL016, n, 0, NULL, "%s: %s", lint_cors_directives[known], err);
+            /* point at the argument that holds the bad token: the first one that the
+             * module would refuse on its own */
+            int i, col = 0;
+            for (i = 0; i < n->argc && col == 0; i++) {
+                cors_token_list *one;
+                if (cors_token_list_parse(p, tl_kind_of(known), 1,
+                                          (char *const *)&n->argv[i], &one) != NULL) {
+                    col = n->argcol[i];
+                }
+            }
+            lint_add(ctx, CL016, n, col, NULL, "%s: %s", lint_cors_directives[known], err);
         }
         break;
     }

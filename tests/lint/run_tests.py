@@ -475,7 +475,7 @@ def cl016_module_directives():
         CORSAllowOrigin https://app.example.com/ https://*.co.uk
         CORSAlowCredentials On
         CORSMaxAge 90000
-        CORSAllowMethods PU(T
+        CORSAllowMethods PUT "DELETE, PU(T"
         CORSPreflightStatus 201
         CORSAllowOriginRegex https://(unclosed
         CORSAllowOrigin *
@@ -488,7 +488,7 @@ def cl016_module_directives():
     f = expect(found, "CL016", 2, 1)
     check("did you mean CORSAllowCredentials" in f["message"], f["message"])
     expect(found, "CL016", 3, 12)
-    expect(found, "CL016", 4)
+    expect(found, "CL016", 4, 22)   # the argument that holds the bad token
     expect(found, "CL016", 5)
     expect(found, "CL016", 6, 22)
     expect(found, "CL016", 8)
