@@ -372,6 +372,85 @@ static void read_dir(lint_reader *rd, const char *dir, lint_node *parent,
     }
 }
 
+/* <IfVersion [[!]op] major[.minor[.patch]]>, judged for httpd 2.4 (the only version
+ * mod_cors builds for): 0 when false for every 2.4.x, 1 when true for some (the patch
+ * level of the deployed server is unknown), as are regex forms. */
+static int ifversion_may_hold(const lint_node *n)
+{
+    const char *op = "=", *v;
+    long want[3] = { 0, 0, 0 }, lo[3] = { 2, 4, 0 }, hi[3] = { 2, 4, 1000000 };
+    int neg = 0, k, cmp_lo = 0, cmp_hi = 0, ok_lo, ok_hi;
+    char *end;
+
+    if (n->argc == 1) {
+        v = n->argv[0];
+    }
+    else if (n->argc == 2) {
+        op = n->argv[0];
+        v = n->argv[1];
+    }
+    else {
+        return 1;
+    }
+    if (*op == '!') {
+        neg = 1;
+        op++;
+    }
+    if (*op == '~' || *v == '/' || (*op == '=' && op[1] == '~')) {
+        return 1;
+    }
+    for (k = 0; k < 3; k++) {
+        want[k] = strtol(v, &end, 10);
+        if (end == v) {
+            return 1;
+        }
+        v = end;
+        if (*v != '.') {
+            break;
+        }
+        v++;
+    }
+    if (*v != '\0') {
+        return 1;
+    }
+    for (k = 0; k < 3 && !cmp_lo; k++) {
+        cmp_lo = lo[k] < want[k] ? -1 : lo[k] > want[k];
+    }
+    for (k = 0; k < 3 && !cmp_hi; k++) {
+        cmp_hi = hi[k] < want[k] ? -1 : hi[k] > want[k];
+    }
+    if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0) {
+        /* another major.minor never equals; within 2.4 it depends on the patch level */
+        return want[0] == 2 && want[1] == 4 ? 1 : neg;
+    }
+    if (strcmp(op, ">") == 0) {
+        ok_lo = cmp_lo > 0;
+        ok_hi = cmp_hi > 0;
+    }
+    else if (strcmp(op, ">=") == 0) {
+        ok_lo = cmp_lo >= 0;
+        ok_hi = cmp_hi >= 0;
+    }
+    else if (strcmp(op, "<") == 0) {
+        ok_lo = cmp_lo < 0;
+        ok_hi = cmp_hi < 0;
+    }
+    else if (strcmp(op, "<=") == 0) {
+        ok_lo = cmp_lo <= 0;
+        ok_hi = cmp_hi <= 0;
+    }
+    else {
+        return 1;
+    }
+    if (neg) {
+        ok_lo = !ok_lo;
+        ok_hi = !ok_hi;
+    }
+    /* the comparisons are monotonic over the range: false at both ends is false for
+     * every 2.4.x */
+    return ok_lo || ok_hi;
+}
+
 static int is_active_cond(lint_reader *rd, const lint_node *n)
 {
     const char *a = n->argc > 0 ? n->argv[0] : "";
@@ -389,6 +468,9 @@ static int is_active_cond(lint_reader *rd, const lint_node *n)
     if (n->kind == LK_IFMODULE) {
         int loaded = apr_hash_get(rd->modules, a, APR_HASH_KEY_STRING) != NULL;
         return !(neg && loaded);
+    }
+    if (lint_streq(n->name, "IfVersion")) {
+        return ifversion_may_hold(n);
     }
     return 1;
 }

@@ -569,6 +569,28 @@ def ifdefine_and_ifmodule():
     expect(found, "CL016", 12)
     found = lint_one(text, "-D", "PROD")
     expect_none([f for f in found if f["line"] == 3], "CL016")
+    # <IfVersion> judged for httpd 2.4.x: skipped only when false for every patch level
+    found = lint_one("""
+        <IfVersion < 2.4>
+            CORSAllowOrigin bad-old
+        </IfVersion>
+        <IfVersion >= 2.4>
+            CORSAllowOrigin bad-new
+        </IfVersion>
+        <IfVersion < 2.4.30>
+            CORSAllowOrigin bad-maybe
+        </IfVersion>
+        <IfVersion = 2.2>
+            CORSAllowOrigin bad-22
+        </IfVersion>
+        <IfVersion ~ ^2\.4>
+            CORSAllowOrigin bad-regex
+        </IfVersion>
+        """)
+    expect_none([f for f in found if f["line"] in (2, 11)], "CL016")
+    expect(found, "CL016", 5)
+    expect(found, "CL016", 8)
+    expect(found, "CL016", 14)
 
 
 @test
