@@ -311,21 +311,34 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                  "browsers reject credentialed responses with a wildcard origin");
     }
     if (mod_cors && scope_policy(st, psl, &pol)) {
-        const char *err = cors_policy_check(&pol, st->pool);
-        const lint_node *cr = st->cors[CD_CREDENTIALS];
-        const lint_node *other = (pol.origins && cors_origin_list_has_any(pol.origins))
-                                     ? st->cors[CD_ORIGIN] : st->cors[CD_EXPOSE];
-        if (err && cr && other) {
-            if (cr->parent == other->parent) {
-                lint_add(ctx, CL016, cr, 0, other, "%s", err);
+        /* cors_policy_check names the first conflict only: ask again without the origin
+         * list so that a "*" in the expose headers is reported next to a "*" origin */
+        int pass;
+        for (pass = 0; pass < 2; pass++) {
+            const char *err = cors_policy_check(&pol, st->pool);
+            const lint_node *cr = st->cors[CD_CREDENTIALS];
+            int any_origin = pol.origins && cors_origin_list_has_any(pol.origins);
+            const lint_node *other = any_origin ? st->cors[CD_ORIGIN] : st->cors[CD_EXPOSE];
+            if (err == NULL) {
+                break;
             }
-            else {
-                /* httpd may accept the sections one by one: the merged conflict is the
-                 * rule's own finding (mod_cors logs it at request time) */
-                lint_add(ctx, pol.origins && cors_origin_list_has_any(pol.origins) ? CL001
-                                                                                   : CL011,
-                         cr, 0, other, "%s (once the scopes are merged)", err);
+            if (cr && other) {
+                /* the second conflict is placed on its own line: one finding per place */
+                const lint_node *at = pass ? other : cr, *rel = pass ? cr : other;
+                if (cr->parent == other->parent) {
+                    lint_add(ctx, CL016, at, 0, rel, "%s", err);
+                }
+                else {
+                    /* httpd may accept the sections one by one: the merged conflict is
+                     * the rule's own finding (mod_cors logs it at request time) */
+                    lint_add(ctx, any_origin ? CL001 : CL011, at, 0, rel,
+                             "%s (once the scopes are merged)", err);
+                }
             }
+            if (!any_origin) {
+                break;
+            }
+            pol.origins = NULL;
         }
     }
 

@@ -390,6 +390,16 @@ def cl011_star_with_credentials():
         """)
     expect(found, "CL016", 3)
     expect_none(found, "CL011")
+    # both conflicts of one section, each on its own line
+    found = lint_one("""
+        CORSAllowOrigin *
+        CORSExposeHeaders *
+        CORSAllowCredentials On
+        """)
+    f = expect(found, "CL016", 3)
+    check("CORSAllowOrigin *" in f["message"], f["message"])
+    f = expect(found, "CL016", 2)
+    check("CORSExposeHeaders *" in f["message"] and f["related"][0]["line"] == 3, f)
 
 
 @test
