@@ -132,6 +132,30 @@ static const char *sev_name(lint_severity s)
 
 /* ---- JSON ----------------------------------------------------------------------- */
 
+/* The first paragraph of a rule's page after its "Severity:" line, joined into one
+ * line: SARIF's fullDescription (GitHub shows it next to each alert). */
+static const char *rule_summary(apr_pool_t *p, int rule, const char *fallback)
+{
+    const char *doc = lint_rule_doc(rule), *b = strstr(doc, "\nSeverity:"), *e;
+    char *out, *o;
+
+    if (b == NULL || (b = strstr(b + 1, "\n\n")) == NULL) {
+        return fallback;
+    }
+    b += 2;
+    e = strstr(b, "\n\n");
+    e = e ? e : b + strlen(b);
+    if (e == b || *b == '#') {
+        return fallback;
+    }
+    out = o = apr_palloc(p, (apr_size_t)(e - b) + 1);
+    for (; b < e; b++) {
+        *o++ = *b == '\n' ? ' ' : *b;
+    }
+    *o = '\0';
+    return out;
+}
+
 static void json_str(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -255,7 +279,7 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
                 i ? "," : "", r->id, r->id);
         json_str(out, r->title);
         fputs("}, \"fullDescription\": {\"text\": ", out);
-        json_str(out, r->title);
+        json_str(out, rule_summary(ctx->pool, i, r->title));
         fputs("}, \"help\": {\"text\": ", out);
         json_str(out, lint_rule_doc(i));
         fputs(", \"markdown\": ", out);

@@ -738,6 +738,9 @@ def format_sarif():
         for rule in driver["rules"]:
             for key in ("shortDescription", "fullDescription", "help"):
                 check(rule[key]["text"], "%s lacks %s" % (rule["id"], key))
+            # the full description is the page's first paragraph, not the title again
+            check(rule["fullDescription"]["text"] != rule["shortDescription"]["text"]
+                  and "\n" not in rule["fullDescription"]["text"], rule["fullDescription"])
             check(rule["defaultConfiguration"]["level"] in ("error", "warning", "note"), rule)
             float(rule["properties"]["security-severity"])
         res = doc["runs"][0]["results"]
