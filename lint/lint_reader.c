@@ -344,31 +344,53 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* httpd reads a directory's files in alphabetical order, recursing into directories. */
+/* The entries of a directory as full paths, sorted (httpd reads them alphabetically),
+ * without "." and ".."; at most *budget entries in all (NULL budget: no limit). NULL
+ * when the directory cannot be opened. */
+static apr_array_header_t *list_dir(lint_reader *rd, const char *dir, int *budget)
+{
+    apr_array_header_t *names;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL) {
+        return NULL;
+    }
+    names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
+    while ((e = readdir(d)) != NULL && (budget == NULL || --*budget > 0)) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(rd->ctx->pool, dir, "/",
+                                                              e->d_name, NULL);
+        }
+    }
+    closedir(d);
+    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_str);
+    return names;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* An Include of a directory: its files, recursing into subdirectories. */
 static void read_dir(lint_reader *rd, const char *dir, lint_node *parent,
                      const lint_node *from, int depth)
 {
-    apr_array_header_t *names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
-    DIR *d = opendir(dir);
-    struct dirent *e;
+    apr_array_header_t *names = list_dir(rd, dir, NULL);
     int i;
 
-    if (d == NULL) {
+    if (names == NULL) {
         lint_add(rd->ctx, CL000, from, 0, NULL, "cannot read directory %s: %s", dir,
                  strerror(errno));
         return;
     }
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(rd->ctx->pool, dir, "/",
-                                                          e->d_name, NULL);
-    }
-    closedir(d);
-    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_str);
     for (i = 0; i < names->nelts; i++) {
-        read_path(rd, APR_ARRAY_IDX(names, i, const char *), parent, from, 1, depth + 1);
+        const char *path = APR_ARRAY_IDX(names, i, const char *);
+        if (base_name(path)[0] != '.') {
+            read_path(rd, path, parent, from, 1, depth + 1);
+        }
     }
 }
 
@@ -795,28 +817,22 @@ static lint_node *new_root(lint_ctx *ctx, const char *file)
 static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *roots,
                           int *budget, int depth, lint_node *server)
 {
-    apr_array_header_t *subs = apr_array_make(rd->ctx->pool, 8, sizeof(const char *));
-    DIR *d;
-    struct dirent *e;
+    apr_array_header_t *names;
     int i;
 
-    if (depth > 32 || *budget <= 0 || (d = opendir(dir)) == NULL) {
+    if (depth > 32 || *budget <= 0 || (names = list_dir(rd, dir, budget)) == NULL) {
         return;
     }
-    while ((e = readdir(d)) != NULL && --*budget > 0) {
-        const char *full;
+    for (i = 0; i < names->nelts; i++) {
+        const char *full = APR_ARRAY_IDX(names, i, const char *);
         struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-            continue;
-        }
-        full = apr_pstrcat(rd->ctx->pool, dir, "/", e->d_name, NULL);
         if (lstat(full, &st) != 0) {
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            APR_ARRAY_PUSH(subs, const char *) = full;
+            scan_htaccess(rd, full, roots, budget, depth + 1, server);
         }
-        else if (strcmp(e->d_name, ".htaccess") == 0) {
+        else if (strcmp(base_name(full), ".htaccess") == 0) {
             lint_node *root = new_root(rd->ctx, full);
             root->htaccess_dir = dir;
             root->parent = server;  /* linted in the server's scope of its directory */
@@ -824,39 +840,24 @@ static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *
             APR_ARRAY_PUSH(roots, lint_node *) = root;
         }
     }
-    closedir(d);
-    qsort(subs->elts, (size_t)subs->nelts, sizeof(const char *), cmp_str);
-    for (i = 0; i < subs->nelts; i++) {
-        scan_htaccess(rd, APR_ARRAY_IDX(subs, i, const char *), roots, budget, depth + 1,
-                      server);
-    }
 }
 
 /* A directory that is not a server root: every *.conf and .htaccess, each on its own. */
 static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roots,
                        int *budget, int depth)
 {
-    apr_array_header_t *names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
-    DIR *d;
-    struct dirent *e;
+    apr_array_header_t *names;
     int i;
 
-    if (depth > 32 || *budget <= 0 || (d = opendir(dir)) == NULL) {
+    if (depth > 32 || *budget <= 0 || (names = list_dir(rd, dir, budget)) == NULL) {
         return;
     }
-    while ((e = readdir(d)) != NULL && --*budget > 0) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git")) {
-            APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(rd->ctx->pool, e->d_name);
-        }
-    }
-    closedir(d);
-    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_str);
     for (i = 0; i < names->nelts; i++) {
-        const char *name = APR_ARRAY_IDX(names, i, const char *);
-        const char *full = apr_pstrcat(rd->ctx->pool, dir, "/", name, NULL);
+        const char *full = APR_ARRAY_IDX(names, i, const char *);
+        const char *name = base_name(full);
         struct stat st;
         apr_size_t n = strlen(name);
-        if (lstat(full, &st) != 0) {
+        if (strcmp(name, ".git") == 0 || lstat(full, &st) != 0) {
             continue;
         }
         if (S_ISDIR(st.st_mode)) {

@@ -302,38 +302,30 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
 }
 
 /* Lower-cased character, or 0 where the character cannot appear: in a scheme, and in a
- * reg-name host (letters, digits, '-', '_', '.'). */
-static const char cors_scheme_tab[256] = {
-    ['+'] = '+', ['-'] = '-', ['.'] = '.',
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
-    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+ * reg-name host (letters, digits, '-', '_', '.'). Both share letters and digits. */
 #define CORS_LETTER(u, l) [u] = l, [l] = l
-    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),
-    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),
-    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),
-    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),
-    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),
-    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),
-    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),
-    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),
-    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z'),
+#define CORS_ALNUM_LOWER                                                                  \
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',         \
+    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',                                   \
+    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),                  \
+    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),                  \
+    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),                  \
+    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),                  \
+    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),                  \
+    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),                  \
+    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),                  \
+    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),                  \
+    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z')
+
+static const char cors_scheme_tab[256] = {
+    ['+'] = '+', ['-'] = '-', ['.'] = '.', CORS_ALNUM_LOWER,
 };
 
 static const char cors_host_tab[256] = {
-    ['-'] = '-', ['_'] = '_', ['.'] = '.',
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
-    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),
-    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),
-    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),
-    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),
-    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),
-    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),
-    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),
-    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),
-    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z'),
-#undef CORS_LETTER
+    ['-'] = '-', ['_'] = '_', ['.'] = '.', CORS_ALNUM_LOWER,
 };
+#undef CORS_ALNUM_LOWER
+#undef CORS_LETTER
 
 /* The request hot path: one pass over a well-formed "scheme://host[:port]", validating
  * and lower-casing as it copies. Returns 0 for anything else (IPv6 literals, "null"
