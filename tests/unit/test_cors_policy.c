@@ -884,6 +884,63 @@ START_TEST(test_attack_denied)
 }
 END_TEST
 
+/* The exact-origin shortcut (an Origin byte for byte equal to a canonical entry needs
+ * no parsing) and the full parse must agree: hosts of every length around the hash's
+ * eight-byte steps, each entry, each entry with one byte changed, one byte more or
+ * less, and non-canonical spellings, which only the full parse allows. */
+START_TEST(test_decide_exact_shortcut)
+{
+    cors_origin_list *l = cors_origin_list_make(pool);
+    cors_policy p;
+    cors_decision d;
+    char host[40], entry[64];
+    int n, k;
+
+    for (n = 1; n < 30; n++) {
+        for (k = 0; k < n; k++) {
+            host[k] = (char)('a' + (k + n) % 26);
+        }
+        host[n] = '\0';
+        ck_assert_ptr_null(cors_origin_list_add(
+            l, apr_psprintf(pool, "https://%s.example", host), psl));
+    }
+    cors_policy_init(&p);
+    p.origins = l;
+    for (n = 1; n < 30; n++) {
+        const char *canon;
+        char *variant;
+        apr_size_t len, i;
+        for (k = 0; k < n; k++) {
+            host[k] = (char)('a' + (k + n) % 26);
+        }
+        host[n] = '\0';
+        canon = apr_psprintf(pool, "https://%s.example", host);
+        len = strlen(canon);
+        decide(&p, "GET", canon, NULL, NULL, &d);
+        ck_assert_msg(d.outcome == CORS_OUTCOME_ALLOWED, "%s", canon);
+        ck_assert_str_eq(d.allow_origin, canon);
+        for (i = 8; i < len; i++) { /* one byte changed: denied (or invalid) */
+            variant = apr_pstrdup(pool, canon);
+            variant[i] = variant[i] == 'z' ? 'y' : 'z';
+            decide(&p, "GET", variant, NULL, NULL, &d);
+            ck_assert_msg(d.outcome != CORS_OUTCOME_ALLOWED, "%s", variant);
+        }
+        decide(&p, "GET", apr_pstrcat(pool, canon, "x", NULL), NULL, NULL, &d);
+        ck_assert(d.outcome != CORS_OUTCOME_ALLOWED);
+        decide(&p, "GET", apr_pstrmemdup(pool, canon, len - 1), NULL, NULL, &d);
+        ck_assert(d.outcome != CORS_OUTCOME_ALLOWED);
+        /* spellings that are the same origin: allowed by the full parse, echoed as sent */
+        snprintf(entry, sizeof(entry), "HTTPS://%s.EXAMPLE:443", host);
+        decide(&p, "GET", entry, NULL, NULL, &d);
+        ck_assert_msg(d.outcome == CORS_OUTCOME_ALLOWED, "%s", entry);
+        ck_assert_str_eq(d.allow_origin, entry);
+        /* as a preflight too */
+        decide(&p, "OPTIONS", canon, "GET", NULL, &d);
+        ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
+    }
+}
+END_TEST
+
 START_TEST(test_oversized_origin_denied)
 {
     char *big = apr_palloc(pool, 5000);
@@ -959,6 +1016,7 @@ static Suite *policy_suite(void)
     tcase_add_loop_test(tc, test_attack_denied, 0,
                         sizeof(attack_origins) / sizeof(attack_origins[0]));
     tcase_add_test(tc, test_oversized_origin_denied);
+    tcase_add_test(tc, test_decide_exact_shortcut);
     tcase_add_test(tc, test_outcome_strings);
     suite_add_tcase(s, tc);
     return s;
