@@ -513,8 +513,17 @@ static cors_req_ctx *cors_ctx(const request_rec *r)
     return ap_get_module_config(r->request_config, &cors_module);
 }
 
+/* Is k "Access-Control-..."? The first five letters are tested inline (they tell
+ * Accept-Ranges and Age apart), the rest only when those match. */
+static int cors_is_ac(const char *k)
+{
+    return (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c' && (k[2] | 0x20) == 'c' &&
+           (k[3] | 0x20) == 'e' && (k[4] | 0x20) == 's' &&
+           strncasecmp(k + 5, "s-Control-", 10) == 0;
+}
+
 /* Remove every Access-Control-* response header (CORSOverrideUpstream On). One pass
- * over the table with a first-letter test; nothing is allocated unless one is found. */
+ * over the table; nothing is allocated unless one is found. */
 static void cors_unset_ac(apr_table_t *t)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
@@ -523,7 +532,7 @@ static void cors_unset_ac(apr_table_t *t)
 
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key;
-        if (k && (k[0] == 'A' || k[0] == 'a') && strncasecmp(k, "Access-Control-", 15) == 0) {
+        if (k && cors_is_ac(k)) {
             apr_table_unset(t, k); /* removes every entry of that name */
             arr = apr_table_elts(t);
             e = (const apr_table_entry_t *)arr->elts;
@@ -695,7 +704,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
     if (ctx->report_only) {
         note = apr_pstrcat(r->pool, "report-only:", note, NULL);
     }
-    apr_table_setn(r->notes, "cors", note);
+    apr_table_addn(r->notes, "cors", note); /* decided once: no earlier note */
     cors_log_decision(r, ctx, note);
     return ctx;
 }

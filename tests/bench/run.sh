@@ -182,21 +182,6 @@ wrk.headers["Access-Control-Request-Method"] = "PUT"
 wrk.headers["Access-Control-Request-Headers"] = "content-type,x-request-id"
 EOF
 
-wrk_rate() { # port kind(preflight|get) seconds -> requests/s
-    local port=$1 kind=$2 s=$3 out
-    if [ "$kind" = preflight ]; then
-        out=$($pin_wrk wrk -t1 -c"$conns" -d"${s}s" -s "$work/preflight.lua" \
-            "http://127.0.0.1:$port/file.txt")
-    else
-        out=$($pin_wrk wrk -t1 -c"$conns" -d"${s}s" -H "Origin: https://app.example.com" \
-            "http://127.0.0.1:$port/file.txt")
-    fi
-    if echo "$out" | grep -q "Non-2xx"; then
-        echo "bench: non-2xx responses on port $port ($kind)" >&2
-    fi
-    echo "$out" | awk '/Requests\/sec/ {print $2}'
-}
-
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # Check once that every server answers as its configuration says, so a broken
@@ -250,6 +235,12 @@ if [ "$mode" = instructions ]; then
     for c in none:none:1 recipe-1:recipe:1 cors-1:cors:1 recipe-10000:recipe:10000 \
              cors-10000:cors:10000; do
         IFS=: read -r name kind n <<< "$c"
+        # BENCH_ONLY="none cors-1": profile only these (with BENCH_KEEP=1 the callgrind
+        # profiles stay in the work directory, for callgrind_annotate)
+        if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" $name "* ]]; then
+            ipr[$name-preflight]=0 ipr[$name-get]=0
+            continue
+        fi
         for rk in preflight get; do
             ipr[$name-$rk]=$(instructions_per_request "$name" "$kind" "$n" "$rk")
         done
@@ -258,8 +249,9 @@ if [ "$mode" = instructions ]; then
              cors-10000:cors:10000; do
         IFS=: read -r name kind n <<< "$c"
         vr=-
+        [ "${ipr[$name-get]}" = 0 ] && continue
         [ "$kind" = cors ] && vr=$(awk -v a="${ipr[recipe-$n-preflight]}" \
-            -v b="${ipr[$name-preflight]}" 'BEGIN {printf "%.3f", a / b}')
+            -v b="${ipr[$name-preflight]}" 'BEGIN {printf "%.3f", (a > 0) ? a / b : 0}')
         [ "$kind" = none ] && n=-
         printf '%-10s %7s %18s %9s %14s %9s\n' "$kind" "$n" "${ipr[$name-preflight]}" "$vr" \
             "${ipr[$name-get]}" \
@@ -316,41 +308,110 @@ for c in "${configs[@]}"; do
     verify "$name" "$kind"
 done
 
+# CPU time (user + system, clock ticks) the server's processes have used so far.
+server_ticks() {
+    local dir=$work/$1 parent total=0 p t
+    parent=$(cat "$dir/httpd.pid")
+    for p in $parent $(pgrep -P "$parent"); do
+        t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+# One measurement: wrk against a server; appends "round rate cpu-µs-per-request".
+measure() { # name kind round
+    local port t0 t1 out n rps
+    port=$(port_of "$1")
+    t0=$(server_ticks "$1")
+    if [ "$2" = preflight ]; then
+        out=$($pin_wrk wrk -t1 -c"$conns" -d"${secs}s" -s "$work/preflight.lua" \
+            "http://127.0.0.1:$port/file.txt")
+    else
+        out=$($pin_wrk wrk -t1 -c"$conns" -d"${secs}s" -H "Origin: https://app.example.com" \
+            "http://127.0.0.1:$port/file.txt")
+    fi
+    t1=$(server_ticks "$1")
+    if echo "$out" | grep -q "Non-2xx"; then
+        echo "bench: non-2xx responses from $1 ($2)" >&2
+    fi
+    n=$(echo "$out" | awk '/requests in/ {print $1}')
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    awk -v r="$3" -v rps="$rps" -v n="$n" -v t="$((t1 - t0))" -v hz="$hz" \
+        'BEGIN {printf "%d %s %.2f\n", r, rps, (n > 0) ? t * 1e6 / hz / n : 0}' \
+        >> "$work/$1/$2.runs"
+}
+
 echo "bench: ${#configs[@]} servers, $rounds rounds of ${secs}s per figure, wrk -t1 -c$conns," \
      "$(nproc) cores"
+nconf=${#configs[@]}
 for ((r = 1; r <= rounds; r++)); do
-    for c in "${configs[@]}"; do
-        IFS=: read -r name kind n <<< "$c"
+    # a different order every round, so that no configuration always runs first
+    for ((i = 0; i < nconf; i++)); do
+        IFS=: read -r name kind n <<< "${configs[$(((i + r - 1) % nconf))]}"
         for k in preflight get; do
-            wrk_rate "$(port_of "$name")" "$k" "$secs" >> "$work/$name/$k.rates"
+            measure "$name" "$k" "$r"
         done
     done
     echo "  round $r of $rounds done"
 done
 
-rate() { median < "$work/$1/$2.rates"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
+# column 2: requests/s, column 3: CPU µs per request
+med() { awk -v f="$3" '{print $f}' "$work/$1/$2.runs" | median; }
+# The median over rounds of a's figure over b's in the same round (for CPU time, b
+# over a: how many more requests a's CPU time serves). Pairing by round cancels the
+# drift of a noisy machine between rounds.
+paired() { # a b kind field
+    awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
+        ($1 in b) && b[$1] > 0 && $f > 0 {print (f == 3) ? b[$1] / $f : $f / b[$1]}' \
+        "$work/$2/$3.runs" "$work/$1/$3.runs" | median | awk '{printf "%.3f", $1}'
+}
+spread() { # a b kind field -> lowest..highest paired ratio
+    awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
+        ($1 in b) && b[$1] > 0 && $f > 0 {print (f == 3) ? b[$1] / $f : $f / b[$1]}' \
+        "$work/$2/$3.runs" "$work/$1/$3.runs" | sort -g \
+        | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}'
+}
 
-none_get=$(rate none get)
-printf '\n%-10s %7s %14s %9s %14s %9s %12s\n' config origins "preflight/s" "vs recipe" \
-    "GET/s" "vs none" "peak RSS KiB"
+echo
+echo "Requests per second (wrk; medians; ratios are medians of same-round ratios):"
+printf '%-10s %7s %12s %9s %11s %12s %9s %11s %12s\n' config origins "preflight/s" \
+    "vs recipe" "(range)" "GET/s" "vs none" "(range)" "peak RSS KiB"
 for c in "${configs[@]}"; do
     IFS=: read -r name kind n <<< "$c"
-    pf=$(rate "$name" preflight)
-    get=$(rate "$name" get)
-    vs_recipe=-
+    vr=- vrr= vn=- vnr=
     if [ "$kind" != none ]; then
-        vs_recipe=$(ratio "$pf" "$(rate "recipe-$n" preflight)")
+        vr=$(paired "$name" "recipe-$n" preflight 2) vrr=$(spread "$name" "recipe-$n" preflight 2)
+        vn=$(paired "$name" none get 2) vnr=$(spread "$name" none get 2)
     fi
     [ "$kind" = none ] && n=-
-    printf '%-10s %7s %14.0f %9s %14.0f %9s %12s\n' "$kind" "$n" "$pf" "$vs_recipe" "$get" \
-        "$(ratio "$get" "$none_get")" "$(server_rss "$name")"
+    printf '%-10s %7s %12.0f %9s %11s %12.0f %9s %11s %12s\n' "$kind" "$n" \
+        "$(med "$name" preflight 2)" "$vr" "$vrr" "$(med "$name" get 2)" "$vn" "$vnr" \
+        "$(server_rss "$name")"
+done
+echo
+echo "Server CPU time per request (user + system of the httpd processes during each run,"
+echo "kernel networking included; ratios: requests served per CPU-second, same round):"
+printf '%-10s %7s %15s %9s %11s %15s %9s %11s\n' config origins "preflight CPU µs" \
+    "vs recipe" "(range)" "GET CPU µs" "vs none" "(range)"
+for c in "${configs[@]}"; do
+    IFS=: read -r name kind n <<< "$c"
+    vr=- vrr= vn=- vnr=
+    if [ "$kind" != none ]; then
+        vr=$(paired "$name" "recipe-$n" preflight 3) vrr=$(spread "$name" "recipe-$n" preflight 3)
+        vn=$(paired "$name" none get 3) vnr=$(spread "$name" none get 3)
+    fi
+    [ "$kind" = none ] && n=-
+    printf '%-10s %7s %15.2f %9s %11s %15.2f %9s %11s\n' "$kind" "$n" \
+        "$(med "$name" preflight 3)" "$vr" "$vrr" "$(med "$name" get 3)" "$vn" "$vnr"
 done
 if [ "$mode" = full ]; then
     echo
-    echo "mod_cors, 10,000 origins vs 1 origin: preflight" \
-        "$(ratio "$(rate cors-10000 preflight)" "$(rate cors-1 preflight)")," \
-        "GET $(ratio "$(rate cors-10000 get)" "$(rate cors-1 get)")"
+    echo "mod_cors, 10,000 origins vs 1 origin (same-round ratios): requests/s preflight" \
+        "$(paired cors-10000 cors-1 preflight 2), GET $(paired cors-10000 cors-1 get 2);" \
+        "CPU per request preflight $(paired cors-10000 cors-1 preflight 3)," \
+        "GET $(paired cors-10000 cors-1 get 3)"
 fi
 
 echo
