@@ -640,10 +640,16 @@ static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const cha
 static int cors_answer_preflight(request_rec *r, int status)
 {
     apr_bucket_brigade *bb;
-    int rv = ap_discard_request_body(r);
 
-    if (rv != OK) {
-        return rv;
+    /* A body announced by Content-Length or Transfer-Encoding is read and dropped now,
+     * so that a malformed one is refused instead of answered. Without either header
+     * there is no body, and httpd's own discard after DONE is all that is needed. */
+    if (apr_table_get(r->headers_in, "Content-Length") ||
+        apr_table_get(r->headers_in, "Transfer-Encoding")) {
+        int rv = ap_discard_request_body(r);
+        if (rv != OK) {
+            return rv;
+        }
     }
     ap_run_insert_filter(r);
     r->status = status;
