@@ -15,8 +15,30 @@
 #include "cors_policy.h"
 #include "lint.h"
 
+/* Most origin regexes are literal text with a few groups of alternatives,
+ * "^https://(app|admin)\\.example\\.com$": such a regex accepts a small finite set of
+ * strings (at the start, at the end, both or anywhere), and matching it is comparing the
+ * subject with them, with no compile and no interpreter. A regex with anything else (a
+ * class, a repeat, an escaped letter, an option, an anchor inside, a top-level '|') is
+ * left to PCRE2. */
+#define LIT_MAX_WORDS 64
+#define LIT_MAX_LEN   1024
+#define LIT_MAX_DEPTH 16
+
 typedef struct {
-    pcre2_code *code;          /* NULL: does not compile */
+    const char *s;
+    apr_size_t len;
+} lit_word;
+
+typedef struct {
+    int n;                     /* words; 0: not a literal regex */
+    lit_word *words;
+    int at_start, at_end, nocase;
+} lit_regex;
+
+typedef struct {
+    pcre2_code *code;          /* NULL: does not compile (or lit.n: not needed) */
+    lit_regex lit;
     int judged;                /* attack and intended below are known */
     const char *attack;
     const char *intended;
@@ -45,6 +67,238 @@ static lint_regex_cache *regex_cache(lint_ctx *ctx)
     return c;
 }
 
+/* The set of words {a.b : a in A, b in B}, or -1 when it would be too large. */
+static int lit_concat(apr_pool_t *p, lit_word **a, int *na, const lit_word *b, int nb)
+{
+    lit_word *out;
+    int i, j, n = 0;
+
+    if (*na * nb > LIT_MAX_WORDS) {
+        return -1;
+    }
+    out = apr_palloc(p, sizeof(*out) * (apr_size_t)(*na * nb + 1));
+    for (i = 0; i < *na; i++) {
+        for (j = 0; j < nb; j++) {
+            apr_size_t len = (*a)[i].len + b[j].len;
+            char *s;
+            if (len > LIT_MAX_LEN) {
+                return -1;
+            }
+            s = apr_palloc(p, len + 1);
+            memcpy(s, (*a)[i].s, (*a)[i].len);
+            memcpy(s + (*a)[i].len, b[j].s, b[j].len);
+            s[len] = '\0';
+            out[n].s = s;
+            out[n++].len = len;
+        }
+    }
+    *a = out;
+    *na = n;
+    return 0;
+}
+
+static int lit_is_meta(char c)
+{
+    return c == '\\' || c == '^' || c == '$' || c == '.' || c == '[' || c == '|' || c == '('
+           || c == ')' || c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+/* A sequence of literal characters, escaped punctuation and groups, each optionally
+ * followed by a greedy '?', up to an unescaped '|' or ')' or the end: its words in
+ * *words. Returns the position after it, or NULL when the text is not of this form. */
+static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, int depth,
+                                 lit_word **words, int *nwords)
+{
+    static const lit_word empty = { "", 0 };
+
+    *words = apr_palloc(p, sizeof(lit_word));
+    (*words)[0] = empty;
+    *nwords = 1;
+    while (s < end && *s != '|' && *s != ')') {
+        lit_word *item, one;
+        int nitem = 1;
+        if (*s == '(') {
+            /* a group: (a|b|...) or (?:a|b|...), its words the union of its branches */
+            lit_word *all = NULL;
+            int nall = 0;
+            if (depth >= LIT_MAX_DEPTH) {
+                return NULL;
+            }
+            s++;
+            if (*s == '?') {
+                if (s[1] != ':') {
+                    return NULL;
+                }
+                s += 2;
+            }
+            for (;;) {
+                lit_word *br;
+                int nbr;
+                lit_word *u;
+                s = lit_parse_seq(p, s, end, depth + 1, &br, &nbr);
+                if (s == NULL || s >= end || nall + nbr > LIT_MAX_WORDS) {
+                    return NULL;
+                }
+                u = apr_palloc(p, sizeof(*u) * (apr_size_t)(nall + nbr));
+                if (nall) {
+                    memcpy(u, all, sizeof(*u) * (apr_size_t)nall);
+                }
+                memcpy(u + nall, br, sizeof(*u) * (apr_size_t)nbr);
+                all = u;
+                nall += nbr;
+                if (*s++ == ')') {
+                    break;
+                }
+            }
+            item = all;
+            nitem = nall;
+        }
+        else if (*s == '\\') {
+            /* a backslash before punctuation is that character; before a letter or a
+             * digit it is a class, an assertion or a reference */
+            char c = s[1];
+            if (!(c > ' ' && c < 127) || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')) {
+                return NULL;
+            }
+            one.s = s + 1;
+            one.len = 1;
+            item = &one;
+            s += 2;
+        }
+        else if (*s >= ' ' && *s < 127 && !lit_is_meta(*s)) {
+            /* a run of plain characters, less the last one when a '?' follows it */
+            const char *b = s;
+            while (s < end && *s >= ' ' && *s < 127 && !lit_is_meta(*s)) {
+                s++;
+            }
+            if (s < end && *s == '?' && s - b > 1) {
+                s--;
+            }
+            one.s = b;
+            one.len = (apr_size_t)(s - b);
+            item = &one;
+        }
+        else {
+            return NULL;
+        }
+        if (s < end && *s == '?') {
+            /* greedy optional; lazy '??' would do as well, possessive '?+' would not */
+            lit_word *opt;
+            s++;
+            if (s < end && (*s == '?' || *s == '+')) {
+                return NULL;
+            }
+            if (nitem + 1 > LIT_MAX_WORDS) {
+                return NULL;
+            }
+            opt = apr_palloc(p, sizeof(*opt) * (apr_size_t)(nitem + 1));
+            memcpy(opt, item, sizeof(*opt) * (apr_size_t)nitem);
+            opt[nitem++] = empty;
+            item = opt;
+        }
+        if (s < end && (*s == '*' || *s == '+' || *s == '{')) {
+            return NULL;
+        }
+        if (lit_concat(p, words, nwords, item, nitem) != 0) {
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* Fills re->lit when the pattern is a literal regex (see above); leaves it empty when
+ * not, or when PCRE2 was built to end lines with something else than LF. */
+static void lit_compile(apr_pool_t *p, lint_regex *re, const char *pattern, int nocase)
+{
+    const char *s = pattern, *end = pattern + strlen(pattern), *stop;
+    lit_word *words;
+    int n, at_start = 0, at_end = 0;
+    uint32_t nl = 0;
+
+    if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF) {
+        return;
+    }
+    if (*s == '^') {
+        at_start = 1;
+        s++;
+    }
+    if (end > s && end[-1] == '$') {
+        /* an unescaped '$': an even number of backslashes before it */
+        const char *b = end - 1;
+        while (b > s && b[-1] == '\\') {
+            b--;
+        }
+        if ((end - 1 - b) % 2 == 0) {
+            at_end = 1;
+            end--;
+        }
+    }
+    stop = lit_parse_seq(p, s, end, 0, &words, &n);
+    if (stop != end) {
+        return;
+    }
+    re->lit.words = words;
+    re->lit.n = n;
+    re->lit.at_start = at_start;
+    re->lit.at_end = at_end;
+    re->lit.nocase = nocase;
+}
+
+static int lit_eq(const char *a, const char *b, apr_size_t n, int nocase)
+{
+    apr_size_t i;
+
+    if (!nocase) {
+        return memcmp(a, b, n) == 0;
+    }
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x != y && ((x | 32) != (y | 32) || (x | 32) < 'a' || (x | 32) > 'z')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* PCRE2's answer for a literal regex: '^' is the subject's start, '$' its end or just
+ * before a final newline. */
+static int lit_match(const lit_regex *lr, const char *subject, apr_size_t len)
+{
+    int i;
+
+    for (i = 0; i < lr->n; i++) {
+        const char *w = lr->words[i].s;
+        apr_size_t wl = lr->words[i].len, k;
+        if (lr->at_start && lr->at_end) {
+            if ((len == wl || (len == wl + 1 && subject[wl] == '\n'))
+                && lit_eq(subject, w, wl, lr->nocase)) {
+                return 1;
+            }
+        }
+        else if (lr->at_start) {
+            if (len >= wl && lit_eq(subject, w, wl, lr->nocase)) {
+                return 1;
+            }
+        }
+        else if (lr->at_end) {
+            if ((len >= wl && lit_eq(subject + len - wl, w, wl, lr->nocase))
+                || (len >= wl + 1 && subject[len - 1] == '\n'
+                    && lit_eq(subject + len - 1 - wl, w, wl, lr->nocase))) {
+                return 1;
+            }
+        }
+        else {
+            for (k = 0; k + wl <= len; k++) {
+                if (lit_eq(subject + k, w, wl, lr->nocase)) {
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
 {
     lint_regex_cache *c = regex_cache(ctx);
@@ -58,8 +312,11 @@ static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
         return re;
     }
     re = apr_pcalloc(ctx->pool, sizeof(*re));
-    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                             nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
+    lit_compile(ctx->pool, re, pattern, nocase);
+    if (re->lit.n == 0) {
+        re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                 nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
+    }
     apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern), APR_HASH_KEY_STRING,
                  re);
     return re;
@@ -68,6 +325,9 @@ static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
 static int regex_exec(lint_ctx *ctx, const lint_regex *re, const char *subject)
 {
     lint_regex_cache *c = ctx->regex_cache;
+    if (re->lit.n) {
+        return lit_match(&re->lit, subject, strlen(subject));
+    }
     return pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, c->md,
                        NULL) >= 0;
 }
@@ -95,7 +355,7 @@ int lint_regex_match(lint_ctx *ctx, const char *pattern, int nocase, const char 
 {
     lint_regex *re = regex_get(ctx, pattern, nocase);
 
-    if (re->code == NULL) {
+    if (re->code == NULL && re->lit.n == 0) {
         return -1;
     }
     return regex_exec(ctx, re, subject);
@@ -284,7 +544,8 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
         apr_pool_t *keep = ctx->pool, *scratch;
         apr_pool_create(&scratch, keep);
         ctx->pool = scratch;
-        re->attack = re->code ? regex_attack(ctx, re, pattern, &re->intended) : NULL;
+        re->attack = re->code || re->lit.n ? regex_attack(ctx, re, pattern, &re->intended)
+                                           : NULL;
         ctx->pool = keep;
         re->attack = re->attack ? apr_pstrdup(keep, re->attack) : NULL;
         re->intended = re->intended ? apr_pstrdup(keep, re->intended) : NULL;

@@ -6,6 +6,8 @@
  * it; these pin down the pieces it is built from.
  */
 #include <check.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,67 @@ START_TEST(regex_compiled_once)
 }
 END_TEST
 
+/* Literal regexes ("^https://(app|admin)\\.example\\.com$") are matched without PCRE2:
+ * the answers must be PCRE2's, for the patterns that take that way and for the near
+ * misses that must not. */
+START_TEST(regex_literal_matches_as_pcre2)
+{
+    static const char *const patterns[] = {
+        "^https://app\\.example\\.com$", "https://app\\.example\\.com", "example\\.com$",
+        "^https://app.example.com", "^https?://app\\.example\\.com$", "^$", "^", "$", "",
+        "^https://(app|admin)\\.example\\.com$", "^https://(www\\.)?example\\.com",
+        "^(https|http)://x\\.com$", "^https://(a|b|)\\.x\\.com$", "null", "^null$",
+        "^(null|https://a\\.com)$", "^https://x\\.com/?$", "^HTTPS://APP\\.EXAMPLE\\.COM$",
+        "^https://(?:app|admin)\\.example\\.com$", "^https://a\\.com(:8443)?$",
+        "^https://((a|b)\\.)?x\\.com$", "^https://a\\.com\\n?$", "^https://a\\.comm??$",
+        "^https://a\\.com?+$", "^https://a\\.co{1}m$", "^https://a\\.co}m$", "a]b", "a#b c",
+        "^https://a\\.com$$", "^^https://a\\.com$", "\\^https://a\\.com\\$", "^\\$", "\\\\$",
+        "^https://a\\.com\\\\$", "^(a(b(c|d)|e)|f)\\.x$", "(?i)^https://A\\.x$", "^a()(?:)b$",
+        "^(|www\\.)x\\.com$", "^https://a\\-b\\.x$", "^a|b$", "(", "a)", "^(a|b$", "[a]",
+        "^https://[a-z]+\\.x\\.com$", "(*CR)^a$", "^a\\@b$", "^A@b$", "^a`b$", "^a[b$",
+        "^(a|b)?(c|d)?(e|f)?x$",
+    };
+    static const char *const subjects[] = {
+        "", "\n", "null", "NULL", "https://app.example.com", "https://app.example.com\n",
+        "https://app.example.com\n\n", "HTTPS://APP.EXAMPLE.COM", "https://admin.example.com",
+        "https://app.example.com.evil.example", "https://evilapp.example.com",
+        "http://app.example.com", "https://appxexample.com", "https://www.example.com",
+        "https://example.com", "https://www.example.com.evil", "http://x.com", "https://x.com",
+        "https://x.com/", "https://.x.com", "https://a.x.com", "https://b.x.com",
+        "https://a.com", "https://a.com:8443", "https://a.com\n", "https://a.comm",
+        "https://a.co}m", "a]b", "xa]bx", "a#b c", "https://a.com$", "$", "\\", "x\\",
+        "https://a.com\\", "b.x", "ce.x", "de.x", "f.x", "af.x", "A.X", "https://A.x",
+        "ab", "a", "b", "xb", "ax", "www.x.com", "x.com", "https://a-b.x", "a@b", "A@B",
+        "a`b", "A@b", "a@B", "ace", "acex", "bdfx", "x", "cx", "evil.example.com",
+        "https://evil.example/?https://app.example.com",
+    };
+    size_t i, j;
+
+    for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        int nocase;
+        for (nocase = 0; nocase < 2; nocase++) {
+            int errcode;
+            PCRE2_SIZE erroff;
+            pcre2_code *code = pcre2_compile((PCRE2_SPTR)patterns[i], PCRE2_ZERO_TERMINATED,
+                                             nocase ? PCRE2_CASELESS : 0, &errcode, &erroff,
+                                             NULL);
+            pcre2_match_data *md = code ? pcre2_match_data_create_from_pattern(code, NULL)
+                                        : NULL;
+            for (j = 0; j < sizeof(subjects) / sizeof(subjects[0]); j++) {
+                int want = code ? pcre2_match(code, (PCRE2_SPTR)subjects[j],
+                                              strlen(subjects[j]), 0, 0, md, NULL) >= 0
+                                : -1;
+                int got = lint_regex_match(&ctx, patterns[i], nocase, subjects[j]);
+                ck_assert_msg(got == want, "/%s/%s on '%s': %d, PCRE2 says %d", patterns[i],
+                              nocase ? "i" : "", subjects[j], got, want);
+            }
+            pcre2_match_data_free(md);
+            pcre2_code_free(code);
+        }
+    }
+}
+END_TEST
+
 START_TEST(rule_lists)
 {
     lint_mask m = 0;
@@ -240,6 +303,7 @@ int main(void)
     tcase_add_test(tc, regex_downgrade_and_prefix);
     tcase_add_test(tc, regex_safe_ones);
     tcase_add_test(tc, regex_compiled_once);
+    tcase_add_test(tc, regex_literal_matches_as_pcre2);
     tcase_add_test(tc, rule_lists);
     tcase_add_test(tc, reader_getword_conf);
     tcase_add_test(tc, reader_continuation_and_defines);
