@@ -57,58 +57,56 @@ static void *arena_alloc(lint_ctx *ctx, apr_size_t size)
     return p;
 }
 
-static char *arena_strndup(lint_ctx *ctx, const char *s, apr_size_t n)
-{
-    char *d = arena_alloc(ctx, n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
 lint_kind lint_kind_of(const char *name, int is_section)
 {
+#define K(s, kind) { s, sizeof(s) - 1, kind }
     static const struct {
         const char *name;
+        apr_size_t len;
         lint_kind kind;
     } directives[] = {
-        { "Header", LK_HEADER }, { "SetEnvIf", LK_SETENVIF },
-        { "SetEnvIfNoCase", LK_SETENVIFNOCASE }, { "RewriteCond", LK_REWRITECOND },
-        { "RewriteRule", LK_REWRITERULE }, { "Redirect", LK_REDIRECT },
-        { "RedirectMatch", LK_REDIRECT }, { "RedirectPermanent", LK_REDIRECT },
-        { "RedirectTemp", LK_REDIRECT }, { "Require", LK_REQUIRE },
-        { "AllowMethods", LK_ALLOWMETHODS }, { "Script", LK_SCRIPT }, { "Dav", LK_DAV },
-        { "AllowOverride", LK_ALLOWOVERRIDE }, { "Define", LK_DEFINE },
-        { "UnDefine", LK_UNDEFINE }, { "LoadModule", LK_LOADMODULE },
-        { "DocumentRoot", LK_DOCUMENTROOT }, { "Include", LK_INCLUDE },
-        { "IncludeOptional", LK_INCLUDEOPTIONAL },
+        K("Header", LK_HEADER), K("SetEnvIf", LK_SETENVIF),
+        K("SetEnvIfNoCase", LK_SETENVIFNOCASE), K("RewriteCond", LK_REWRITECOND),
+        K("RewriteRule", LK_REWRITERULE), K("Redirect", LK_REDIRECT),
+        K("RedirectMatch", LK_REDIRECT), K("RedirectPermanent", LK_REDIRECT),
+        K("RedirectTemp", LK_REDIRECT), K("Require", LK_REQUIRE),
+        K("AllowMethods", LK_ALLOWMETHODS), K("Script", LK_SCRIPT), K("Dav", LK_DAV),
+        K("AllowOverride", LK_ALLOWOVERRIDE), K("Define", LK_DEFINE),
+        K("UnDefine", LK_UNDEFINE), K("LoadModule", LK_LOADMODULE),
+        K("DocumentRoot", LK_DOCUMENTROOT), K("Include", LK_INCLUDE),
+        K("IncludeOptional", LK_INCLUDEOPTIONAL),
     }, sections[] = {
-        { "Limit", LK_LIMIT }, { "LimitExcept", LK_LIMITEXCEPT },
-        { "IfDefine", LK_IFDEFINE }, { "IfModule", LK_IFMODULE },
-        { "IfVersion", LK_CONTAINER }, { "IfFile", LK_CONTAINER },
-        { "IfDirective", LK_CONTAINER }, { "IfSection", LK_CONTAINER },
-        { "RequireAll", LK_CONTAINER }, { "RequireAny", LK_CONTAINER },
-        { "RequireNone", LK_CONTAINER }, { "VirtualHost", LK_VIRTUALHOST },
-        { "Directory", LK_DIRECTORY }, { "DirectoryMatch", LK_SCOPE },
-        { "Location", LK_SCOPE }, { "LocationMatch", LK_SCOPE }, { "Files", LK_SCOPE },
-        { "FilesMatch", LK_SCOPE }, { "If", LK_SCOPE }, { "ElseIf", LK_SCOPE },
-        { "Else", LK_SCOPE }, { "Proxy", LK_SCOPE }, { "ProxyMatch", LK_SCOPE },
+        K("Limit", LK_LIMIT), K("LimitExcept", LK_LIMITEXCEPT),
+        K("IfDefine", LK_IFDEFINE), K("IfModule", LK_IFMODULE),
+        K("IfVersion", LK_CONTAINER), K("IfFile", LK_CONTAINER),
+        K("IfDirective", LK_CONTAINER), K("IfSection", LK_CONTAINER),
+        K("RequireAll", LK_CONTAINER), K("RequireAny", LK_CONTAINER),
+        K("RequireNone", LK_CONTAINER), K("VirtualHost", LK_VIRTUALHOST),
+        K("Directory", LK_DIRECTORY), K("DirectoryMatch", LK_SCOPE),
+        K("Location", LK_SCOPE), K("LocationMatch", LK_SCOPE), K("Files", LK_SCOPE),
+        K("FilesMatch", LK_SCOPE), K("If", LK_SCOPE), K("ElseIf", LK_SCOPE),
+        K("Else", LK_SCOPE), K("Proxy", LK_SCOPE), K("ProxyMatch", LK_SCOPE),
     };
+#undef K
+    apr_size_t len = strlen(name);
+    char c = (char)(name[0] | 32);
     size_t i;
 
+    /* the length and the first letter rule out all but one or two names */
     if (is_section) {
         for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-            if ((sections[i].name[0] | 32) == (name[0] | 32)
+            if (sections[i].len == len && (sections[i].name[0] | 32) == c
                 && strcasecmp(sections[i].name, name) == 0) {
                 return sections[i].kind;
             }
         }
         return LK_CONTAINER;
     }
-    if ((name[0] | 32) == 'c' && strncasecmp(name, "CORS", 4) == 0) {
+    if (c == 'c' && strncasecmp(name, "CORS", 4) == 0) {
         return LK_CORS;
     }
     for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
-        if ((directives[i].name[0] | 32) == (name[0] | 32)
+        if (directives[i].len == len && (directives[i].name[0] | 32) == c
             && strcasecmp(directives[i].name, name) == 0) {
             return directives[i].kind;
         }
@@ -150,13 +148,10 @@ int lint_streq(const char *a, const char *b)
 /* ${VAR} from Define (and --define); unknown names stay as written. */
 static const char *expand_vars(lint_ctx *ctx, const char *s)
 {
-    const char *p = strstr(s, "${");
+    const char *p;
     char *out;
     apr_size_t cap, len = 0;
 
-    if (p == NULL) {
-        return arena_strndup(ctx, s, strlen(s));  /* s points into a buffer freed later */
-    }
     cap = strlen(s) + 64;
     out = malloc(cap);
     if (out == NULL) {
@@ -208,82 +203,118 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
     }
 }
 
-/* Split arguments as ap_getword_conf: quotes only at the start of a token, backslash
- * escapes only for the quote character and backslash inside quotes. */
-static void split_args(lint_ctx *ctx, const char *s, int col0, lint_node *n)
+static int has_var(const char *s, apr_size_t len)
 {
-    const char *start = s, *q;
-    int count = 0, i = 0;
+    const char *p = memchr(s, '$', len);
 
-    /* count first, so that argv and argcol are one allocation each */
-    for (q = s;;) {
-        while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') {
-            q++;
-        }
-        if (*q == '\0') {
-            break;
-        }
-        count++;
-        if (*q == '"' || *q == '\'') {
-            char quote = *q++;
-            while (*q && *q != quote) {
-                q += (*q == '\\' && (q[1] == quote || q[1] == '\\')) ? 2 : 1;
-            }
-            if (*q) {
-                q++;
-            }
-        }
-        else {
-            while (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') {
-                q++;
-            }
-        }
+    while (p && p[1] != '{') {
+        p = memchr(p + 1, '$', len - (apr_size_t)(p + 1 - s));
     }
-    n->argc = count;
-    n->argv = arena_alloc(ctx, sizeof(const char *) * (apr_size_t)(count ? count : 1));
-    n->argcol = arena_alloc(ctx, sizeof(int) * (apr_size_t)(count ? count : 1));
-    while (i < count) {
-        char *tok, *w;
-        const char *b;
-        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+    return p != NULL;
+}
+
+/* ap_getword_conf's separators are 1; the end of a bare word is one of them or the NUL */
+static const unsigned char conf_stop[256] = {
+    [0] = 2, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
+/* Split arguments as ap_getword_conf: quotes only at the start of a token, backslash
+ * escapes only for the quote character and backslash inside quotes. The unquoted words
+ * go to w, which has room for strlen(s) + 1 bytes: a word is never longer than its text
+ * and its NUL takes the place of a separator, a quote or the final NUL. */
+static void split_args(lint_ctx *ctx, const char *s, char *w, int col0, lint_node *n)
+{
+    const char *start = s;
+    const char *local_argv[32];
+    int local_argcol[32];
+    const char **argv = local_argv;
+    int *argcol = local_argcol;
+    int count = 0, cap = 32;
+
+    for (;;) {
+        while (conf_stop[(unsigned char)*s] == 1) {
             s++;
         }
-        n->argcol[i] = col0 + (int)(s - start);
+        if (*s == '\0') {
+            break;
+        }
+        if (count == cap) {
+            const char **more = arena_alloc(ctx, sizeof(*more) * (apr_size_t)cap * 2);
+            int *morecol = arena_alloc(ctx, sizeof(*morecol) * (apr_size_t)cap * 2);
+            memcpy(more, argv, sizeof(*more) * (apr_size_t)cap);
+            memcpy(morecol, argcol, sizeof(*morecol) * (apr_size_t)cap);
+            argv = more;
+            argcol = morecol;
+            cap *= 2;
+        }
+        argcol[count] = col0 + (int)(s - start);
+        argv[count++] = w;
         if (*s == '"' || *s == '\'') {
             char quote = *s++;
-            b = s;
             while (*s && *s != quote) {
-                s += (*s == '\\' && (s[1] == quote || s[1] == '\\')) ? 2 : 1;
-            }
-            tok = w = arena_alloc(ctx, (apr_size_t)(s - b) + 1);
-            for (; b < s; b++) {
-                if (*b == '\\' && (b[1] == quote || b[1] == '\\')) {
-                    b++;
+                if (*s == '\\' && (s[1] == quote || s[1] == '\\')) {
+                    s++;
                 }
-                *w++ = *b;
+                *w++ = *s++;
             }
-            *w = '\0';
             if (*s) {
                 s++;
             }
         }
         else {
-            b = s;
-            while (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
-                s++;
-            }
             /* ap_getword_conf unescapes a doubled backslash in bare words too */
-            tok = w = arena_alloc(ctx, (apr_size_t)(s - b) + 1);
-            for (; b < s; b++) {
-                if (*b == '\\' && b + 1 < s && b[1] == '\\') {
-                    b++;
+            while (!conf_stop[(unsigned char)*s]) {
+                if (*s == '\\' && s[1] == '\\') {
+                    s++;
                 }
-                *w++ = *b;
+                *w++ = *s++;
             }
-            *w = '\0';
         }
-        n->argv[i++] = tok;
+        *w++ = '\0';
     }
+    /* argv and argcol in one block, argv never NULL */
+    n->argc = count;
+    n->argv = arena_alloc(ctx, (sizeof(*argv) + sizeof(*argcol)) * (apr_size_t)(count + 1));
+    n->argcol = (int *)(n->argv + count + 1);
+    memcpy(n->argv, argv, sizeof(*argv) * (apr_size_t)count);
+    memcpy(n->argcol, argcol, sizeof(*argcol) * (apr_size_t)count);
+}
+
+/* The node of one line: its name, its argument text (${VAR} expanded) and the split
+ * arguments, carved from the arena as one block. args is NUL-terminated, alen long. */
+static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen,
+                            const char *args, apr_size_t alen, int is_section,
+                            const char *file, int line, int col, int col0)
+{
+    const char *expanded = NULL;
+    lint_node *n;
+    char *text, *words;
+
+    if (has_var(args, alen)) {
+        expanded = expand_vars(ctx, args);
+        alen = strlen(expanded);
+    }
+    n = arena_alloc(ctx, sizeof(*n) + nlen + 1 + (expanded ? 0 : alen + 1) + alen + 1);
+    text = (char *)(n + 1);
+    memcpy(text, name, nlen);
+    text[nlen] = '\0';
+    words = text + nlen + 1;
+    if (expanded == NULL) {
+        memcpy(words, args, alen);
+        words[alen] = '\0';
+        expanded = words;
+        words += alen + 1;
+    }
+    memset(n, 0, sizeof(*n));
+    n->kind = lint_kind_of(text, is_section);
+    n->name = text;
+    n->is_section = is_section;
+    n->loc.file = file;
+    n->loc.line = line;
+    n->loc.col = col;
+    n->args_raw = expanded;
+    split_args(ctx, expanded, words, col0, n);
+    return n;
 }
 
 /* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=..." */
@@ -580,7 +611,6 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                       lint_node *parent, int depth)
 {
     lint_ctx *ctx = rd->ctx;
-    apr_pool_t *p = ctx->pool;
     lint_node **stack = malloc(sizeof(lint_node *) * (LINT_MAX_DEPTH + 1));
     int top = 0, skipped_depth = 0;
     lint_mask pending = 0;
@@ -615,7 +645,9 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 cur = nl + 1;
                 continue;
             }
-            memmove(w, cur, (apr_size_t)(e - cur));
+            if (w != cur) {
+                memmove(w, cur, (apr_size_t)(e - cur));
+            }
             w += e - cur;
             cur = nl ? nl + 1 : end;
             break;
@@ -652,7 +684,8 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     lint_add_at(ctx, CL000, loc, "section end without '>'");
                     continue;
                 }
-                nm = apr_pstrmemdup(p, name, (apr_size_t)(gt - name));
+                *gt = '\0';
+                nm = name;
                 if (skipped_depth > 0) {
                     skipped_depth--;
                     continue;
@@ -674,19 +707,16 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             if (s[0] == '<') {
                 char *name = s + 1, *gt;
                 apr_size_t nlen = strcspn(name, " \t>");
-                const char *args;
                 gt = strrchr(name, '>');
                 if (gt == NULL) {
                     lint_loc loc = { file, first, col };
                     lint_add_at(ctx, CL000, loc, "section line does not end with '>'");
                     gt = name + strlen(name);
                 }
-                n = node_make(ctx, arena_strndup(ctx, name, nlen), 1, file, first, col);
-                args = (name + nlen < gt) ? arena_strndup(ctx, name + nlen,
-                                                          (apr_size_t)(gt - name - nlen))
-                                          : "";
-                n->args_raw = expand_vars(ctx, args);
-                split_args(ctx, n->args_raw, col + 1 + (int)nlen, n);
+                *gt = '\0';   /* the arguments end at the last '>' */
+                n = node_read(ctx, name, nlen, name + nlen,
+                              name + nlen < gt ? (apr_size_t)(gt - name - nlen) : 0, 1, file,
+                              first, col, col + 1 + (int)nlen);
                 n->disabled = pending;
                 pending = 0;
                 if (top >= LINT_MAX_DEPTH) {
@@ -710,9 +740,8 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             /* a directive */
             {
                 apr_size_t nlen = strcspn(s, " \t");
-                n = node_make(ctx, arena_strndup(ctx, s, nlen), 0, file, first, col);
-                n->args_raw = expand_vars(ctx, s + nlen);
-                split_args(ctx, n->args_raw, col + (int)nlen, n);
+                n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0,
+                              file, first, col, col + (int)nlen);
                 n->disabled = pending;
                 pending = 0;
                 if (skipped_depth > 0) {
