@@ -37,6 +37,7 @@ typedef struct {
 } lit_regex;
 
 typedef struct {
+    const char *pattern;
     pcre2_code *code;          /* NULL: does not compile (or lit.n: not needed) */
     lit_regex lit;
     int judged;                /* attack and intended below are known */
@@ -50,6 +51,11 @@ typedef struct {
     /* one match block for every regex: PCRE2 keeps its backtracking frames in it, so
      * they are allocated once, not per regex */
     pcre2_match_data *md;
+    /* judging a regex needs a few hundred bytes of scratch: one pool, cleared after each */
+    apr_pool_t *scratch;
+    /* the scopes that inherit a test ask about the same regex in a row */
+    lint_regex *last;
+    int last_nocase;
 } lint_regex_cache;
 
 static lint_regex_cache *regex_cache(lint_ctx *ctx)
@@ -62,6 +68,7 @@ static lint_regex_cache *regex_cache(lint_ctx *ctx)
         c->by_pattern[1] = apr_hash_make(ctx->pool);
         c->psl = cors_psl_open(ctx->pool);
         c->md = pcre2_match_data_create(16, NULL);
+        apr_pool_create(&c->scratch, ctx->pool);
         ctx->regex_cache = c;
     }
     return c;
@@ -209,11 +216,14 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
 
 /* Fills re->lit when the pattern is a literal regex (see above); leaves it empty when
  * not, or when PCRE2 was built to end lines with something else than LF. */
-static void lit_compile(apr_pool_t *p, lint_regex *re, const char *pattern, int nocase)
+static void lit_compile(apr_pool_t *p, apr_pool_t *scratch, lint_regex *re,
+                        const char *pattern, int nocase)
 {
     const char *s = pattern, *end = pattern + strlen(pattern), *stop;
     lit_word *words;
-    int n, at_start = 0, at_end = 0;
+    int i, n, at_start = 0, at_end = 0;
+    apr_size_t size;
+    char *text;
     uint32_t nl = 0;
 
     if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF) {
@@ -234,11 +244,23 @@ static void lit_compile(apr_pool_t *p, lint_regex *re, const char *pattern, int 
             end--;
         }
     }
-    stop = lit_parse_seq(p, s, end, 0, &words, &n);
+    stop = lit_parse_seq(scratch, s, end, 0, &words, &n);
     if (stop != end) {
         return;
     }
-    re->lit.words = words;
+    /* the words are kept in one block; the parse's intermediate sets were scratch */
+    size = sizeof(*words) * (apr_size_t)n;
+    for (i = 0; i < n; i++) {
+        size += words[i].len + 1;
+    }
+    re->lit.words = apr_palloc(p, size);
+    text = (char *)(re->lit.words + n);
+    for (i = 0; i < n; i++) {
+        memcpy(text, words[i].s, words[i].len + 1);
+        re->lit.words[i].s = text;
+        re->lit.words[i].len = words[i].len;
+        text += words[i].len + 1;
+    }
     re->lit.n = n;
     re->lit.at_start = at_start;
     re->lit.at_end = at_end;
@@ -307,18 +329,23 @@ static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
     PCRE2_SIZE erroff;
 
     nocase = nocase != 0;
+    if (c->last && c->last_nocase == nocase && strcmp(c->last->pattern, pattern) == 0) {
+        return c->last;
+    }
     re = apr_hash_get(c->by_pattern[nocase], pattern, APR_HASH_KEY_STRING);
-    if (re) {
-        return re;
+    if (re == NULL) {
+        re = apr_pcalloc(ctx->pool, sizeof(*re));
+        lit_compile(ctx->pool, c->scratch, re, pattern, nocase);
+        apr_pool_clear(c->scratch);
+        if (re->lit.n == 0) {
+            re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                     nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
+        }
+        re->pattern = apr_pstrdup(ctx->pool, pattern);
+        apr_hash_set(c->by_pattern[nocase], re->pattern, APR_HASH_KEY_STRING, re);
     }
-    re = apr_pcalloc(ctx->pool, sizeof(*re));
-    lit_compile(ctx->pool, re, pattern, nocase);
-    if (re->lit.n == 0) {
-        re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                 nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
-    }
-    apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern), APR_HASH_KEY_STRING,
-                 re);
+    c->last = re;
+    c->last_nocase = nocase;
     return re;
 }
 
@@ -348,6 +375,7 @@ void lint_regex_free(lint_ctx *ctx)
         }
     }
     pcre2_match_data_free(c->md);
+    apr_pool_destroy(c->scratch);
     ctx->regex_cache = NULL;
 }
 
@@ -541,15 +569,15 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
 
     if (!re->judged) {
         /* the attack strings are scratch: only the verdict is kept */
-        apr_pool_t *keep = ctx->pool, *scratch;
-        apr_pool_create(&scratch, keep);
-        ctx->pool = scratch;
+        lint_regex_cache *c = ctx->regex_cache;
+        apr_pool_t *keep = ctx->pool;
+        ctx->pool = c->scratch;
         re->attack = re->code || re->lit.n ? regex_attack(ctx, re, pattern, &re->intended)
                                            : NULL;
         ctx->pool = keep;
         re->attack = re->attack ? apr_pstrdup(keep, re->attack) : NULL;
         re->intended = re->intended ? apr_pstrdup(keep, re->intended) : NULL;
-        apr_pool_destroy(scratch);
+        apr_pool_clear(c->scratch);
         re->judged = 1;
     }
     if (intended_out) {
