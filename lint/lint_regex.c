@@ -104,6 +104,20 @@ static int lit_concat(apr_pool_t *p, lit_word **a, int *na, const lit_word *b, i
     return 0;
 }
 
+static int lit_flush(apr_pool_t *p, lit_word **words, int *nwords, const char *pend,
+                     apr_size_t *npend)
+{
+    lit_word w;
+
+    if (*npend == 0) {
+        return 0;
+    }
+    w.s = pend;
+    w.len = *npend;
+    *npend = 0;
+    return lit_concat(p, words, nwords, &w, 1);
+}
+
 static int lit_is_meta(char c)
 {
     return c == '\\' || c == '^' || c == '$' || c == '.' || c == '[' || c == '|' || c == '('
@@ -117,13 +131,18 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
                                  lit_word **words, int *nwords)
 {
     static const lit_word empty = { "", 0 };
+    char pend[LIT_MAX_LEN];   /* literal text not yet appended to the words */
+    apr_size_t npend = 0;
 
     *words = apr_palloc(p, sizeof(lit_word));
     (*words)[0] = empty;
     *nwords = 1;
-    while (s < end && *s != '|' && *s != ')') {
+    for (;;) {
         lit_word *item, one;
         int nitem = 1;
+        if (s >= end || *s == '|' || *s == ')') {
+            break;
+        }
         if (*s == '(') {
             /* a group: (a|b|...) or (?:a|b|...), its words the union of its branches */
             lit_word *all = NULL;
@@ -207,11 +226,21 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
         if (s < end && (*s == '*' || *s == '+' || *s == '{')) {
             return NULL;
         }
-        if (lit_concat(p, words, nwords, item, nitem) != 0) {
+        if (item == &one) {
+            /* plain text: appended to every word at once, later */
+            if (npend + one.len > LIT_MAX_LEN) {
+                return NULL;
+            }
+            memcpy(pend + npend, one.s, one.len);
+            npend += one.len;
+            continue;
+        }
+        if (lit_flush(p, words, nwords, pend, &npend) != 0
+            || lit_concat(p, words, nwords, item, nitem) != 0) {
             return NULL;
         }
     }
-    return s;
+    return lit_flush(p, words, nwords, pend, &npend) == 0 ? s : NULL;
 }
 
 /* Fills re->lit when the pattern is a literal regex (see above); leaves it empty when
@@ -349,14 +378,37 @@ static lint_regex *regex_get(lint_ctx *ctx, const char *pattern, int nocase)
     return re;
 }
 
-static int regex_exec(lint_ctx *ctx, const lint_regex *re, const char *subject)
+static int regex_exec_n(lint_ctx *ctx, const lint_regex *re, const char *subject,
+                        apr_size_t len)
 {
     lint_regex_cache *c = ctx->regex_cache;
     if (re->lit.n) {
-        return lit_match(&re->lit, subject, strlen(subject));
+        return lit_match(&re->lit, subject, len);
     }
-    return pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, c->md,
-                       NULL) >= 0;
+    return pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, c->md, NULL) >= 0;
+}
+
+static int regex_exec(lint_ctx *ctx, const lint_regex *re, const char *subject)
+{
+    return regex_exec_n(ctx, re, subject, strlen(subject));
+}
+
+/* Can a subject of this length match? Only a literal regex knows without trying. */
+static int regex_may_match_len(const lint_regex *re, apr_size_t len)
+{
+    const lit_regex *lr = &re->lit;
+    int i;
+
+    if (lr->n == 0) {
+        return 1;
+    }
+    for (i = 0; i < lr->n; i++) {
+        apr_size_t wl = lr->words[i].len;
+        if (lr->at_start && lr->at_end ? len == wl || len == wl + 1 : len >= wl) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void lint_regex_free(lint_ctx *ctx)
@@ -586,6 +638,65 @@ const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
     return re->attack;
 }
 
+/* One attack tried against a regex meant for intended: the attack is accepted when the
+ * regex matches it and it is a bypass. Attacks are built in buf, not in the pool: most
+ * are rejected. */
+typedef struct {
+    lint_ctx *ctx;
+    lint_regex *re;
+    const char *pattern;
+    const char *intended;
+    int tried;
+    char buf[512];
+} attack_try;
+
+static const char *attack_check(attack_try *t, const char *a, apr_size_t len)
+{
+    t->tried++;
+    if (!regex_exec_n(t->ctx, t->re, a, len) || !is_bypass(t->ctx, t->intended, a)) {
+        return NULL;
+    }
+    /* a regex written to allow null or http:// on purpose is judged by CL006 / CL007,
+     * not here */
+    if (strcmp(a, "null") == 0 && strstr(t->pattern, "null")) {
+        return NULL;
+    }
+    return apr_pstrmemdup(t->ctx->pool, a, len);
+}
+
+static const char *attack_cat(attack_try *t, const char *a, const char *b, const char *c)
+{
+    apr_size_t la = strlen(a), lb = strlen(b), lc = strlen(c), len = la + lb + lc;
+    char *s;
+
+    if (!regex_may_match_len(t->re, len)) {
+        t->tried++;
+        return NULL;
+    }
+    s = len < sizeof(t->buf) ? t->buf : apr_palloc(t->ctx->pool, len + 1);
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb);
+    memcpy(s + la + lb, c, lc);
+    s[len] = '\0';
+    return attack_check(t, s, len);
+}
+
+/* The intended origin with the character at pos (a dot) replaced by 'x'. */
+static const char *attack_dot(attack_try *t, apr_size_t pos)
+{
+    apr_size_t len = strlen(t->intended);
+    char *s;
+
+    if (!regex_may_match_len(t->re, len)) {
+        t->tried++;
+        return NULL;
+    }
+    s = len < sizeof(t->buf) ? t->buf : apr_palloc(t->ctx->pool, len + 1);
+    memcpy(s, t->intended, len + 1);
+    s[pos] = 'x';
+    return attack_check(t, s, len);
+}
+
 static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *pattern,
                                 const char **intended_out)
 {
@@ -638,46 +749,49 @@ static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *patte
         }
         for (si = 0; si < 2; si++) {
             const char *o = apr_pstrcat(p, schemes[si], "://", host, NULL);
-            const char *attacks[64];
-            int na = 0, a;
-            const char *q;
+            const char *q, *found = NULL;
+            attack_try t;
             if (!regex_exec(ctx, re, o)) {
                 continue;
             }
             tested[h] = 1;
             *intended_out = o;
-            attacks[na++] = apr_pstrcat(p, o, ".evil.example", NULL);
-            attacks[na++] = apr_pstrcat(p, schemes[si], "://evil", host, NULL);
-            attacks[na++] = apr_pstrcat(p, schemes[si], "://evil-", host, NULL);
-            for (q = host; *q && na < 40; q++) {
+            t.ctx = ctx;
+            t.re = re;
+            t.pattern = pattern;
+            t.intended = o;
+            t.tried = 0;
+            /* the attacks, in order; the first the regex accepts is the answer */
+            if ((found = attack_cat(&t, o, ".evil.example", ""))
+                || (found = attack_cat(&t, schemes[si], "://evil", host))
+                || (found = attack_cat(&t, schemes[si], "://evil-", host))) {
+                return found;
+            }
+            for (q = host; *q && t.tried < 40; q++) {
                 if (*q == '.') {
-                    char *copy = apr_pstrdup(p, o);
-                    copy[strlen(schemes[si]) + 3 + (apr_size_t)(q - host)] = 'x';
-                    attacks[na++] = copy;
+                    /* the dot read as any character */
+                    found = attack_dot(&t, strlen(schemes[si]) + 3 + (apr_size_t)(q - host));
+                    if (found) {
+                        return found;
+                    }
                 }
             }
-            if (si == 0) {
-                attacks[na++] = apr_pstrcat(p, "http://", host, NULL);
+            if ((si == 0 && (found = attack_cat(&t, "http://", host, "")))
+                || (found = attack_cat(&t, "null", "", ""))) {
+                return found;
             }
-            attacks[na++] = "null";
-            for (q = specials; *q && na < 58; q++) {
+            for (q = specials; *q && t.tried < 58; q++) {
                 char tail[16] = "x.evil.example";
                 tail[0] = *q;
-                attacks[na++] = apr_pstrcat(p, o, tail, NULL);
-            }
-            attacks[na++] = apr_pstrcat(p, o, "%60.evil.example", NULL);
-            attacks[na++] = apr_pstrcat(p, o, "@evil.example", NULL);
-            attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/", host, NULL);
-            attacks[na++] = apr_pstrcat(p, schemes[si], "://evil.example/?", o, NULL);
-            for (a = 0; a < na; a++) {
-                if (regex_exec(ctx, re, attacks[a]) && is_bypass(ctx, o, attacks[a])) {
-                    /* a regex written to allow null or http:// on purpose is judged by
-                     * CL006 / CL007, not here */
-                    if (strcmp(attacks[a], "null") == 0 && strstr(pattern, "null")) {
-                        continue;
-                    }
-                    return attacks[a];
+                if ((found = attack_cat(&t, o, tail, ""))) {
+                    return found;
                 }
+            }
+            if ((found = attack_cat(&t, o, "%60.evil.example", ""))
+                || (found = attack_cat(&t, o, "@evil.example", ""))
+                || (found = attack_cat(&t, schemes[si], "://evil.example/", host))
+                || (found = attack_cat(&t, schemes[si], "://evil.example/?", o))) {
+                return found;
             }
         }
     }
