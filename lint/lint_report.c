@@ -21,7 +21,9 @@ static int suppressed(lint_ctx *ctx, int rule, lint_loc loc, lint_mask node_mask
     if (!(ctx->enabled & (1u << rule)) || (node_mask & (1u << rule))) {
         return 1;
     }
-    fm = loc.file ? apr_hash_get(ctx->file_disabled, loc.file, APR_HASH_KEY_STRING) : NULL;
+    fm = loc.file && apr_hash_count(ctx->file_disabled)
+             ? apr_hash_get(ctx->file_disabled, loc.file, APR_HASH_KEY_STRING)
+             : NULL;
     return fm && (*fm & (1u << rule));
 }
 

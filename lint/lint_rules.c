@@ -385,14 +385,21 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         apr_hash_index_t *hi;
         const char *missing = NULL;
         if (acam && acam->value && strcmp(acam->value, "*") != 0) {
-            char *copy = apr_pstrdup(st->pool, acam->value), *tok, *last;
-            for (tok = apr_strtok(copy, ", ", &last); tok; tok = apr_strtok(NULL, ", ", &last)) {
-                if (!cors_is_token(tok, strlen(tok)) && strchr(tok, '%') == NULL) {
-                    lint_add(ctx, CL003, acam->node, acam->value_col, NULL,
-                             "Access-Control-Allow-Methods holds '%s', which is not a "
-                             "method token", tok);
+            const char *tok = acam->value;
+            for (;;) {
+                apr_size_t n;
+                tok += strspn(tok, ", ");
+                if (*tok == '\0') {
                     break;
                 }
+                n = strcspn(tok, ", ");
+                if (!cors_is_token(tok, n) && memchr(tok, '%', n) == NULL) {
+                    lint_add(ctx, CL003, acam->node, acam->value_col, NULL,
+                             "Access-Control-Allow-Methods holds '%s', which is not a "
+                             "method token", apr_pstrmemdup(st->pool, tok, n));
+                    break;
+                }
+                tok += n;
             }
         }
         for (hi = apr_hash_first(st->pool, st->methods); hi; hi = apr_hash_next(hi)) {

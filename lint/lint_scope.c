@@ -69,12 +69,16 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
         return 0;
     }
     act = n->argv[i];
-    {
-        char *lower = apr_pstrdup(p, act), *c;
-        for (c = lower; *c; c++) {
-            *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+    h->action = act;
+    for (; *act; act++) {
+        if (*act >= 'A' && *act <= 'Z') {
+            char *lower = apr_pstrdup(p, h->action), *c;
+            for (c = lower; *c; c++) {
+                *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+            }
+            h->action = lower;
+            break;
         }
-        h->action = lower;
     }
     h->name = n->argv[i + 1];
     i += 2;
@@ -107,6 +111,10 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
             }
         }
     }
+    h->grant = h->value && (!strcmp(h->action, "set") || !strcmp(h->action, "add")
+                            || !strcmp(h->action, "append") || !strcmp(h->action, "merge")
+                            || !strcmp(h->action, "setifempty"));
+    h->unset = !strcmp(h->action, "unset");
     for (; i < n->argc; i++) {
         const char *c = n->argv[i];
         if (lint_starts_with_ci(c, "env=")) {
@@ -126,31 +134,41 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
 
 int lint_header_is_grant(const hdr_action *h)
 {
-    return h->value && (!strcmp(h->action, "set") || !strcmp(h->action, "add")
-                        || !strcmp(h->action, "append") || !strcmp(h->action, "merge")
-                        || !strcmp(h->action, "setifempty"));
+    return h->grant;
 }
 
 /* Does a Header value copy the request's Origin? Returns the env var it copies when it
  * goes through one (*var), or "" for a direct copy. */
 const char *lint_value_reflects(const scope_state *st, const char *v)
 {
+    static const struct {
+        const char *form;
+        apr_size_t len;
+    } direct[] = {
+        { "%{Origin}i", 10 }, { "%{req:Origin}", 13 }, { "%{HTTP:Origin}", 14 },
+        { "%{HTTP_ORIGIN}", 14 },
+    };
     const char *p;
+    size_t k;
 
     if (v == NULL) {
         return NULL;
     }
-    if (lint_contains_ci(v, "%{Origin}i") || lint_contains_ci(v, "%{req:Origin}")
-        || lint_contains_ci(v, "%{HTTP:Origin}") || lint_contains_ci(v, "%{HTTP_ORIGIN}")) {
-        return "";
+    /* every form starts with "%{", which has no case */
+    for (p = strstr(v, "%{"); p; p = strstr(p + 2, "%{")) {
+        for (k = 0; k < sizeof(direct) / sizeof(direct[0]); k++) {
+            if (strncasecmp(p, direct[k].form, direct[k].len) == 0) {
+                return "";
+            }
+        }
     }
     for (p = strstr(v, "%{"); p; p = strstr(p + 2, "%{")) {
         const char *e = strchr(p, '}');
         if (e && e[1] == 'e') {
-            const char *var = apr_pstrmemdup(st->headers->pool, p + 2, (apr_size_t)(e - p - 2));
-            env_gate *g = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
+            apr_size_t n = (apr_size_t)(e - p - 2);
+            env_gate *g = apr_hash_get(st->gates, p + 2, (apr_ssize_t)n);
             if (g && g->reflects) {
-                return var;
+                return apr_pstrmemdup(st->headers->pool, p + 2, n);
             }
         }
     }
@@ -448,10 +466,10 @@ const hdr_action *lint_scope_header(const scope_state *st, int hkind)
         if (h->hkind != hkind) {
             continue;
         }
-        if (lint_header_is_grant(h)) {
+        if (h->grant) {
             last = h;
         }
-        else if (!strcmp(h->action, "unset")) {
+        else if (h->unset) {
             last = NULL;
         }
     }

@@ -30,6 +30,8 @@ typedef struct {
     const char *cond_env;   /* env=VAR */
     int cond_neg;
     const char *cond_expr;  /* expr=... */
+    int grant;              /* sets a value (lint_header_is_grant) */
+    int unset;
 } hdr_action;
 
 /* An environment variable set from a test on the Origin (SetEnvIf Origin, or a
