@@ -99,58 +99,101 @@ static void *arena_alloc(lint_ctx *ctx, apr_size_t size)
 
 lint_kind lint_kind_of(const char *name, int is_section)
 {
-#define K(s, kind) { s, sizeof(s) - 1, kind }
-    static const struct {
-        const char *name;
-        apr_size_t len;
-        lint_kind kind;
-    } directives[] = {
-        K("Header", LK_HEADER), K("SetEnvIf", LK_SETENVIF),
-        K("SetEnvIfNoCase", LK_SETENVIFNOCASE), K("RewriteCond", LK_REWRITECOND),
-        K("RewriteRule", LK_REWRITERULE), K("Redirect", LK_REDIRECT),
-        K("RedirectMatch", LK_REDIRECT), K("RedirectPermanent", LK_REDIRECT),
-        K("RedirectTemp", LK_REDIRECT), K("Require", LK_REQUIRE),
-        K("AllowMethods", LK_ALLOWMETHODS), K("Script", LK_SCRIPT), K("Dav", LK_DAV),
-        K("AllowOverride", LK_ALLOWOVERRIDE), K("Define", LK_DEFINE),
-        K("UnDefine", LK_UNDEFINE), K("LoadModule", LK_LOADMODULE),
-        K("DocumentRoot", LK_DOCUMENTROOT), K("Include", LK_INCLUDE),
-        K("IncludeOptional", LK_INCLUDEOPTIONAL),
-    }, sections[] = {
-        K("Limit", LK_LIMIT), K("LimitExcept", LK_LIMITEXCEPT),
-        K("IfDefine", LK_IFDEFINE), K("IfModule", LK_IFMODULE),
-        K("IfVersion", LK_CONTAINER), K("IfFile", LK_CONTAINER),
-        K("IfDirective", LK_CONTAINER), K("IfSection", LK_CONTAINER),
-        K("RequireAll", LK_CONTAINER), K("RequireAny", LK_CONTAINER),
-        K("RequireNone", LK_CONTAINER), K("VirtualHost", LK_VIRTUALHOST),
-        K("Directory", LK_DIRECTORY), K("DirectoryMatch", LK_SCOPE),
-        K("Location", LK_SCOPE), K("LocationMatch", LK_SCOPE), K("Files", LK_SCOPE),
-        K("FilesMatch", LK_SCOPE), K("If", LK_SCOPE), K("ElseIf", LK_SCOPE),
-        K("Else", LK_SCOPE), K("Proxy", LK_SCOPE), K("ProxyMatch", LK_SCOPE),
-    };
-#undef K
     apr_size_t len = strlen(name);
-    char c = (char)(name[0] | 32);
-    size_t i;
 
-    /* the length and the first letter rule out all but one or two names */
+    /* the first letter, then the length, rule out all names but one or two */
+#define KIND(s, kind)                                                                    \
+    do {                                                                                 \
+        if (len == sizeof(s) - 1 && strcasecmp(name, s) == 0) {                         \
+            return kind;                                                                 \
+        }                                                                                \
+    } while (0)
     if (is_section) {
-        for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-            if (sections[i].len == len && (sections[i].name[0] | 32) == c
-                && strcasecmp(sections[i].name, name) == 0) {
-                return sections[i].kind;
-            }
+        switch (name[0] | 32) {
+        case 'd':
+            KIND("Directory", LK_DIRECTORY);
+            KIND("DirectoryMatch", LK_SCOPE);
+            break;
+        case 'e':
+            KIND("ElseIf", LK_SCOPE);
+            KIND("Else", LK_SCOPE);
+            break;
+        case 'f':
+            KIND("Files", LK_SCOPE);
+            KIND("FilesMatch", LK_SCOPE);
+            break;
+        case 'i':
+            KIND("IfDefine", LK_IFDEFINE);
+            KIND("IfModule", LK_IFMODULE);
+            KIND("IfVersion", LK_CONTAINER);
+            KIND("IfFile", LK_CONTAINER);
+            KIND("IfDirective", LK_CONTAINER);
+            KIND("IfSection", LK_CONTAINER);
+            KIND("If", LK_SCOPE);
+            break;
+        case 'l':
+            KIND("Limit", LK_LIMIT);
+            KIND("LimitExcept", LK_LIMITEXCEPT);
+            KIND("Location", LK_SCOPE);
+            KIND("LocationMatch", LK_SCOPE);
+            break;
+        case 'p':
+            KIND("Proxy", LK_SCOPE);
+            KIND("ProxyMatch", LK_SCOPE);
+            break;
+        case 'r':
+            KIND("RequireAll", LK_CONTAINER);
+            KIND("RequireAny", LK_CONTAINER);
+            KIND("RequireNone", LK_CONTAINER);
+            break;
+        case 'v':
+            KIND("VirtualHost", LK_VIRTUALHOST);
+            break;
         }
         return LK_CONTAINER;
     }
-    if (c == 'c' && strncasecmp(name, "CORS", 4) == 0) {
+    if ((name[0] | 32) == 'c' && strncasecmp(name, "CORS", 4) == 0) {
         return LK_CORS;
     }
-    for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
-        if (directives[i].len == len && (directives[i].name[0] | 32) == c
-            && strcasecmp(directives[i].name, name) == 0) {
-            return directives[i].kind;
-        }
+    switch (name[0] | 32) {
+    case 'a':
+        KIND("AllowMethods", LK_ALLOWMETHODS);
+        KIND("AllowOverride", LK_ALLOWOVERRIDE);
+        break;
+    case 'd':
+        KIND("Dav", LK_DAV);
+        KIND("Define", LK_DEFINE);
+        KIND("DocumentRoot", LK_DOCUMENTROOT);
+        break;
+    case 'h':
+        KIND("Header", LK_HEADER);
+        break;
+    case 'i':
+        KIND("Include", LK_INCLUDE);
+        KIND("IncludeOptional", LK_INCLUDEOPTIONAL);
+        break;
+    case 'l':
+        KIND("LoadModule", LK_LOADMODULE);
+        break;
+    case 'r':
+        KIND("RewriteCond", LK_REWRITECOND);
+        KIND("RewriteRule", LK_REWRITERULE);
+        KIND("Redirect", LK_REDIRECT);
+        KIND("RedirectMatch", LK_REDIRECT);
+        KIND("RedirectPermanent", LK_REDIRECT);
+        KIND("RedirectTemp", LK_REDIRECT);
+        KIND("Require", LK_REQUIRE);
+        break;
+    case 's':
+        KIND("SetEnvIf", LK_SETENVIF);
+        KIND("SetEnvIfNoCase", LK_SETENVIFNOCASE);
+        KIND("Script", LK_SCRIPT);
+        break;
+    case 'u':
+        KIND("UnDefine", LK_UNDEFINE);
+        break;
     }
+#undef KIND
     return LK_OTHER;
 }
 
@@ -262,9 +305,12 @@ static const unsigned char conf_stop[256] = {
  * escapes only for the quote character and backslash inside quotes. The unquoted words
  * go to w, which has room for strlen(s) + 1 bytes: a word is never longer than its text
  * and its NUL takes the place of a separator, a quote or the final NUL. */
-static void split_args(lint_ctx *ctx, const char *s, char *w, int col0, lint_node *n)
+static void split_args(lint_ctx *ctx, const char *s, apr_size_t len, char *w, int col0,
+                       lint_node *n)
 {
-    const char *start = s;
+    const char *start = s, *end = s + len;
+    /* without a backslash, words are copied as they are */
+    int plain = memchr(s, '\\', len) == NULL;
     const char *local_argv[32];
     int local_argcol[32];
     const char **argv = local_argv;
@@ -289,7 +335,24 @@ static void split_args(lint_ctx *ctx, const char *s, char *w, int col0, lint_nod
         }
         argcol[count] = col0 + (int)(s - start);
         argv[count++] = w;
-        if (*s == '"' || *s == '\'') {
+        if ((*s == '"' || *s == '\'') && plain) {
+            const char *b = ++s, *e = memchr(s, s[-1], (apr_size_t)(end - s));
+            s = e ? e : end;
+            memcpy(w, b, (apr_size_t)(s - b));
+            w += s - b;
+            if (e) {
+                s++;
+            }
+        }
+        else if (plain) {
+            const char *b = s;
+            while (!conf_stop[(unsigned char)*s]) {
+                s++;
+            }
+            memcpy(w, b, (apr_size_t)(s - b));
+            w += s - b;
+        }
+        else if (*s == '"' || *s == '\'') {
             char quote = *s++;
             while (*s && *s != quote) {
                 if (*s == '\\' && (s[1] == quote || s[1] == '\\')) {
@@ -353,7 +416,7 @@ static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen,
     n->loc.line = line;
     n->loc.col = col;
     n->args_raw = expanded;
-    split_args(ctx, expanded, words, col0, n);
+    split_args(ctx, expanded, alen, words, col0, n);
     return n;
 }
 
