@@ -271,6 +271,10 @@ static void judge_gate_regex(lint_ctx *ctx, const lint_node *n, const char *rege
              attack);
 }
 
+/* What a scope's effective configuration yields. It reads st's headers (not those of
+ * kind HK_OTHER), gates, <If> Origin test, mod_cors directives, requires and OPTIONS
+ * exemption, methods and redirects: lint_scope_fold sets st->changed when a section
+ * changes any of them, and walk_scope judges again only then. */
 static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *psl)
 {
     const hdr_action *acao = lint_scope_header(st, HK_ACAO);
@@ -604,8 +608,11 @@ static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node
     }
 }
 
+/* parent_judged: parent's configuration was judged (or equals, in what the rules read,
+ * one that was). A scope whose sections change nothing the rules read is judged the
+ * same: every finding would be one already claimed. */
 static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *parent,
-                       const psl_ctx_t *psl, int depth)
+                       int parent_judged, const psl_ctx_t *psl, int depth)
 {
     apr_pool_t *sp;
     scope_state *st;
@@ -617,9 +624,12 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
     apr_pool_create(&sp, parent ? parent->pool : ctx->pool);
     st = parent ? lint_scope_inherit(sp, parent) : lint_scope_make(sp);
     st->node = sec;
+    st->changed = 0;
     lint_scope_note_if_origin(sp, st, sec);
     lint_scope_fold(ctx, st, sec, NULL);
-    judge_scope(ctx, st, psl);
+    if (!parent_judged || st->changed) {
+        judge_scope(ctx, st, psl);
+    }
     if (depth > 200) {
         apr_pool_destroy(sp);
         return;
@@ -634,7 +644,7 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
                 continue;
             }
             if (lint_is_scope_section(n)) {
-                walk_scope(ctx, n, st, psl, depth + 1);
+                walk_scope(ctx, n, st, 1, psl, depth + 1);
             }
             else if (todo->nelts < 10000) {
                 APR_ARRAY_PUSH(todo, const lint_node *) = n;
@@ -728,11 +738,11 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
             if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None", "All")
                 || lint_contains_ci(parent->allow_override ? parent->allow_override : "",
                                     "FileInfo")) {
-                walk_scope(ctx, root, parent, psl, 0);
+                walk_scope(ctx, root, parent, 0, psl, 0);
             }
         }
         else {
-            walk_scope(ctx, root, NULL, psl, 0);
+            walk_scope(ctx, root, NULL, 0, psl, 0);
         }
     }
 }

@@ -185,6 +185,7 @@ static void note_methods(scope_state *st, const lint_node *n, int from)
         if (strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "POST") && strcmp(m, "OPTIONS")
             && strcmp(m, "TRACE") && strcmp(m, "CONNECT")) {
             apr_hash_set(st->methods, m, APR_HASH_KEY_STRING, n);
+            st->changed = 1;
         }
     }
 }
@@ -267,6 +268,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             hdr_action h;
             if (parse_header(st->pool, n, &h)) {
                 *(hdr_action *)apr_array_push(st->headers) = h;
+                st->changed |= h.hkind != HK_OTHER;
             }
         }
         else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE)
@@ -289,6 +291,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                     continue;
                 }
                 apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
+                st->changed = 1;
             }
         }
         else if (n->kind == LK_REWRITECOND && n->argc >= 2) {
@@ -319,10 +322,12 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 g->reflects = reflects;
                 if (origin_cond || reflects) {
                     apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
+                    st->changed = 1;
                 }
             }
             if (flags && rewrite_flag_redirect(flags) && method_cond != -1) {
                 APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
+                st->changed = 1;
             }
             origin_cond = NULL;
             method_cond = 0;
@@ -331,12 +336,16 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                  && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone")
                                        || lint_streq(n->argv[0], "410")))) {
             APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
+            st->changed = 1;
         }
         else if (n->kind == LK_REQUIRE && n->argc >= 1) {
             if (lint_streq(n->argv[0], "method")) {
                 int i;
                 for (i = 1; i < n->argc; i++) {
-                    st->options_exempt |= strcmp(n->argv[i], "OPTIONS") == 0;
+                    if (strcmp(n->argv[i], "OPTIONS") == 0) {
+                        st->options_exempt = 1;
+                        st->changed = 1;
+                    }
                 }
             }
             else if (lint_streq(n->argv[0], "valid-user") || lint_streq(n->argv[0], "user")
@@ -353,9 +362,11 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 }
                 if (!exempt) {
                     APR_ARRAY_PUSH(st->requires, const lint_node *) = n;
+                    st->changed = 1;
                 }
             }
             else if (lint_streq(n->argv[0], "all")) {
+                st->changed |= st->requires->nelts > 0;
                 st->requires->nelts = 0;  /* Require all granted/denied replaces */
             }
         }
@@ -371,6 +382,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             size_t k;
             for (k = 0; k < sizeof(dav) / sizeof(dav[0]); k++) {
                 apr_hash_set(st->methods, dav[k], APR_HASH_KEY_STRING, n);
+                st->changed = 1;
             }
         }
         else if (n->kind == LK_ALLOWOVERRIDE && n->argc >= 1) {
@@ -385,6 +397,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             for (d = 0; d < CD_COUNT; d++) {
                 if (lint_streq(n->name, lint_cors_directives[d])) {
                     st->cors[d] = n;
+                    st->changed = 1;
                 }
             }
         }
@@ -404,6 +417,7 @@ void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *
         return;
     }
     st->if_origin = sec;
+    st->changed = 1;
     st->if_regex = NULL;
     op = strstr(e, "=~");
     if (op == NULL) {

@@ -59,6 +59,10 @@ typedef struct {
     apr_array_header_t *redirects;  /* lint_node* */
     const lint_node *htaccess;   /* the .htaccess root when this scope is one */
     const char *allow_override;  /* NULL: unknown */
+    /* set when folding a section changes what the rules read (judge_scope in
+     * lint_rules.c): a header other than HK_OTHER, a gate, an <If> on the Origin, a
+     * mod_cors directive, authentication, a served method, a redirect */
+    int changed;
 } scope_state;
 
 int lint_is_scope_section(const lint_node *n);
