@@ -64,6 +64,8 @@ lint_kind lint_kind_of(const char *name, int is_section);
 typedef struct lint_node lint_node;
 struct lint_node {
     lint_kind kind;
+    int no_cors;               /* a section known to hold no CORS* directive, at any
+                                * depth (set by the reader when the section ends) */
     const char *name;          /* as written, without '<' for sections */
     int is_section;
     int argc;

@@ -36,6 +36,7 @@ typedef struct {
     apr_array_header_t *stack;    /* const char *: real paths of files being read */
     apr_array_header_t *doc_dirs; /* const char *: DocumentRoot / <Directory> paths */
     apr_hash_t *modules;          /* LoadModule'd module names and files */
+    apr_size_t cors_count;        /* CORS* directives read so far */
 } lint_reader;
 
 /* The node tree is most of the memory and lives as long as the run: it is carved from
@@ -715,12 +716,17 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
 {
     lint_ctx *ctx = rd->ctx;
     lint_node **stack = malloc(sizeof(lint_node *) * (LINT_MAX_DEPTH + 1));
+    /* rd->cors_count when each open section was opened: unchanged at its end, the
+     * section holds no CORS* directive */
+    apr_size_t *cors_at = malloc(sizeof(apr_size_t) * (LINT_MAX_DEPTH + 1));
     int top = 0, skipped_depth = 0;
     lint_mask pending = 0;
     char *cur = text, *end = text + size;
     int lineno = 0;
 
-    if (stack == NULL) {
+    if (stack == NULL || cors_at == NULL) {
+        free(stack);
+        free(cors_at);
         return;
     }
     stack[0] = parent;
@@ -804,6 +810,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     lint_add_at(ctx, CL000, loc, "</%s> closes <%s> opened at line %d", nm,
                                 stack[top]->name, stack[top]->loc.line);
                 }
+                stack[top]->no_cors = rd->cors_count == cors_at[top];
                 top--;
                 continue;
             }
@@ -838,6 +845,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 }
                 node_append(stack[top], n);
                 stack[++top] = n;
+                cors_at[top] = rd->cors_count;
                 continue;
             }
             /* a directive */
@@ -852,6 +860,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 }
                 n->inactive = stack[top]->inactive;
                 node_append(stack[top], n);
+                rd->cors_count += n->kind == LK_CORS;
                 if (!n->inactive) {
                     handle_directive(rd, n, depth);
                 }
@@ -864,6 +873,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
         top--;
     }
     free(stack);
+    free(cors_at);
 }
 
 static void read_path(lint_reader *rd, const char *path, lint_node *parent,
@@ -1029,6 +1039,7 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
     int i;
 
     rd.ctx = ctx;
+    rd.cors_count = 0;
     rd.stack = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.doc_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.modules = apr_hash_make(ctx->pool);

@@ -666,7 +666,9 @@ static void check_directives(lint_ctx *ctx, const lint_node *root, const psl_ctx
                 continue;
             }
             if (n->is_section) {
-                APR_ARRAY_PUSH(todo, const lint_node *) = n;
+                if (!n->no_cors) {
+                    APR_ARRAY_PUSH(todo, const lint_node *) = n;
+                }
             }
             else if (n->kind == LK_CORS) {
                 rule_cors_directives(ctx, n, psl);
