@@ -64,19 +64,19 @@ lint_kind lint_kind_of(const char *name, int is_section);
 typedef struct lint_node lint_node;
 struct lint_node {
     lint_kind kind;
-    int no_cors;               /* a section known to hold no CORS* directive, at any
+    unsigned char is_section;
+    unsigned char inactive;    /* <IfDefine>/<IfModule> known to be false */
+    unsigned char no_cors;     /* a section known to hold no CORS* directive, at any
                                 * depth (set by the reader when the section ends) */
-    const char *name;          /* as written, without '<' for sections */
-    int is_section;
     int argc;
+    lint_mask disabled;        /* inline "# cors-lint: disable=" for this directive */
+    const char *name;          /* as written, without '<' for sections */
     const char **argv;         /* after ${VAR} expansion and unquoting */
     int *argcol;               /* column of each argument */
     const char *args_raw;      /* the argument text as written (for <If> expressions) */
     lint_loc loc;
     lint_node *parent;
     lint_node *first_child, *last_child, *next;
-    lint_mask disabled;        /* inline "# cors-lint: disable=" for this directive */
-    int inactive;              /* <IfDefine>/<IfModule> known to be false */
     const char *htaccess_dir;  /* set on the root of a .htaccess file */
 };
 

@@ -376,10 +376,17 @@ static void split_args(lint_ctx *ctx, const char *s, apr_size_t len, char *w, in
         }
         *w++ = '\0';
     }
-    /* argv and argcol in one block, argv never NULL */
+    /* argv and argcol in one block; never NULL */
     n->argc = count;
-    n->argv = arena_alloc(ctx, (sizeof(*argv) + sizeof(*argcol)) * (apr_size_t)(count + 1));
-    n->argcol = (int *)(n->argv + count + 1);
+    if (count == 0) {
+        static const char *no_argv[1];
+        static int no_argcol[1];
+        n->argv = no_argv;
+        n->argcol = no_argcol;
+        return;
+    }
+    n->argv = arena_alloc(ctx, (sizeof(*argv) + sizeof(*argcol)) * (apr_size_t)count);
+    n->argcol = (int *)(n->argv + count);
     memcpy(n->argv, argv, sizeof(*argv) * (apr_size_t)count);
     memcpy(n->argcol, argcol, sizeof(*argcol) * (apr_size_t)count);
 }
