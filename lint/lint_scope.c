@@ -93,20 +93,21 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
     {
         static const struct {
             const char *name;
+            apr_size_t len;
             int kind;
         } known[] = {
-            { "Access-Control-Allow-Origin", HK_ACAO },
-            { "Access-Control-Allow-Credentials", HK_ACAC },
-            { "Access-Control-Allow-Methods", HK_ACAM },
-            { "Access-Control-Allow-Headers", HK_ACAH },
-            { "Access-Control-Expose-Headers", HK_ACEH },
-            { "Access-Control-Max-Age", HK_ACMA },
+            { "Access-Control-Allow-Origin", 27, HK_ACAO },
+            { "Access-Control-Allow-Credentials", 32, HK_ACAC },
+            { "Access-Control-Allow-Methods", 28, HK_ACAM },
+            { "Access-Control-Allow-Headers", 28, HK_ACAH },
+            { "Access-Control-Expose-Headers", 29, HK_ACEH },
+            { "Access-Control-Max-Age", 22, HK_ACMA },
         };
-        size_t k;
-        h->hkind = lint_streq(h->name, "Vary") ? HK_VARY
+        size_t k, len = strlen(h->name);
+        h->hkind = len == 4 && lint_streq(h->name, "Vary") ? HK_VARY
                    : lint_starts_with_ci(h->name, "Access-Control-") ? HK_AC : HK_OTHER;
         for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
-            if (lint_streq(h->name, known[k].name)) {
+            if (known[k].len == len && lint_streq(h->name, known[k].name)) {
                 h->hkind = known[k].kind;
             }
         }
@@ -411,7 +412,8 @@ void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *
     char delim;
     const char *start, *end;
 
-    if (!(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL
+    if (sec->kind != LK_SCOPE || ((sec->name[0] | 32) != 'i' && (sec->name[0] | 32) != 'e')
+        || !(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL
         || !(lint_contains_ci(e, "%{HTTP:Origin}") || lint_contains_ci(e, "%{HTTP_ORIGIN}")
              || lint_contains_ci(e, "req('Origin')") || lint_contains_ci(e, "req(\"Origin\")"))) {
         return;
