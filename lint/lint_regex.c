@@ -1,9 +1,10 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Origin regexes, judged the way CORS scanners attack them: compile once with PCRE2,
- * derive the origins the regex is meant to allow from its literal text, then try the
- * attack origins derived from those (suffix, prefix, unescaped dot, downgrade, null,
- * special characters, userinfo, path) and report the first one that matches.
+ * Origin regexes, judged the way CORS scanners attack them: compile once with PCRE2 (or,
+ * for a literal regex, keep the finite set of strings it accepts), derive the origins
+ * the regex is meant to allow from its literal text, then try the attack origins derived
+ * from those (suffix, prefix, unescaped dot, downgrade, null, special characters,
+ * userinfo, path) and report the first one that matches.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -16,7 +17,7 @@
 #include "lint.h"
 
 /* Most origin regexes are literal text with a few groups of alternatives,
- * "^https://(app|admin)\\.example\\.com$": such a regex accepts a small finite set of
+ * "^https://(app|admin)\.example\.com$": such a regex accepts a small finite set of
  * strings (at the start, at the end, both or anywhere), and matching it is comparing the
  * subject with them, with no compile and no interpreter. A regex with anything else (a
  * class, a repeat, an escaped letter, an option, an anchor inside, a top-level '|') is
