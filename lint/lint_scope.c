@@ -46,6 +46,22 @@ int lint_contains_ci(const char *s, const char *needle)
     return 0;
 }
 
+/* Makes st's own copy of a table it shares with its parent, before changing it. */
+static void scope_own(scope_state *st, unsigned what)
+{
+    if (st->owned & what) {
+        return;
+    }
+    switch (what) {
+    case SCOPE_OWN_HEADERS: st->headers = apr_array_copy(st->pool, st->headers); break;
+    case SCOPE_OWN_GATES: st->gates = apr_hash_copy(st->pool, st->gates); break;
+    case SCOPE_OWN_REQUIRES: st->requires = apr_array_copy(st->pool, st->requires); break;
+    case SCOPE_OWN_METHODS: st->methods = apr_hash_copy(st->pool, st->methods); break;
+    default: st->redirects = apr_array_copy(st->pool, st->redirects); break;
+    }
+    st->owned |= what;
+}
+
 /* ---- Header lines ------------------------------------------------------------------ */
 
 static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
@@ -169,7 +185,7 @@ const char *lint_value_reflects(const scope_state *st, const char *v)
             apr_size_t n = (apr_size_t)(e - p - 2);
             env_gate *g = apr_hash_get(st->gates, p + 2, (apr_ssize_t)n);
             if (g && g->reflects) {
-                return apr_pstrmemdup(st->headers->pool, p + 2, n);
+                return apr_pstrmemdup(st->pool, p + 2, n);
             }
         }
     }
@@ -185,6 +201,7 @@ static void note_methods(scope_state *st, const lint_node *n, int from)
         const char *m = n->argv[i];
         if (strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "POST") && strcmp(m, "OPTIONS")
             && strcmp(m, "TRACE") && strcmp(m, "CONNECT")) {
+            scope_own(st, SCOPE_OWN_METHODS);
             apr_hash_set(st->methods, m, APR_HASH_KEY_STRING, n);
             st->changed = 1;
         }
@@ -268,6 +285,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
         if (n->kind == LK_HEADER) {
             hdr_action h;
             if (parse_header(st->pool, n, &h)) {
+                scope_own(st, SCOPE_OWN_HEADERS);
                 *(hdr_action *)apr_array_push(st->headers) = h;
                 st->changed |= h.hkind != HK_OTHER;
             }
@@ -291,6 +309,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 if (*var == '!') {
                     continue;
                 }
+                scope_own(st, SCOPE_OWN_GATES);
                 apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
                 st->changed = 1;
             }
@@ -322,11 +341,13 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                             && lint_contains_ci(origin_cond->argv[2], "NC");
                 g->reflects = reflects;
                 if (origin_cond || reflects) {
+                    scope_own(st, SCOPE_OWN_GATES);
                     apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
                     st->changed = 1;
                 }
             }
             if (flags && rewrite_flag_redirect(flags) && method_cond != -1) {
+                scope_own(st, SCOPE_OWN_REDIRECTS);
                 APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
                 st->changed = 1;
             }
@@ -336,6 +357,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
         else if (n->kind == LK_REDIRECT
                  && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone")
                                        || lint_streq(n->argv[0], "410")))) {
+            scope_own(st, SCOPE_OWN_REDIRECTS);
             APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
             st->changed = 1;
         }
@@ -362,13 +384,18 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                     exempt = limit->kind == LK_LIMITEXCEPT ? listed : !listed;
                 }
                 if (!exempt) {
+                    scope_own(st, SCOPE_OWN_REQUIRES);
                     APR_ARRAY_PUSH(st->requires, const lint_node *) = n;
                     st->changed = 1;
                 }
             }
             else if (lint_streq(n->argv[0], "all")) {
-                st->changed |= st->requires->nelts > 0;
-                st->requires->nelts = 0;  /* Require all granted/denied replaces */
+                if (st->requires->nelts > 0) {
+                    /* Require all granted/denied replaces */
+                    scope_own(st, SCOPE_OWN_REQUIRES);
+                    st->requires->nelts = 0;
+                    st->changed = 1;
+                }
             }
         }
         else if (n->kind == LK_ALLOWMETHODS) {
@@ -382,6 +409,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                                                "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" };
             size_t k;
             for (k = 0; k < sizeof(dav) / sizeof(dav[0]); k++) {
+                scope_own(st, SCOPE_OWN_METHODS);
                 apr_hash_set(st->methods, dav[k], APR_HASH_KEY_STRING, n);
                 st->changed = 1;
             }
@@ -453,20 +481,17 @@ scope_state *lint_scope_make(apr_pool_t *p)
     st->requires = apr_array_make(p, 2, sizeof(const lint_node *));
     st->methods = apr_hash_make(p);
     st->redirects = apr_array_make(p, 2, sizeof(const lint_node *));
+    st->owned = SCOPE_OWN_ALL;
     return st;
 }
 
-/* Copy a state for a child scope: arrays and hashes are duplicated, so siblings do
- * not see each other's directives. */
+/* Copy a state for a child scope: arrays and hashes are shared with the parent until
+ * the child changes one (scope_own), so siblings do not see each other's directives. */
 scope_state *lint_scope_inherit(apr_pool_t *p, const scope_state *parent)
 {
     scope_state *st = apr_pmemdup(p, parent, sizeof(*st));
     st->pool = p;
-    st->headers = apr_array_copy(p, parent->headers);
-    st->gates = apr_hash_copy(p, parent->gates);
-    st->requires = apr_array_copy(p, parent->requires);
-    st->methods = apr_hash_copy(p, parent->methods);
-    st->redirects = apr_array_copy(p, parent->redirects);
+    st->owned = 0;
     return st;
 }
 

@@ -63,7 +63,15 @@ typedef struct {
      * lint_rules.c): a header other than HK_OTHER, a gate, an <If> on the Origin, a
      * mod_cors directive, authentication, a served method, a redirect */
     int changed;
+    /* SCOPE_OWN_*: the tables this state may change; the others are its parent's,
+     * shared until the first change copies them */
+    unsigned owned;
 } scope_state;
+
+enum {
+    SCOPE_OWN_HEADERS = 1, SCOPE_OWN_GATES = 2, SCOPE_OWN_REQUIRES = 4, SCOPE_OWN_METHODS = 8,
+    SCOPE_OWN_REDIRECTS = 16, SCOPE_OWN_ALL = 31
+};
 
 int lint_is_scope_section(const lint_node *n);
 int lint_starts_with_ci(const char *s, const char *prefix);
