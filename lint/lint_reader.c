@@ -75,26 +75,36 @@ static char *slab_new(lint_ctx *ctx)
     return apr_palloc(ctx->pool, LINT_SLAB);
 }
 
-static void *arena_alloc(lint_ctx *ctx, apr_size_t size)
+static void *arena_alloc_slow(lint_ctx *ctx, apr_size_t size)
 {
     char *p;
 
-    size = (size + 7) & ~(apr_size_t)7;
     if (size > LINT_SLAB / 4) {
         return apr_palloc(ctx->pool, size);
     }
-    if (ctx->arena == NULL || (apr_size_t)(ctx->arena_end - ctx->arena) < size) {
-        if (ctx->arena == NULL && size <= LINT_SLAB_FIRST) {
-            ctx->arena = apr_palloc(ctx->pool, LINT_SLAB_FIRST);
-            ctx->arena_end = ctx->arena + LINT_SLAB_FIRST;
-        }
-        else {
-            ctx->arena = slab_new(ctx);
-            ctx->arena_end = ctx->arena + LINT_SLAB;
-        }
+    if (ctx->arena == NULL && size <= LINT_SLAB_FIRST) {
+        ctx->arena = apr_palloc(ctx->pool, LINT_SLAB_FIRST);
+        ctx->arena_end = ctx->arena + LINT_SLAB_FIRST;
+    }
+    else {
+        ctx->arena = slab_new(ctx);
+        ctx->arena_end = ctx->arena + LINT_SLAB;
     }
     p = ctx->arena;
     ctx->arena += size;
+    return p;
+}
+
+/* two or three calls a line: the common case is a pointer bump, inline */
+static inline void *arena_alloc(lint_ctx *ctx, apr_size_t size)
+{
+    char *p = ctx->arena;
+
+    size = (size + 7) & ~(apr_size_t)7;
+    if (p == NULL || (apr_size_t)(ctx->arena_end - p) < size) {
+        return arena_alloc_slow(ctx, size);
+    }
+    ctx->arena = p + size;
     return p;
 }
 
