@@ -119,11 +119,21 @@ static int lit_flush(apr_pool_t *p, lit_word **words, int *nwords, const char *p
     return lit_concat(p, words, nwords, &w, 1);
 }
 
-static int lit_is_meta(char c)
-{
-    return c == '\\' || c == '^' || c == '$' || c == '.' || c == '[' || c == '|' || c == '('
-           || c == ')' || c == '?' || c == '*' || c == '+' || c == '{';
-}
+/* the printable characters that stand for themselves outside a class: all but the
+ * metacharacters \ ^ $ . [ | ( ) ? * + { */
+static const unsigned char lit_plain[256] = {
+    [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, [','] = 1,
+    ['-'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1,
+    ['>'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1,
+    ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,
+    ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1,
+    ['z'] = 1, ['}'] = 1, ['~'] = 1,
+};
 
 /* A sequence of literal characters, escaped punctuation and groups, each optionally
  * followed by a greedy '?', up to an unescaped '|' or ')' or the end: its words in
@@ -193,10 +203,10 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
             item = &one;
             s += 2;
         }
-        else if (*s >= ' ' && *s < 127 && !lit_is_meta(*s)) {
+        else if (lit_plain[(unsigned char)*s]) {
             /* a run of plain characters, less the last one when a '?' follows it */
             const char *b = s;
-            while (s < end && *s >= ' ' && *s < 127 && !lit_is_meta(*s)) {
+            while (s < end && lit_plain[(unsigned char)*s]) {
                 s++;
             }
             if (s < end && *s == '?' && s - b > 1) {
@@ -665,9 +675,10 @@ static const char *attack_check(attack_try *t, const char *a, apr_size_t len)
     return apr_pstrmemdup(t->ctx->pool, a, len);
 }
 
-static const char *attack_cat(attack_try *t, const char *a, const char *b, const char *c)
+static const char *attack_cat(attack_try *t, const char *a, apr_size_t la, const char *b,
+                              apr_size_t lb, const char *c, apr_size_t lc)
 {
-    apr_size_t la = strlen(a), lb = strlen(b), lc = strlen(c), len = la + lb + lc;
+    apr_size_t len = la + lb + lc;
     char *s;
 
     if (!regex_may_match_len(t->re, len)) {
@@ -681,6 +692,8 @@ static const char *attack_cat(attack_try *t, const char *a, const char *b, const
     s[len] = '\0';
     return attack_check(t, s, len);
 }
+#define LIT(s) s, sizeof(s) - 1
+#define NONE   "", 0
 
 /* The intended origin with the character at pos (a dot) replaced by 'x'. */
 static const char *attack_dot(attack_try *t, apr_size_t pos)
@@ -751,6 +764,7 @@ static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *patte
         for (si = 0; si < 2; si++) {
             const char *o = apr_pstrcat(p, schemes[si], "://", host, NULL);
             const char *q, *found = NULL;
+            apr_size_t ls = strlen(schemes[si]), lh = strlen(host), lo = ls + 3 + lh;
             attack_try t;
             if (!regex_exec(ctx, re, o)) {
                 continue;
@@ -763,35 +777,35 @@ static const char *regex_attack(lint_ctx *ctx, lint_regex *re, const char *patte
             t.intended = o;
             t.tried = 0;
             /* the attacks, in order; the first the regex accepts is the answer */
-            if ((found = attack_cat(&t, o, ".evil.example", ""))
-                || (found = attack_cat(&t, schemes[si], "://evil", host))
-                || (found = attack_cat(&t, schemes[si], "://evil-", host))) {
+            if ((found = attack_cat(&t, o, lo, LIT(".evil.example"), NONE))
+                || (found = attack_cat(&t, schemes[si], ls, LIT("://evil"), host, lh))
+                || (found = attack_cat(&t, schemes[si], ls, LIT("://evil-"), host, lh))) {
                 return found;
             }
             for (q = host; *q && t.tried < 40; q++) {
                 if (*q == '.') {
                     /* the dot read as any character */
-                    found = attack_dot(&t, strlen(schemes[si]) + 3 + (apr_size_t)(q - host));
+                    found = attack_dot(&t, ls + 3 + (apr_size_t)(q - host));
                     if (found) {
                         return found;
                     }
                 }
             }
-            if ((si == 0 && (found = attack_cat(&t, "http://", host, "")))
-                || (found = attack_cat(&t, "null", "", ""))) {
+            if ((si == 0 && (found = attack_cat(&t, LIT("http://"), host, lh, NONE)))
+                || (found = attack_cat(&t, LIT("null"), NONE, NONE))) {
                 return found;
             }
             for (q = specials; *q && t.tried < 58; q++) {
                 char tail[16] = "x.evil.example";
                 tail[0] = *q;
-                if ((found = attack_cat(&t, o, tail, ""))) {
+                if ((found = attack_cat(&t, o, lo, tail, sizeof("x.evil.example") - 1, NONE))) {
                     return found;
                 }
             }
-            if ((found = attack_cat(&t, o, "%60.evil.example", ""))
-                || (found = attack_cat(&t, o, "@evil.example", ""))
-                || (found = attack_cat(&t, schemes[si], "://evil.example/", host))
-                || (found = attack_cat(&t, schemes[si], "://evil.example/?", o))) {
+            if ((found = attack_cat(&t, o, lo, LIT("%60.evil.example"), NONE))
+                || (found = attack_cat(&t, o, lo, LIT("@evil.example"), NONE))
+                || (found = attack_cat(&t, schemes[si], ls, LIT("://evil.example/"), host, lh))
+                || (found = attack_cat(&t, schemes[si], ls, LIT("://evil.example/?"), o, lo))) {
                 return found;
             }
         }
