@@ -98,11 +98,13 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
     }
     h->name = n->argv[i + 1];
     i += 2;
-    if (strcmp(h->action, "unset") != 0 && strcmp(h->action, "echo") != 0 && i < n->argc) {
+    act = h->action;   /* lower-case: the first letter picks the one name to compare */
+    h->unset = act[0] == 'u' && strcmp(act, "unset") == 0;
+    if (!h->unset && !(act[0] == 'e' && strcmp(act, "echo") == 0) && i < n->argc) {
         h->value = n->argv[i];
         h->value_col = n->argcol[i];
         i++;
-        if (strcmp(h->action, "edit") == 0 || strcmp(h->action, "edit*") == 0) {
+        if (act[0] == 'e' && (strcmp(act, "edit") == 0 || strcmp(act, "edit*") == 0)) {
             i++;  /* replacement */
         }
     }
@@ -121,19 +123,26 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
         };
         size_t k, len = strlen(h->name);
         h->hkind = len == 4 && lint_streq(h->name, "Vary") ? HK_VARY
-                   : lint_starts_with_ci(h->name, "Access-Control-") ? HK_AC : HK_OTHER;
+                   : len >= 15 && (h->name[0] | 32) == 'a'
+                     && strncasecmp(h->name, "Access-Control-", 15) == 0 ? HK_AC : HK_OTHER;
         for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
             if (known[k].len == len && lint_streq(h->name, known[k].name)) {
                 h->hkind = known[k].kind;
             }
         }
     }
-    h->grant = h->value && (!strcmp(h->action, "set") || !strcmp(h->action, "add")
-                            || !strcmp(h->action, "append") || !strcmp(h->action, "merge")
-                            || !strcmp(h->action, "setifempty"));
-    h->unset = !strcmp(h->action, "unset");
+    switch (act[0]) {
+    case 's': h->grant = !strcmp(act, "set") || !strcmp(act, "setifempty"); break;
+    case 'a': h->grant = !strcmp(act, "add") || !strcmp(act, "append"); break;
+    case 'm': h->grant = !strcmp(act, "merge"); break;
+    default: h->grant = 0;
+    }
+    h->grant = h->grant && h->value;
     for (; i < n->argc; i++) {
         const char *c = n->argv[i];
+        if ((c[0] | 32) != 'e') {
+            continue;
+        }
         if (lint_starts_with_ci(c, "env=")) {
             c += 4;
             if (*c == '!') {
