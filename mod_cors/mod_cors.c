@@ -72,9 +72,19 @@ typedef struct {
     int dir_free;
 } cors_server_conf;
 
-/* Per request: the decision, shared with internal redirects of the same request. */
+/* The request fields a preflight reads. httpd has merged repeated fields into one
+ * entry, so the first entry of a name is its value, as apr_table_get would return it. */
+typedef struct {
+    const char *origin, *acrm, *acrh, *acrpn, *content_length, *transfer_encoding;
+} cors_req_fields;
+
+/* Per request: the decision, shared with internal redirects of the same request.
+ * map_to_storage may create it before the decision, to keep the fields it read for
+ * header_parser; it is the request's decision only once decided is set. */
 typedef struct {
     cors_decision d;
+    cors_req_fields f;
+    int decided;
     int override_upstream;
     int report_only;
 } cors_req_ctx;
@@ -510,7 +520,8 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
 
 static cors_req_ctx *cors_ctx(const request_rec *r)
 {
-    return ap_get_module_config(r->request_config, &cors_module);
+    cors_req_ctx *ctx = ap_get_module_config(r->request_config, &cors_module);
+    return ctx && ctx->decided ? ctx : NULL;
 }
 
 /* Is k "Access-Control-..."? The first five letters are tested inline (they tell
@@ -537,6 +548,77 @@ static void cors_unset_ac(apr_table_t *t)
             arr = apr_table_elts(t);
             e = (const apr_table_entry_t *)arr->elts;
             i = -1;
+        }
+    }
+}
+
+/* Is the field name k, of length len (8 or more), the lower-case literal lit of the same
+ * length, made of letters and '-' only? Eight bytes at a time: a letter of lit matches
+ * either case of itself (setting bit 0x20 turns only its capital into it), a '-' matches
+ * only '-'. The last word overlaps the one before when len is not a multiple of 8. */
+static int cors_name_is(const char *k, const char *lit, apr_size_t len)
+{
+    const apr_uint64_t letters = APR_UINT64_C(0x4040404040404040);
+    apr_uint64_t a, b;
+    apr_size_t i;
+
+    for (i = 0;; i += 8) {
+        if (i + 8 > len) {
+            i = len - 8;
+        }
+        memcpy(&a, k + i, 8);
+        memcpy(&b, lit + i, 8);
+        if ((a | ((b & letters) >> 1)) != b) {
+            return 0;
+        }
+        if (i + 8 == len) {
+            return 1;
+        }
+    }
+}
+
+/* One pass over headers_in instead of a lookup per field: the three
+ * Access-Control-Request-* names share their first four letters, which is all
+ * apr_table_get's index tells apart, so each lookup compared the others in full.
+ * Names are told apart by length, then compared a word at a time. */
+static void cors_scan_fields(const apr_table_t *t, cors_req_fields *f)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    memset(f, 0, sizeof(*f));
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, **slot = NULL;
+        if (k == NULL) {
+            continue;
+        }
+        switch (strlen(k)) {
+        case 6:
+            slot = strcasecmp(k, "origin") == 0 ? &f->origin : NULL;
+            break;
+        case 14:
+            slot = cors_name_is(k, "content-length", 14) ? &f->content_length : NULL;
+            break;
+        case 17:
+            slot = cors_name_is(k, "transfer-encoding", 17) ? &f->transfer_encoding : NULL;
+            break;
+        case 29:
+            slot = cors_name_is(k, "access-control-request-method", 29) ? &f->acrm : NULL;
+            break;
+        case 30:
+            slot = cors_name_is(k, "access-control-request-headers", 30) ? &f->acrh : NULL;
+            break;
+        case 38:
+            slot = cors_name_is(k, "access-control-request-private-network", 38)
+                       ? &f->acrpn
+                       : NULL;
+            break;
+        default:
+            break;
+        }
+        if (slot && *slot == NULL) {
+            *slot = e[i].val;
         }
     }
 }
@@ -637,15 +719,14 @@ static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const cha
  * before a handler, so that the scope's other response headers (mod_headers' "Header
  * always set Strict-Transport-Security"...) are sent too; our own filter, inserted
  * there, writes the CORS headers after them, once. */
-static int cors_answer_preflight(request_rec *r, int status)
+static int cors_answer_preflight(request_rec *r, int status, const cors_req_fields *f)
 {
     apr_bucket_brigade *bb;
 
     /* A body announced by Content-Length or Transfer-Encoding is read and dropped now,
      * so that a malformed one is refused instead of answered. Without either header
      * there is no body, and httpd's own discard after DONE is all that is needed. */
-    if (apr_table_get(r->headers_in, "Content-Length") ||
-        apr_table_get(r->headers_in, "Transfer-Encoding")) {
+    if (f->content_length || f->transfer_encoding) {
         int rv = ap_discard_request_body(r);
         if (rv != OK) {
             return rv;
@@ -667,10 +748,12 @@ static int cors_answer_preflight(request_rec *r, int status)
 static int cors_merge_conflict_logged;
 
 /* Decide the request on its merged configuration c, note and log the outcome. NULL
- * when mod_cors is not active there. */
+ * when mod_cors is not active there. The request fields read (all of them for OPTIONS,
+ * only Origin otherwise) are kept in ctx->f. */
 static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
 {
     cors_req_ctx *ctx;
+    cors_req_fields *f;
     cors_request req;
     cors_policy pol;
     const char *note, *err;
@@ -689,19 +772,31 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
         pol.allow_credentials = 0;
     }
 
+    ctx = ap_get_module_config(r->request_config, &cors_module);
+    if (ctx == NULL || ctx->decided) {
+        ctx = apr_palloc(r->pool, sizeof(*ctx));
+        f = &ctx->f;
+        if (r->method_number == M_OPTIONS) {
+            cors_scan_fields(r->headers_in, f); /* a preflight reads several */
+        }
+        else {
+            memset(f, 0, sizeof(*f));
+            f->origin = apr_table_get(r->headers_in, "Origin");
+        }
+    }
+    f = &ctx->f; /* read by map_to_storage already, or just now */
     req.method = r->method;
-    req.origin = apr_table_get(r->headers_in, "Origin");
+    req.origin = f->origin;
     req.request_method = req.request_headers = req.request_private_network = NULL;
     if (r->method_number == M_OPTIONS && req.origin) {
         /* only a preflight reads these */
-        req.request_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-        req.request_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
-        req.request_private_network =
-            apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
+        req.request_method = f->acrm;
+        req.request_headers = f->acrh;
+        req.request_private_network = f->acrpn;
     }
 
-    ctx = apr_palloc(r->pool, sizeof(*ctx));
     cors_policy_decide(&pol, &req, r->pool, &ctx->d);
+    ctx->decided = 1;
     ctx->override_upstream = c->override_upstream != 0;
     ctx->report_only = c->report_only == 1;
     ap_set_module_config(r->request_config, &cors_module, ctx);
@@ -747,7 +842,8 @@ static int cors_header_parser(request_rec *r)
     if (ctx->d.status_forbidden) {
         return HTTP_FORBIDDEN;
     }
-    return cors_answer_preflight(r, c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT);
+    return cors_answer_preflight(r, c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT,
+                                 &ctx->f);
 }
 
 /* An error response to a request that ended before header_parser: a Redirect or a
@@ -777,14 +873,21 @@ static int cors_map_to_storage(request_rec *r)
 {
     const cors_server_conf *sc;
     const cors_dir_conf *c;
-    const char *acrm;
+    cors_req_ctx *ctx;
 
     if (r->method_number != M_OPTIONS || r->main || r->prev) {
         return DECLINED;
     }
     sc = ap_get_module_config(r->server->module_config, &cors_module);
-    acrm = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-    if (!sc->dir_free || !acrm || !*acrm || !apr_table_get(r->headers_in, "Origin")) {
+    if (!sc->dir_free) {
+        return DECLINED;
+    }
+    /* the fields are kept for header_parser's decision (not decided yet) */
+    ctx = apr_palloc(r->pool, sizeof(*ctx));
+    ctx->decided = 0;
+    cors_scan_fields(r->headers_in, &ctx->f);
+    ap_set_module_config(r->request_config, &cors_module, ctx);
+    if (!ctx->f.acrm || !*ctx->f.acrm || !ctx->f.origin) {
         return DECLINED;
     }
     if (ap_location_walk(r) == OK && ap_if_walk(r) == OK) {

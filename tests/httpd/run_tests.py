@@ -85,6 +85,19 @@ class Response:
         return self.status_line + "\n" + "\n".join("%s: %s" % h for h in self.headers)
 
 
+def exchange(port, data):
+    """Send raw bytes on one connection; everything the server sends until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def request(port, method, path, headers=(), body=b"", raw_headers=b""):
     """One HTTP/1.1 request on its own connection; headers may repeat."""
     lines = ["%s %s HTTP/1.1" % (method, path), "Host: 127.0.0.1:%d" % port,
@@ -94,15 +107,7 @@ def request(port, method, path, headers=(), body=b"", raw_headers=b""):
     if body:
         lines.append("Content-Length: %d" % len(body))
     data = ("\r\n".join(lines) + "\r\n").encode("latin-1") + raw_headers + b"\r\n" + body
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(data)
-        chunks = []
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return Response(b"".join(chunks))
+    return Response(exchange(port, data))
 
 
 def preflight(port, path, origin=APP, method="PUT", req_headers=None, extra=()):
@@ -586,6 +591,40 @@ def preflight_answer_keeps_the_connection_usable(s):
         check(r2.getheader("Access-Control-Allow-Origin") == APP, "second grant")
     finally:
         c.close()
+
+
+@test
+def preflight_field_names_in_any_case(s):
+    # field names are case-insensitive; a lower-case chunked body is still read and
+    # dropped, so the next request on the connection is parsed where it starts
+    first = (b"OPTIONS /api/data.json HTTP/1.1\r\nHost: x\r\noRIGIN: " + APP.encode() +
+             b"\r\nACCESS-CONTROL-REQUEST-METHOD: PUT\r\n"
+             b"access-control-request-headers: X-Request-Id\r\n"
+             b"transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+    second = (b"GET /api/data.json HTTP/1.1\r\nHost: x\r\nOrigin: " + APP.encode() +
+              b"\r\nConnection: close\r\n\r\n")
+    data = exchange(s.port, first + second)
+    head1, _, rest = data.partition(b"\r\n\r\n")
+    r1 = Response(head1 + b"\r\n\r\n")
+    expect_grant(r1, APP, status=204)
+    check(r1.get("Access-Control-Allow-Headers") == "x-request-id", "headers, any case", r1)
+    r2 = Response(rest)
+    check(r2.status == 200 and b"ok" in r2.body, "request after the chunked body",
+          r2)
+    expect_grant(r2, APP)
+    # a malformed chunked body is refused, not answered
+    r = Response(exchange(s.port, b"OPTIONS /api/data.json HTTP/1.1\r\nHost: x\r\n"
+                          b"Origin: " + APP.encode() + b"\r\n"
+                          b"Access-Control-Request-Method: PUT\r\n"
+                          b"transfer-encoding: chunked\r\nConnection: close\r\n\r\n"
+                          b"zz\r\n\r\n"))
+    check(r.status == 400, "malformed chunked preflight answered", r)
+    # names that only look alike are other fields: no preflight is answered
+    for name in ("Access-Control-Request-Methods", "Access-Control-Request_Method",
+                 "Access-Control-Request-Metho", "AccessXControl-Request-Method"):
+        r = request(s.port, "OPTIONS", "/api/data.json", [("Origin", APP), (name, "PUT")])
+        check(r.get("Access-Control-Allow-Methods") is None, "%s read as the method" % name,
+              r)
 
 
 @test
