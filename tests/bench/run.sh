@@ -8,8 +8,10 @@
 #   tests/bench/run.sh --soak     a million requests against mod_cors, RSS before/after
 #
 # All servers run at once, each a single event-MPM child, and the measurements are
-# interleaved round by round, so drift on a noisy machine hits every configuration
-# alike; each figure is the median of the rounds. Ratios compare figures of this run.
+# interleaved round by round, in a new random order each round, so drift on a noisy
+# machine hits every configuration alike; each figure is the median of the rounds, and
+# each ratio the median of the ratios of the same round. BENCH_ROUNDS and BENCH_SECONDS
+# change the number and length of the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -23,9 +25,10 @@ case "${1:-}" in
     *) echo "usage: $0 [--quick|--soak|--instructions]" >&2; exit 2 ;;
 esac
 
-rounds=7; secs=3; conns=16
-[ "$mode" = quick ] && { rounds=1; secs=2; }
+rounds=8; pairs=8; secs=2; conns=16
+[ "$mode" = quick ] && { rounds=1; pairs=1; secs=2; }
 [ -n "${BENCH_ROUNDS:-}" ] && rounds=$BENCH_ROUNDS
+[ -n "${BENCH_PAIRS:-}" ] && pairs=$BENCH_PAIRS
 [ -n "${BENCH_SECONDS:-}" ] && secs=$BENCH_SECONDS
 
 for f in out/mod_cors.so out/bench_decide; do
@@ -308,48 +311,63 @@ for c in "${configs[@]}"; do
     verify "$name" "$kind"
 done
 
-# CPU time (user + system, clock ticks) the server's processes have used so far.
+# CPU time the server's processes have used so far: "user system", in clock ticks.
 server_ticks() {
-    local dir=$work/$1 parent total=0 p t
+    local dir=$work/$1 parent p
     parent=$(cat "$dir/httpd.pid")
     for p in $parent $(pgrep -P "$parent"); do
-        t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-        total=$((total + ${t:-0}))
-    done
-    echo "$total"
+        awk '{print $14, $15}' "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{u += $1; s += $2} END {print u + 0, s + 0}'
 }
 hz=$(getconf CLK_TCK)
 
-# One measurement: wrk against a server; appends "round rate cpu-µs-per-request".
+# wrk's arguments for a kind of request
+wrk_args() { # kind
+    if [ "$1" = preflight ]; then
+        echo "-s $work/preflight.lua"
+    else
+        echo "-H Origin:https://app.example.com"
+    fi
+}
+
+# CPU time the server's threads have run so far, in ns (the scheduler's own count,
+# exact, where the clock-tick figures above are sampled).
+server_ns() {
+    local parent p
+    parent=$(cat "$work/$1/httpd.pid")
+    for p in $parent $(pgrep -P "$parent"); do
+        cat /proc/"$p"/task/*/schedstat 2>/dev/null || true
+    done | awk '{t += $1} END {printf "%.0f\n", t}'
+}
+
+# One measurement: wrk against a server; appends
+# "round rate cpu-µs-per-request user-µs-per-request system-µs-per-request".
 measure() { # name kind round
     local port t0 t1 out n rps
     port=$(port_of "$1")
     t0=$(server_ticks "$1")
-    if [ "$2" = preflight ]; then
-        out=$($pin_wrk wrk -t1 -c"$conns" -d"${secs}s" -s "$work/preflight.lua" \
-            "http://127.0.0.1:$port/file.txt")
-    else
-        out=$($pin_wrk wrk -t1 -c"$conns" -d"${secs}s" -H "Origin: https://app.example.com" \
-            "http://127.0.0.1:$port/file.txt")
-    fi
+    # shellcheck disable=SC2046 # wrk_args is split on purpose
+    out=$($pin_wrk wrk -t1 -c"$conns" -d"${secs}s" $(wrk_args "$2") \
+        "http://127.0.0.1:$port/file.txt")
     t1=$(server_ticks "$1")
     if echo "$out" | grep -q "Non-2xx"; then
         echo "bench: non-2xx responses from $1 ($2)" >&2
     fi
     n=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    awk -v r="$3" -v rps="$rps" -v n="$n" -v t="$((t1 - t0))" -v hz="$hz" \
-        'BEGIN {printf "%d %s %.2f\n", r, rps, (n > 0) ? t * 1e6 / hz / n : 0}' \
-        >> "$work/$1/$2.runs"
+    awk -v r="$3" -v rps="$rps" -v n="$n" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {
+        split(t0, a, " "); split(t1, b, " "); u = b[1] - a[1]; s = b[2] - a[2]; k = 1e6 / hz
+        if (n > 0) printf "%d %s %.2f %.2f %.2f\n", r, rps, (u + s) * k / n, u * k / n, s * k / n
+        else printf "%d %s 0 0 0\n", r, rps }' >> "$work/$1/$2.runs"
 }
 
-echo "bench: ${#configs[@]} servers, $rounds rounds of ${secs}s per figure, wrk -t1 -c$conns," \
-     "$(nproc) cores"
-nconf=${#configs[@]}
+echo "bench: ${#configs[@]} servers, $rounds rounds of ${secs}s per figure, then $pairs" \
+     "head-to-head rounds; wrk -t1 -c$conns, $(nproc) cores"
 for ((r = 1; r <= rounds; r++)); do
-    # a different order every round, so that no configuration always runs first
-    for ((i = 0; i < nconf; i++)); do
-        IFS=: read -r name kind n <<< "${configs[$(((i + r - 1) % nconf))]}"
+    # a new random order every round (seeded by the round: the same in every run), so
+    # that no configuration always runs first, or always after the same one
+    for c in $(printf '%s\n' "${configs[@]}" | shuf --random-source=<(yes "$r")); do
+        IFS=: read -r name kind n <<< "$c"
         for k in preflight get; do
             measure "$name" "$k" "$r"
         done
@@ -357,19 +375,19 @@ for ((r = 1; r <= rounds; r++)); do
     echo "  round $r of $rounds done"
 done
 
-# column 2: requests/s, column 3: CPU µs per request
+# column 2: requests/s, 3: CPU µs per request, 4: user µs, 5: system µs
 med() { awk -v f="$3" '{print $f}' "$work/$1/$2.runs" | median; }
 # The median over rounds of a's figure over b's in the same round (for CPU time, b
 # over a: how many more requests a's CPU time serves). Pairing by round cancels the
 # drift of a noisy machine between rounds.
 paired() { # a b kind field
     awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
-        ($1 in b) && b[$1] > 0 && $f > 0 {print (f == 3) ? b[$1] / $f : $f / b[$1]}' \
+        ($1 in b) && b[$1] > 0 && $f > 0 {print (f >= 3) ? b[$1] / $f : $f / b[$1]}' \
         "$work/$2/$3.runs" "$work/$1/$3.runs" | median | awk '{printf "%.3f", $1}'
 }
 spread() { # a b kind field -> lowest..highest paired ratio
     awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
-        ($1 in b) && b[$1] > 0 && $f > 0 {print (f == 3) ? b[$1] / $f : $f / b[$1]}' \
+        ($1 in b) && b[$1] > 0 && $f > 0 {print (f >= 3) ? b[$1] / $f : $f / b[$1]}' \
         "$work/$2/$3.runs" "$work/$1/$3.runs" | sort -g \
         | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}'
 }
@@ -391,20 +409,23 @@ for c in "${configs[@]}"; do
         "$(server_rss "$name")"
 done
 echo
-echo "Server CPU time per request (user + system of the httpd processes during each run,"
-echo "kernel networking included; ratios: requests served per CPU-second, same round):"
-printf '%-10s %7s %15s %9s %11s %15s %9s %11s\n' config origins "preflight CPU µs" \
-    "vs recipe" "(range)" "GET CPU µs" "vs none" "(range)"
+echo "Server CPU time per request, in µs (of the httpd processes during each run: user, the"
+echo "process's own code; system, the kernel's work for it, networking included; ratios:"
+echo "requests served per CPU-second, same round):"
+printf '%-10s %7s %6s %6s %6s %9s %9s %6s %6s %6s %9s %9s\n' config origins \
+    "pf usr" "sys" "total" "vs recipe" "usr only" "GET usr" "sys" "total" "vs none" "usr only"
 for c in "${configs[@]}"; do
     IFS=: read -r name kind n <<< "$c"
-    vr=- vrr= vn=- vnr=
+    vr=- vru=- vn=- vnu=-
     if [ "$kind" != none ]; then
-        vr=$(paired "$name" "recipe-$n" preflight 3) vrr=$(spread "$name" "recipe-$n" preflight 3)
-        vn=$(paired "$name" none get 3) vnr=$(spread "$name" none get 3)
+        vr=$(paired "$name" "recipe-$n" preflight 3) vru=$(paired "$name" "recipe-$n" preflight 4)
+        vn=$(paired "$name" none get 3) vnu=$(paired "$name" none get 4)
     fi
     [ "$kind" = none ] && n=-
-    printf '%-10s %7s %15.2f %9s %11s %15.2f %9s %11s\n' "$kind" "$n" \
-        "$(med "$name" preflight 3)" "$vr" "$vrr" "$(med "$name" get 3)" "$vn" "$vnr"
+    printf '%-10s %7s %6.2f %6.2f %6.2f %9s %9s %6.2f %6.2f %6.2f %9s %9s\n' "$kind" "$n" \
+        "$(med "$name" preflight 4)" "$(med "$name" preflight 5)" "$(med "$name" preflight 3)" \
+        "$vr" "$vru" "$(med "$name" get 4)" "$(med "$name" get 5)" "$(med "$name" get 3)" \
+        "$vn" "$vnu"
 done
 if [ "$mode" = full ]; then
     echo
@@ -413,6 +434,52 @@ if [ "$mode" = full ]; then
         "CPU per request preflight $(paired cors-10000 cors-1 preflight 3)," \
         "GET $(paired cors-10000 cors-1 get 3)"
 fi
+
+# Head to head: two servers loaded at once, each by its own wrk, sharing httpd's core,
+# so that whatever the machine does during the run, it does to both. Each server's
+# requests are divided by its own CPU time (the scheduler's exact count), which makes
+# the figure independent of how the scheduler shared the core: requests per CPU-second,
+# b against a. Run to run, this varies several times less than rates measured apart.
+h2h_pairs=(recipe-1:cors-1:preflight none:cors-1:get cors-1:cors-10000:preflight
+           cors-1:cors-10000:get)
+if [ "$mode" = full ]; then
+    h2h_pairs+=(recipe-1000:cors-1000:preflight recipe-10000:cors-10000:preflight
+                none:cors-1000:get none:cors-10000:get)
+fi
+mkdir -p "$work/h2h"
+echo
+echo "head to head: ${#h2h_pairs[@]} pairs, $pairs rounds of ${secs}s"
+for ((r = 1; r <= pairs; r++)); do
+    for pr in $(printf '%s\n' "${h2h_pairs[@]}" | shuf --random-source=<(yes "h$r")); do
+        IFS=: read -r a b k <<< "$pr"
+        ca=$(server_ns "$a") cb=$(server_ns "$b")
+        # shellcheck disable=SC2046
+        $pin_wrk wrk -t1 -c"$conns" -d"${secs}s" $(wrk_args "$k") \
+            "http://127.0.0.1:$(port_of "$a")/file.txt" > "$work/h2h/a.out" &
+        # shellcheck disable=SC2046
+        $pin_wrk wrk -t1 -c"$conns" -d"${secs}s" $(wrk_args "$k") \
+            "http://127.0.0.1:$(port_of "$b")/file.txt" > "$work/h2h/b.out"
+        wait
+        na=$(awk '/requests in/ {print $1}' "$work/h2h/a.out")
+        nb=$(awk '/requests in/ {print $1}' "$work/h2h/b.out")
+        awk -v na="$na" -v nb="$nb" -v ca="$((  $(server_ns "$a") - ca ))" \
+            -v cb="$(( $(server_ns "$b") - cb ))" \
+            'BEGIN {if (na > 0 && nb > 0 && ca > 0 && cb > 0) printf "%.4f\n", (nb / cb) / (na / ca)}' \
+            >> "$work/h2h/$a-$b-$k.runs"
+    done
+    echo "  round $r of $pairs done"
+done
+echo
+echo "Head to head (both servers loaded at once on httpd's core; requests per CPU-second of"
+echo "the second against the first; median of the rounds, and their range):"
+printf '%-12s %-12s %-10s %7s %11s\n' first second requests ratio "(range)"
+for pr in "${h2h_pairs[@]}"; do
+    IFS=: read -r a b k <<< "$pr"
+    f=$work/h2h/$a-$b-$k.runs
+    [ -s "$f" ] || continue
+    printf '%-12s %-12s %-10s %7.3f %11s\n' "$a" "$b" "$k" "$(median < "$f")" \
+        "$(sort -g "$f" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
+done
 
 echo
 echo "policy core, instructions per decision (callgrind):"
