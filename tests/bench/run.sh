@@ -6,6 +6,7 @@
 #   tests/bench/run.sh            the full table (about 6 minutes on 2 cores)
 #   tests/bench/run.sh --quick    one short round (a smoke test of the harness)
 #   tests/bench/run.sh --soak     a million requests against mod_cors, RSS before/after
+#                                 (and as many against httpd with no CORS, the baseline)
 #
 # All servers run at once, each a single event-MPM child, and the measurements are
 # interleaved round by round, in a new random order each round, so drift on a noisy
@@ -185,6 +186,15 @@ wrk.headers["Access-Control-Request-Method"] = "PUT"
 wrk.headers["Access-Control-Request-Headers"] = "content-type,x-request-id"
 EOF
 
+# wrk's arguments for a kind of request
+wrk_args() { # kind
+    if [ "$1" = preflight ]; then
+        echo "-s $work/preflight.lua"
+    else
+        echo "-H Origin:https://app.example.com"
+    fi
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # Check once that every server answers as its configuration says, so a broken
@@ -266,37 +276,51 @@ if [ "$mode" = instructions ]; then
 fi
 
 if [ "$mode" = soak ]; then
+    # mod_cors, and httpd with no CORS as the baseline: the same load in turns, so that
+    # growth that is httpd's own (thread pools and stacks reaching their working size)
+    # shows in both, and growth that is mod_cors's in one only
+    target=${BENCH_SOAK_REQUESTS:-1000000}
     start_server cors-1000 cors 1000
     verify cors-1000 cors
-    port=$(port_of cors-1000)
+    start_server none none 1
+    load() { # name kind seconds -> requests served
+        # shellcheck disable=SC2046
+        $pin_wrk wrk -t1 -c"$conns" -d"$3s" $(wrk_args "$2") \
+            "http://127.0.0.1:$(port_of "$1")/file.txt" | awk '/requests in/ {print $1}'
+    }
     # warm up first (thread stacks, pools, allocator free lists reach their working
     # size), so that the soak shows growth, not start-up
-    $pin_wrk wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
-        "http://127.0.0.1:$port/file.txt" >/dev/null
-    $pin_wrk wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
-        "http://127.0.0.1:$port/file.txt" >/dev/null
-    before=$(server_rss cors-1000 VmRSS)
-    total=0
-    start=$(date +%s)
-    while [ "$total" -lt 1000000 ]; do
-        for kind in get preflight; do
-            out=$( if [ $kind = preflight ]; then
-                       $pin_wrk wrk -t1 -c"$conns" -d10s -s "$work/preflight.lua" \
-                           "http://127.0.0.1:$port/file.txt"
-                   else
-                       $pin_wrk wrk -t1 -c"$conns" -d10s -H "Origin: https://app.example.com" \
-                           "http://127.0.0.1:$port/file.txt"
-                   fi )
-            n=$(echo "$out" | awk '/requests in/ {print $1}')
-            total=$((total + n))
-            echo "  $total requests, RSS $(server_rss cors-1000 VmRSS) KiB"
-        done
-        [ $(($(date +%s) - start)) -gt 900 ] && break
+    for name in cors-1000 none; do
+        load "$name" preflight 10 >/dev/null
+        load "$name" get 10 >/dev/null
     done
-    after=$(server_rss cors-1000 VmRSS)
-    echo "soak: $total requests against mod_cors (1,000 origins), preflights and GETs"
-    echo "soak: RSS before ${before} KiB, after ${after} KiB" \
-        "($(awk -v a="$after" -v b="$before" 'BEGIN {printf "%+.1f%%", (a-b)*100/b}'))"
+    declare -A before mid total
+    for name in cors-1000 none; do
+        before[$name]=$(server_rss "$name" VmRSS) total[$name]=0
+    done
+    start=$(date +%s)
+    while [ "${total[cors-1000]}" -lt "$target" ]; do
+        for kind in get preflight; do
+            for name in cors-1000 none; do
+                total[$name]=$((total[$name] + $(load "$name" "$kind" 10)))
+            done
+            echo "  mod_cors: ${total[cors-1000]} requests, RSS $(server_rss cors-1000 VmRSS)" \
+                "KiB; no CORS: ${total[none]} requests, RSS $(server_rss none VmRSS) KiB"
+        done
+        if [ -z "${mid[cors-1000]:-}" ] && [ "${total[cors-1000]}" -ge $((target / 2)) ]; then
+            for name in cors-1000 none; do mid[$name]=$(server_rss "$name" VmRSS); done
+        fi
+        [ $(($(date +%s) - start)) -gt 1800 ] && break
+    done
+    for name in cors-1000 none; do
+        after=$(server_rss "$name" VmRSS)
+        label=$([ "$name" = none ] && echo "no CORS (baseline)" || echo "mod_cors (1,000 origins)")
+        echo "soak: $label: ${total[$name]} requests, preflights and GETs; RSS before" \
+            "${before[$name]} KiB, half-way ${mid[$name]:-?} KiB, after $after KiB" \
+            "($(awk -v a="$after" -v b="${before[$name]}" 'BEGIN {printf "%+.1f%%", (a-b)*100/b}')" \
+            "in all, $(awk -v a="$after" -v b="${mid[$name]:-$after}" \
+                'BEGIN {printf "%+.1f%%", (a-b)*100/b}') over the second half)"
+    done
     exit 0
 fi
 
@@ -320,15 +344,6 @@ server_ticks() {
     done | awk '{u += $1; s += $2} END {print u + 0, s + 0}'
 }
 hz=$(getconf CLK_TCK)
-
-# wrk's arguments for a kind of request
-wrk_args() { # kind
-    if [ "$1" = preflight ]; then
-        echo "-s $work/preflight.lua"
-    else
-        echo "-H Origin:https://app.example.com"
-    fi
-}
 
 # CPU time the server's threads have run so far, in ns (the scheduler's own count,
 # exact, where the clock-tick figures above are sampled).
