@@ -12,7 +12,10 @@
 # interleaved round by round, in a new random order each round, so drift on a noisy
 # machine hits every configuration alike; each figure is the median of the rounds, and
 # each ratio the median of the ratios of the same round. BENCH_ROUNDS and BENCH_SECONDS
-# change the number and length of the rounds.
+# change the number and length of the rounds, BENCH_PAIRS the head-to-head rounds;
+# BENCH_H2H="none:cors-1:get recipe-1:cors-1:preflight" runs only these head-to-head
+# pairs, and BENCH_ROUNDS=0 skips the rates measured apart: many rounds of one pair pin
+# its ratio down (the table gives the median's 95 % confidence interval).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -335,6 +338,15 @@ if [ "$mode" = full ]; then
     configs+=(recipe-1000:recipe:1000 cors-1000:cors:1000
               recipe-10000:recipe:10000 cors-10000:cors:10000)
 fi
+for pr in ${BENCH_H2H:-}; do
+    IFS=: read -r a b k <<< "$pr"
+    for x in "$a" "$b"; do
+        [[ " ${configs[*]} " == *" $x:"* ]] \
+            || { echo "bench: BENCH_H2H: no server '$x' in this mode" >&2; exit 2; }
+    done
+    [ "$k" = preflight ] || [ "$k" = get ] \
+        || { echo "bench: BENCH_H2H: '$k' is neither preflight nor get" >&2; exit 2; }
+done
 for c in "${configs[@]}"; do
     IFS=: read -r name kind n <<< "$c"
     start_server "$name" "$kind" "$n"
@@ -413,47 +425,49 @@ spread() { # a b kind field -> lowest..highest paired ratio
         | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}'
 }
 
-echo
-echo "Requests per second (wrk; medians; ratios are medians of same-round ratios):"
-printf '%-10s %7s %12s %9s %11s %12s %9s %11s %12s\n' config origins "preflight/s" \
-    "vs recipe" "(range)" "GET/s" "vs none" "(range)" "peak RSS KiB"
-for c in "${configs[@]}"; do
-    IFS=: read -r name kind n <<< "$c"
-    vr=- vrr= vn=- vnr=
-    if [ "$kind" != none ]; then
-        vr=$(paired "$name" "recipe-$n" preflight 2) vrr=$(spread "$name" "recipe-$n" preflight 2)
-        vn=$(paired "$name" none get 2) vnr=$(spread "$name" none get 2)
-    fi
-    [ "$kind" = none ] && n=-
-    printf '%-10s %7s %12.0f %9s %11s %12.0f %9s %11s %12s\n' "$kind" "$n" \
-        "$(med "$name" preflight 2)" "$vr" "$vrr" "$(med "$name" get 2)" "$vn" "$vnr" \
-        "$(server_rss "$name")"
-done
-echo
-echo "Server CPU time per request, in µs (of the httpd processes during each run: user, the"
-echo "process's own code; system, the kernel's work for it, networking included; ratios:"
-echo "requests served per CPU-second, same round):"
-printf '%-10s %7s %6s %6s %6s %9s %9s %6s %6s %6s %9s %9s\n' config origins \
-    "pf usr" "sys" "total" "vs recipe" "usr only" "GET usr" "sys" "total" "vs none" "usr only"
-for c in "${configs[@]}"; do
-    IFS=: read -r name kind n <<< "$c"
-    vr=- vru=- vn=- vnu=-
-    if [ "$kind" != none ]; then
-        vr=$(paired "$name" "recipe-$n" preflight 3) vru=$(paired "$name" "recipe-$n" preflight 4)
-        vn=$(paired "$name" none get 3) vnu=$(paired "$name" none get 4)
-    fi
-    [ "$kind" = none ] && n=-
-    printf '%-10s %7s %6.2f %6.2f %6.2f %9s %9s %6.2f %6.2f %6.2f %9s %9s\n' "$kind" "$n" \
-        "$(med "$name" preflight 4)" "$(med "$name" preflight 5)" "$(med "$name" preflight 3)" \
-        "$vr" "$vru" "$(med "$name" get 4)" "$(med "$name" get 5)" "$(med "$name" get 3)" \
-        "$vn" "$vnu"
-done
-if [ "$mode" = full ]; then
+if [ "$rounds" -gt 0 ]; then # BENCH_ROUNDS=0: head to head only
     echo
-    echo "mod_cors, 10,000 origins vs 1 origin (same-round ratios): requests/s preflight" \
-        "$(paired cors-10000 cors-1 preflight 2), GET $(paired cors-10000 cors-1 get 2);" \
-        "CPU per request preflight $(paired cors-10000 cors-1 preflight 3)," \
-        "GET $(paired cors-10000 cors-1 get 3)"
+    echo "Requests per second (wrk; medians; ratios are medians of same-round ratios):"
+    printf '%-10s %7s %12s %9s %11s %12s %9s %11s %12s\n' config origins "preflight/s" \
+        "vs recipe" "(range)" "GET/s" "vs none" "(range)" "peak RSS KiB"
+    for c in "${configs[@]}"; do
+        IFS=: read -r name kind n <<< "$c"
+        vr=- vrr= vn=- vnr=
+        if [ "$kind" != none ]; then
+            vr=$(paired "$name" "recipe-$n" preflight 2) vrr=$(spread "$name" "recipe-$n" preflight 2)
+            vn=$(paired "$name" none get 2) vnr=$(spread "$name" none get 2)
+        fi
+        [ "$kind" = none ] && n=-
+        printf '%-10s %7s %12.0f %9s %11s %12.0f %9s %11s %12s\n' "$kind" "$n" \
+            "$(med "$name" preflight 2)" "$vr" "$vrr" "$(med "$name" get 2)" "$vn" "$vnr" \
+            "$(server_rss "$name")"
+    done
+    echo
+    echo "Server CPU time per request, in µs (of the httpd processes during each run: user, the"
+    echo "process's own code; system, the kernel's work for it, networking included; ratios:"
+    echo "requests served per CPU-second, same round):"
+    printf '%-10s %7s %6s %6s %6s %9s %9s %6s %6s %6s %9s %9s\n' config origins \
+        "pf usr" "sys" "total" "vs recipe" "usr only" "GET usr" "sys" "total" "vs none" "usr only"
+    for c in "${configs[@]}"; do
+        IFS=: read -r name kind n <<< "$c"
+        vr=- vru=- vn=- vnu=-
+        if [ "$kind" != none ]; then
+            vr=$(paired "$name" "recipe-$n" preflight 3) vru=$(paired "$name" "recipe-$n" preflight 4)
+            vn=$(paired "$name" none get 3) vnu=$(paired "$name" none get 4)
+        fi
+        [ "$kind" = none ] && n=-
+        printf '%-10s %7s %6.2f %6.2f %6.2f %9s %9s %6.2f %6.2f %6.2f %9s %9s\n' "$kind" "$n" \
+            "$(med "$name" preflight 4)" "$(med "$name" preflight 5)" "$(med "$name" preflight 3)" \
+            "$vr" "$vru" "$(med "$name" get 4)" "$(med "$name" get 5)" "$(med "$name" get 3)" \
+            "$vn" "$vnu"
+    done
+    if [ "$mode" = full ]; then
+        echo
+        echo "mod_cors, 10,000 origins vs 1 origin (same-round ratios): requests/s preflight" \
+            "$(paired cors-10000 cors-1 preflight 2), GET $(paired cors-10000 cors-1 get 2);" \
+            "CPU per request preflight $(paired cors-10000 cors-1 preflight 3)," \
+            "GET $(paired cors-10000 cors-1 get 3)"
+    fi
 fi
 
 # Head to head: two servers loaded at once, each by its own wrk, sharing httpd's core,
@@ -466,6 +480,11 @@ if [ "$mode" = full ]; then
     h2h_pairs+=(cors-1:cors-10000:preflight cors-1:cors-10000:get
                 recipe-1000:cors-1000:preflight recipe-10000:cors-10000:preflight
                 none:cors-1000:get none:cors-10000:get)
+fi
+if [ -n "${BENCH_H2H:-}" ]; then
+    # BENCH_H2H="none:cors-1:get": only these pairs, to pin a ratio down with many rounds
+    # shellcheck disable=SC2206 # split on purpose
+    h2h_pairs=(${BENCH_H2H})
 fi
 mkdir -p "$work/h2h"
 echo
@@ -491,14 +510,30 @@ for ((r = 1; r <= pairs; r++)); do
     echo "  round $r of $pairs done"
 done
 echo
+# A 95 % confidence interval of a median, from the order statistics of the sorted
+# rounds (distribution-free): the j-th and k-th values, j = n/2 - 0.98 sqrt(n) rounded
+# down, k = n/2 + 1 + 0.98 sqrt(n) rounded up. With 8 rounds it is the whole range;
+# it narrows as the square root of the rounds.
+median_ci() {
+    sort -g | awk '{x[NR] = $1} END {
+        n = NR; if (n == 0) exit
+        j = int(n / 2 - 0.98 * sqrt(n)); k = n / 2 + 1 + 0.98 * sqrt(n)
+        k = (k == int(k)) ? k : int(k) + 1
+        if (j < 1) j = 1
+        if (k > n) k = n
+        printf "%.3f-%.3f", x[j], x[k] }'
+}
 echo "Head to head (both servers loaded at once on httpd's core; requests per CPU-second of"
-echo "the second against the first; median of the rounds, and their range):"
-printf '%-12s %-12s %-10s %7s %11s\n' first second requests ratio "(range)"
+echo "the second against the first; median of the rounds, 95 % confidence interval of the"
+echo "median, and the range of the rounds):"
+printf '%-12s %-12s %-10s %6s %7s %13s %11s\n' first second requests rounds ratio "(95% CI)" \
+    "(range)"
 for pr in "${h2h_pairs[@]}"; do
     IFS=: read -r a b k <<< "$pr"
     f=$work/h2h/$a-$b-$k.runs
     [ -s "$f" ] || continue
-    printf '%-12s %-12s %-10s %7.3f %11s\n' "$a" "$b" "$k" "$(median < "$f")" \
+    printf '%-12s %-12s %-10s %6d %7.3f %13s %11s\n' "$a" "$b" "$k" "$(wc -l < "$f")" \
+        "$(median < "$f")" "$(median_ci < "$f")" \
         "$(sort -g "$f" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
 done
 
