@@ -40,13 +40,12 @@ for f in out/mod_cors.so out/bench_decide; do
 done
 command -v wrk >/dev/null || { echo "bench: wrk is missing; run sh build/deps.sh bench" >&2; exit 2; }
 
-pin_httpd= pin_wrk=
+pin_httpd='' pin_wrk=''
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     pin_httpd="taskset -c 1" pin_wrk="taskset -c 0"
 fi
 work=$(mktemp -d /tmp/cors-bench.XXXXXX)
 chmod 755 "$work"
-pids=()
 cleanup() {
     for conf in "$work"/*/httpd.conf; do
         [ -e "$conf" ] && /usr/sbin/apache2 -d "$(dirname "$conf")" -f "$conf" -k stop \
@@ -432,7 +431,7 @@ if [ "$rounds" -gt 0 ]; then # BENCH_ROUNDS=0: head to head only
         "vs recipe" "(range)" "GET/s" "vs none" "(range)" "peak RSS KiB"
     for c in "${configs[@]}"; do
         IFS=: read -r name kind n <<< "$c"
-        vr=- vrr= vn=- vnr=
+        vr=- vrr='' vn=- vnr=''
         if [ "$kind" != none ]; then
             vr=$(paired "$name" "recipe-$n" preflight 2) vrr=$(spread "$name" "recipe-$n" preflight 2)
             vn=$(paired "$name" none get 2) vnr=$(spread "$name" none get 2)
