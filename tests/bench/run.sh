@@ -531,8 +531,9 @@ for pr in "${h2h_pairs[@]}"; do
     IFS=: read -r a b k <<< "$pr"
     f=$work/h2h/$a-$b-$k.runs
     [ -s "$f" ] || continue
-    printf '%-12s %-12s %-10s %6d %7.3f %13s %11s\n' "$a" "$b" "$k" "$(wc -l < "$f")" \
-        "$(median < "$f")" "$(median_ci < "$f")" \
+    # the median rounded by awk, as the interval is, so that the two agree
+    printf '%-12s %-12s %-10s %6d %7s %13s %11s\n' "$a" "$b" "$k" "$(wc -l < "$f")" \
+        "$(median < "$f" | awk '{printf "%.3f", $1}')" "$(median_ci < "$f")" \
         "$(sort -g "$f" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
 done
 
