@@ -197,7 +197,9 @@ wrk_args() { # kind
     fi
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# median, median_summary
+# shellcheck source=tests/bench/stats.sh
+. tests/bench/stats.sh
 
 # Check once that every server answers as its configuration says, so a broken
 # configuration cannot produce flattering numbers.
@@ -337,14 +339,26 @@ if [ "$mode" = full ]; then
     configs+=(recipe-1000:recipe:1000 cors-1000:cors:1000
               recipe-10000:recipe:10000 cors-10000:cors:10000)
 fi
-for pr in ${BENCH_H2H:-}; do
+h2h_pairs=(recipe-1:cors-1:preflight none:cors-1:get)
+if [ "$mode" = full ]; then
+    h2h_pairs+=(cors-1:cors-10000:preflight cors-1:cors-10000:get
+                recipe-1000:cors-1000:preflight recipe-10000:cors-10000:preflight
+                none:cors-1000:get none:cors-10000:get)
+fi
+if [ -n "${BENCH_H2H:-}" ]; then
+    # BENCH_H2H="none:cors-1:get": only these pairs, to pin a ratio down with many rounds
+    # (the pairs are checked before the servers start)
+    # shellcheck disable=SC2206 # split on purpose
+    h2h_pairs=(${BENCH_H2H})
+fi
+for pr in "${h2h_pairs[@]}"; do
     IFS=: read -r a b k <<< "$pr"
     for x in "$a" "$b"; do
         [[ " ${configs[*]} " == *" $x:"* ]] \
-            || { echo "bench: BENCH_H2H: no server '$x' in this mode" >&2; exit 2; }
+            || { echo "bench: head to head: no server '$x' in this mode" >&2; exit 2; }
     done
     [ "$k" = preflight ] || [ "$k" = get ] \
-        || { echo "bench: BENCH_H2H: '$k' is neither preflight nor get" >&2; exit 2; }
+        || { echo "bench: head to head: '$k' is neither preflight nor get" >&2; exit 2; }
 done
 for c in "${configs[@]}"; do
     IFS=: read -r name kind n <<< "$c"
@@ -412,17 +426,13 @@ med() { awk -v f="$3" '{print $f}' "$work/$1/$2.runs" | median; }
 # The median over rounds of a's figure over b's in the same round (for CPU time, b
 # over a: how many more requests a's CPU time serves). Pairing by round cancels the
 # drift of a noisy machine between rounds.
-paired() { # a b kind field
+same_round_ratios() { # a b kind field -> one ratio per round both have
     awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
         ($1 in b) && b[$1] > 0 && $f > 0 {print (f >= 3) ? b[$1] / $f : $f / b[$1]}' \
-        "$work/$2/$3.runs" "$work/$1/$3.runs" | median | awk '{printf "%.3f", $1}'
+        "$work/$2/$3.runs" "$work/$1/$3.runs"
 }
-spread() { # a b kind field -> lowest..highest paired ratio
-    awk -v f="$4" 'NR == FNR {b[$1] = $f; next}
-        ($1 in b) && b[$1] > 0 && $f > 0 {print (f >= 3) ? b[$1] / $f : $f / b[$1]}' \
-        "$work/$2/$3.runs" "$work/$1/$3.runs" | sort -g \
-        | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}'
-}
+paired() { same_round_ratios "$@" | median_summary | awk '{printf "%s", $1}'; }
+spread() { same_round_ratios "$@" | median_summary | awk '{printf "%s", $3}'; } # lowest-highest
 
 if [ "$rounds" -gt 0 ]; then # BENCH_ROUNDS=0: head to head only
     echo
@@ -474,17 +484,6 @@ fi
 # requests are divided by its own CPU time (the scheduler's exact count), which makes
 # the figure independent of how the scheduler shared the core: requests per CPU-second,
 # b against a. Run to run, this varies several times less than rates measured apart.
-h2h_pairs=(recipe-1:cors-1:preflight none:cors-1:get)
-if [ "$mode" = full ]; then
-    h2h_pairs+=(cors-1:cors-10000:preflight cors-1:cors-10000:get
-                recipe-1000:cors-1000:preflight recipe-10000:cors-10000:preflight
-                none:cors-1000:get none:cors-10000:get)
-fi
-if [ -n "${BENCH_H2H:-}" ]; then
-    # BENCH_H2H="none:cors-1:get": only these pairs, to pin a ratio down with many rounds
-    # shellcheck disable=SC2206 # split on purpose
-    h2h_pairs=(${BENCH_H2H})
-fi
 mkdir -p "$work/h2h"
 echo
 echo "head to head: ${#h2h_pairs[@]} pairs, $pairs rounds of ${secs}s"
@@ -509,19 +508,6 @@ for ((r = 1; r <= pairs; r++)); do
     echo "  round $r of $pairs done"
 done
 echo
-# A 95 % confidence interval of a median, from the order statistics of the sorted
-# rounds (distribution-free): the j-th and k-th values, j = n/2 - 0.98 sqrt(n) rounded
-# down, k = n/2 + 1 + 0.98 sqrt(n) rounded up. With 8 rounds it is the whole range;
-# it narrows as the square root of the rounds.
-median_ci() {
-    sort -g | awk '{x[NR] = $1} END {
-        n = NR; if (n == 0) exit
-        j = int(n / 2 - 0.98 * sqrt(n)); k = n / 2 + 1 + 0.98 * sqrt(n)
-        k = (k == int(k)) ? k : int(k) + 1
-        if (j < 1) j = 1
-        if (k > n) k = n
-        printf "%.3f-%.3f", x[j], x[k] }'
-}
 echo "Head to head (both servers loaded at once on httpd's core; requests per CPU-second of"
 echo "the second against the first; median of the rounds, 95 % confidence interval of the"
 echo "median, and the range of the rounds):"
@@ -531,10 +517,9 @@ for pr in "${h2h_pairs[@]}"; do
     IFS=: read -r a b k <<< "$pr"
     f=$work/h2h/$a-$b-$k.runs
     [ -s "$f" ] || continue
-    # the median rounded by awk, as the interval is, so that the two agree
-    printf '%-12s %-12s %-10s %6d %7s %13s %11s\n' "$a" "$b" "$k" "$(wc -l < "$f")" \
-        "$(median < "$f" | awk '{printf "%.3f", $1}')" "$(median_ci < "$f")" \
-        "$(sort -g "$f" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
+    read -r m ci range < <(median_summary < "$f")
+    printf '%-12s %-12s %-10s %6d %7s %13s %11s\n' "$a" "$b" "$k" "$(wc -l < "$f")" "$m" \
+        "$ci" "$range"
 done
 
 echo
