@@ -40,6 +40,7 @@ include tests/fuzz/fuzz.mk
 -include tests/httpd/httpd.mk
 -include tests/lint/lint-tests.mk
 -include tests/browser/browser.mk
+-include tests/demo/demo.mk
 -include tests/bench/bench.mk
 
 all: $(ALL)

@@ -10,8 +10,24 @@ api_port=${API_PORT:-8081}
 module=$top/out/mod_cors.so
 [ -e "$module" ] || { echo "make run: $module is missing (run make)" >&2; exit 1; }
 
-dir=$top/out/demo
-rm -rf "$dir"
+# httpd serves the demo as www-data, which must be able to reach its files: from a clone
+# in a private directory (root's home is 0700 on Debian) it cannot, so the demo's files
+# then go to a new directory in /tmp.
+others_can_reach() { # every directory from / down to $1 lets others through
+    local p=$1
+    while [ "$p" != / ]; do
+        [ -n "$(find "$p" -maxdepth 0 -perm -o+x)" ] || return 1
+        p=$(dirname "$p")
+    done
+}
+mkdir -p "$top/out"
+if others_can_reach "$top"; then
+    dir=$top/out/demo
+    rm -rf "$dir"
+else
+    dir=$(mktemp -d /tmp/mod_cors-demo.XXXXXX)
+    echo "make run: www-data cannot reach $top, so the demo serves its files from $dir"
+fi
 mkdir -p "$dir/logs" "$dir/page" "$dir/api/api/secret" "$dir/api/partner" "$dir/cgi"
 sed "s/<html lang=\"en\">/<html lang=\"en\" data-api-port=\"$api_port\">/" \
     build/demo/index.html > "$dir/page/index.html"
