@@ -21,7 +21,7 @@ WARNFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 OPTFLAGS  ?= -O2 -g
 SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
-CFLAGS_ALL = $(WARNFLAGS) $(APR_CFLAGS) -Imod_cors
+CFLAGS_ALL = $(WARNFLAGS) $(APR_CFLAGS) -Icore
 
 .PHONY: all test check run install clean deps bench
 all:
@@ -32,7 +32,7 @@ ALL     :=
 SUITES  :=
 INSTALL :=
 
-include mod_cors/core.mk
+include core/core.mk
 -include mod_cors/module.mk
 -include lint/lint.mk
 include tests/unit/unit.mk

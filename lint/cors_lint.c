@@ -331,7 +331,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     if (lint_read_inputs(&ctx, paths->nelts, (const char *const *)paths->elts, roots,
                          &err) != 0) {
         fprintf(stderr, "cors-lint: %s\n", err);
-        lint_regex_free(&ctx);
+        
         return 2;
     }
     lint_check(&ctx, roots);
@@ -341,7 +341,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         out = fopen(o.output, "w");
         if (out == NULL) {
             fprintf(stderr, "cors-lint: cannot write %s\n", o.output);
-            lint_regex_free(&ctx);
+            
             return 2;
         }
     }
@@ -358,7 +358,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     }
     if (rc != 0) {
         fprintf(stderr, "cors-lint: %s\n", err);
-        lint_regex_free(&ctx);
+        
         return 2;
     }
     for (i = 0; i < ctx.findings->nelts; i++) {
@@ -367,7 +367,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             worst = (int)f->severity;
         }
     }
-    lint_regex_free(&ctx);
+    
     return worst >= (int)o.fail_on ? 1 : 0;
 }
 

@@ -12,6 +12,8 @@
 #include <apr_tables.h>
 #include <apr_hash.h>
 
+#include "cors_config.h"
+
 #define LINT_VERSION "1.0.0"
 
 typedef enum {
@@ -99,6 +101,7 @@ typedef struct {
     apr_hash_t *defines;           /* --define and Define: name -> value */
     const char *server_root;
     void *regex_cache;             /* lint_regex.c */
+    void *cors;                    /* lint_cors.c */
     char *arena, *arena_end;       /* the reader's bump allocator (lint_reader.c) */
 } lint_ctx;
 
@@ -129,15 +132,32 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
 /* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
 
-/* ---- regexes (lint_regex.c) ---- */
+/* ---- regexes and the public suffix list (lint_regex.c) ---- */
 
-/* Compile (once per distinct pattern and case flag) and match; -1: does not compile. */
-int lint_regex_match(lint_ctx *ctx, const char *pattern, int nocase, const char *subject);
-/* The first attack origin the regex accepts, or NULL. intended: origins it is meant to
- * allow, derived from its literal text. */
-const char *lint_regex_attack(lint_ctx *ctx, const char *pattern, int nocase,
-                              const char **intended_out);
-void lint_regex_free(lint_ctx *ctx);
+/* PCRE2 as the core's regex engine. */
+const cors_regex_engine *lint_regex_engine(lint_ctx *ctx);
+/* The public suffix list, loaded once. */
+cors_psl *lint_psl(lint_ctx *ctx);
+/* The core judge's verdict on an Origin test (once per pattern and case flag), or NULL
+ * when the pattern does not compile. */
+const cors_regex_verdict *lint_regex_judge(lint_ctx *ctx, const char *pattern, int nocase);
+
+/* ---- the mod_cors configuration model (lint_cors.c) ---- */
+
+/* Reads every CORS* directive into the core's per-section configuration, as httpd's
+ * handlers would (CL016 for what httpd refuses, line by line), then runs the core's
+ * start-up checks on the sections of each server (CL016 on the line httpd names). */
+void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots);
+/* The configuration of a section's own CORS* directives (through <IfModule>, <Limit>...
+ * containers, not nested sections), or NULL when it has none. */
+const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section);
+/* The core's environment for the linter (PCRE2, the public suffix list). */
+const cors_env *lint_cors_env(lint_ctx *ctx);
+/* Was this problem reported as CL016 already (by a directive, or at start-up)? */
+int lint_cors_reported(lint_ctx *ctx, const cors_problem *p);
+/* The node and column of a place the core recorded. */
+const lint_node *lint_cors_node(const cors_where *w);
+int lint_cors_col(const cors_where *w, int arg);
 
 /* ---- small helpers shared by the parts ---- */
 int lint_streq(const char *a, const char *b);             /* case-insensitive */

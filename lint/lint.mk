@@ -2,7 +2,7 @@
 # libpsl. The rule pages lint/rules/CLnnn.md are compiled in (--explain, SARIF help), so
 # the installed binary needs nothing from the source tree.
 LINT_SRC  := lint/cors_lint.c lint/lint_reader.c lint/lint_scope.c lint/lint_rules.c \
-             lint/lint_regex.c lint/lint_report.c
+             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c
 LINT_HDR  := lint/lint.h lint/lint_scope.h
 LINT_DOCS := $(sort $(wildcard lint/rules/CL*.md))
 LINT_CFLAGS = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libxml-2.0 libpcre2-8 2>/dev/null)
@@ -25,15 +25,15 @@ $(OUT)/lint_rules_doc.c: $(LINT_DOCS) lint/lint.mk
 	  echo '    return rule >= 0 && rule < LINT_NRULES && docs[rule] ? docs[rule] : "";'; \
 	  echo '}'; } > $@
 
-$(OUT)/cors-lint: $(LINT_SRC) $(LINT_HDR) $(OUT)/lint_rules_doc.c $(OUT)/libcors_policy.a
+$(OUT)/cors-lint: $(LINT_SRC) $(LINT_HDR) $(CORE_HDR) $(OUT)/lint_rules_doc.c $(OUT)/libcors_core.a
 	$(CC) $(LINT_CFLAGS) $(OPTFLAGS) $(LINT_SRC) $(OUT)/lint_rules_doc.c \
-	    $(OUT)/libcors_policy.a $(LINT_LIBS) -o $@
+	    $(OUT)/libcors_core.a $(LINT_LIBS) -o $@
 
 $(OUT)/asan/cors-lint: $(LINT_SRC) $(LINT_HDR) $(OUT)/lint_rules_doc.c \
-                       $(OUT)/asan/libcors_policy.a
+                       $(OUT)/asan/libcors_core.a
 	@mkdir -p $(OUT)/asan
 	$(CC) $(LINT_CFLAGS) $(SANFLAGS) $(LINT_SRC) $(OUT)/lint_rules_doc.c \
-	    $(OUT)/asan/libcors_policy.a $(LINT_LIBS) -o $@
+	    $(OUT)/asan/libcors_core.a $(LINT_LIBS) -o $@
 
 .PHONY: install-lint
 install-lint: $(OUT)/cors-lint

@@ -81,209 +81,140 @@ int lint_parse_rule_list(const char *list, lint_mask *mask)
 
 /* ---- the rules ------------------------------------------------------------------- */
 
-static int is_loopback_origin(const char *o)
+/* An Origin test judged by the core: a bypass (CL005), any origin with reflection
+ * (CL004), the null origin (CL006), an http:// origin next to https ones (CL007). */
+static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col,
+                                const char *regex, const cors_regex_verdict *v, int reflects,
+                                int credentials, const char *what)
 {
-    return strstr(o, "://localhost") || strstr(o, "://127.") || strstr(o, "://[::1]");
-}
-
-static cors_token_kind tl_kind_of(int directive)
-{
-    return directive == CD_METHODS ? CORS_TOKENS_METHODS : CORS_TOKENS_HEADERS;
-}
-
-static void rule_cors_directives(lint_ctx *ctx, const lint_node *n, const psl_ctx_t *psl)
-{
-    apr_pool_t *p = ctx->pool;
-    int d, known = -1;
-
-    for (d = 0; d < CD_COUNT; d++) {
-        if (lint_streq(n->name, lint_cors_directives[d])) {
-            known = d;
-        }
-    }
-    if (known < 0) {
-        /* did you mean: the known name at the smallest edit distance */
-        int best = 1000, bi = 0;
-        for (d = 0; d < CD_COUNT; d++) {
-            const char *a = n->name, *b = lint_cors_directives[d];
-            int la = (int)strlen(a), lb = (int)strlen(b), i, j;
-            int *prev = calloc((size_t)lb + 1, sizeof(int)), *cur = calloc((size_t)lb + 1,
-                                                                             sizeof(int));
-            if (!prev || !cur || la > 200) {
-                free(prev);
-                free(cur);
-                continue;
-            }
-            for (j = 0; j <= lb; j++) {
-                prev[j] = j;
-            }
-            for (i = 1; i <= la; i++) {
-                cur[0] = i;
-                for (j = 1; j <= lb; j++) {
-                    int cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1;
-                    int v = prev[j - 1] + cost;
-                    if (prev[j] + 1 < v) v = prev[j] + 1;
-                    if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
-                    cur[j] = v;
-                }
-                memcpy(prev, cur, sizeof(int) * ((size_t)lb + 1));
-            }
-            if (prev[lb] < best) {
-                best = prev[lb];
-                bi = d;
-            }
-            free(prev);
-            free(cur);
-        }
-        lint_add(ctx, CL016, n, 0, NULL, "unknown mod_cors directive %s%s%s%s", n->name,
-                 best <= 4 ? " (did you mean " : "", best <= 4 ? lint_cors_directives[bi] : "",
-                 best <= 4 ? "?)" : "");
+    if (v == NULL) {
         return;
     }
-    switch (known) {
-    case CD_ORIGIN: {
-        cors_origin_list *l = cors_origin_list_make(p);
-        int i;
-        if (n->argc == 0) {
-            lint_add(ctx, CL016, n, 0, NULL, "CORSAllowOrigin needs at least one origin");
-        }
-        for (i = 0; i < n->argc; i++) {
-            const char *err = cors_origin_list_add(l, n->argv[i], psl);
-            if (err) {
-                lint_add(ctx, CL016, n, n->argcol[i], NULL, "CORSAllowOrigin: %s", err);
-            }
-        }
-        break;
+    if (v->kind == CORS_ATTACK_ANY && reflects) {
+        lint_add(ctx, CL004, n, col, NULL,
+                 "%s '%s' accepts any origin, so the reflected Access-Control-Allow-Origin "
+                 "trusts every site%s",
+                 what, regex,
+                 credentials ? ", with credentials: any page can read authenticated "
+                               "responses"
+                             : "");
     }
-    case CD_REGEX: {
-        int i;
-        for (i = 0; i < n->argc; i++) {
-            const char *anchored = apr_pstrcat(p, "^(?:", n->argv[i], ")$", NULL);
-            if (lint_regex_match(ctx, anchored, 0, "") < 0) {
-                lint_add(ctx, CL016, n, n->argcol[i], NULL,
-                         "CORSAllowOriginRegex: '%s' is not a valid regular expression",
-                         n->argv[i]);
-            }
-        }
-        break;
+    else if (v->attack) {
+        lint_add(ctx, CL005, n, col, NULL,
+                 "%s '%s' meant for %s also accepts '%s', an origin anyone can register: %s",
+                 what, regex, v->intended ? v->intended : "its origins", v->attack,
+                 cors_attack_hint(v, ctx->pool));
     }
-    case CD_METHODS:
-    case CD_HEADERS:
-    case CD_EXPOSE: {
-        cors_token_list *tl;
-        const char *err;
-        if (n->argc == 0) {
-            lint_add(ctx, CL016, n, 0, NULL, "%s needs at least one argument", n->name);
-            break;
-        }
-        err = cors_token_list_parse(p, tl_kind_of(known), n->argc, (char *const *)n->argv,
-                                    &tl);
-        if (err) {
-            /* point at the argument that holds the bad token: the first one that the
-             * module would refuse on its own */
-            int i, col = 0;
-            for (i = 0; i < n->argc && col == 0; i++) {
-                cors_token_list *one;
-                if (cors_token_list_parse(p, tl_kind_of(known), 1,
-                                          (char *const *)&n->argv[i], &one) != NULL) {
-                    col = n->argcol[i];
-                }
-            }
-            lint_add(ctx, CL016, n, col, NULL, "%s: %s", lint_cors_directives[known], err);
-        }
-        break;
+    else if (v->accepts_null) {
+        lint_add(ctx, CL006, n, col, NULL,
+                 "%s '%s' accepts the null origin (sandboxed iframes and file: pages send "
+                 "it, and attackers can produce it)",
+                 what, regex);
     }
-    case CD_MAXAGE: {
-        const char *v;
-        const char *err = n->argc == 1 ? cors_max_age_parse(p, n->argv[0], &v)
-                                       : "CORSMaxAge takes one argument";
-        if (err) {
-            lint_add(ctx, CL016, n, n->argc ? n->argcol[0] : 0, NULL, "%s", err);
-        }
-        break;
+    else if (v->insecure && (credentials || strncmp(v->intended, "https:", 6) == 0)) {
+        lint_add(ctx, CL007, n, col, NULL,
+                 "%s '%s' also accepts the http:// origin '%s'%s; anyone on the network path "
+                 "can inject script into it",
+                 what, regex, v->insecure, credentials ? ", with credentials" : "");
     }
-    case CD_PFSTATUS:
-        if (n->argc != 1 || (strcmp(n->argv[0], "200") && strcmp(n->argv[0], "204"))) {
-            lint_add(ctx, CL016, n, n->argc ? n->argcol[0] : 0, NULL,
-                     "CORSPreflightStatus must be 200 or 204");
-        }
-        break;
-    default:
-        if (n->argc != 1 || !(lint_streq(n->argv[0], "On") || lint_streq(n->argv[0], "Off"))) {
-            lint_add(ctx, CL016, n, n->argc ? n->argcol[0] : 0, NULL,
-                     "%s must be On or Off", lint_cors_directives[known]);
-        }
-    }
-}
-
-/* The effective mod_cors policy of a scope, built with the module's own code. */
-static int scope_policy(const scope_state *st, const psl_ctx_t *psl,
-                        cors_policy *pol)
-{
-    cors_policy_init(pol);
-    if (!lint_scope_cors_active(st)) {
-        return 0;
-    }
-    if (st->cors[CD_ORIGIN]) {
-        cors_origin_list *l = cors_origin_list_make(st->pool);
-        int i;
-        for (i = 0; i < st->cors[CD_ORIGIN]->argc; i++) {
-            cors_origin_list_add(l, st->cors[CD_ORIGIN]->argv[i], psl);
-        }
-        pol->origins = l;
-    }
-    if (st->cors[CD_EXPOSE]) {
-        cors_token_list *tl = NULL;
-        if (cors_token_list_parse(st->pool, CORS_TOKENS_HEADERS, st->cors[CD_EXPOSE]->argc,
-                                  (char *const *)st->cors[CD_EXPOSE]->argv, &tl) == NULL) {
-            pol->expose_headers = tl;
-        }
-    }
-    pol->allow_credentials = lint_scope_cors_flag(st, CD_CREDENTIALS, 0);
-    return 1;
 }
 
 static void judge_gate_regex(lint_ctx *ctx, const lint_node *n, const char *regex, int col,
                              int nocase, int reflects, int credentials, const char *what)
 {
-    const char *intended = NULL;
-    const char *attack = lint_regex_attack(ctx, regex, nocase, &intended);
+    judge_regex_verdict(ctx, n, col, regex, lint_regex_judge(ctx, regex, nocase), reflects,
+                        credentials, what);
+}
 
-    if (attack == NULL) {
-        if (lint_regex_match(ctx, regex, nocase, "null") == 1) {
-            lint_add(ctx, CL006, n, col, NULL,
-                     "%s '%s' accepts the null origin (sandboxed iframes and file: pages "
-                     "send it, and attackers can produce it)", what, regex);
+static int cors_problem_rule(cors_problem_kind kind)
+{
+    switch (kind) {
+    case CORS_PROBLEM_ANY_ORIGIN: return CL001;
+    case CORS_PROBLEM_ANY_EXPOSE: return CL011;
+    case CORS_PROBLEM_INSECURE: return CL007;
+    case CORS_PROBLEM_SUFFIX_BELOW:
+    case CORS_PROBLEM_REGEX: break;
+    }
+    return CL005;
+}
+
+/* mod_cors's conflicts with credentials that no start-up check sees (an <If> or a
+ * .htaccess merged onto credentials): the module refuses credentials there at request
+ * time. Reported at the later of the two lines. */
+static void judge_cors_problems(lint_ctx *ctx, const scope_state *st)
+{
+    apr_array_header_t *found = apr_array_make(st->pool, 2, sizeof(cors_problem));
+    int i;
+
+    cors_config_problems(st->pool, st->cors, lint_cors_env(ctx), found);
+    for (i = 0; i < found->nelts; i++) {
+        const cors_problem *p = &APR_ARRAY_IDX(found, i, cors_problem);
+        const lint_node *at = lint_cors_node(p->at), *cr = lint_cors_node(p->credentials);
+        int late;
+        if (at == NULL || cr == NULL || lint_cors_reported(ctx, p)) {
+            continue;
         }
-        return;
+        late = cr->loc.file == at->loc.file && cr->loc.line > at->loc.line;
+        lint_add(ctx, cors_problem_rule(p->kind), late ? cr : at,
+                 late ? 0 : lint_cors_col(p->at, p->arg), late ? at : cr,
+                 "%s (once the scopes are merged: mod_cors then grants no credentials here)",
+                 p->message);
     }
-    if (strcmp(attack, "https://evil.example") == 0 && reflects) {
-        lint_add(ctx, CL004, n, col, NULL,
-                 "%s '%s' accepts any origin, so the reflected Access-Control-Allow-Origin "
-                 "trusts every site%s", what, regex,
-                 credentials ? ", with credentials: any page can read authenticated "
-                               "responses" : "");
-        return;
+}
+
+/* mod_cors's allow-list entries: null (CL006), http:// next to https or with
+ * credentials (CL007), and bypassable regexes without credentials (CL005; with them, the
+ * module refuses the regex: CL016). */
+static void judge_cors_entries(lint_ctx *ctx, const scope_state *st)
+{
+    const cors_config *c = st->cors;
+    int creds = c->credentials == 1, has_https = 0, i;
+
+    for (i = 0; c->origins && i < cors_origin_list_nentries(c->origins); i++) {
+        has_https |= strncmp(cors_origin_list_entry(c->origins, i)->source, "https://", 8) == 0;
     }
-    lint_add(ctx, CL005, n, col, NULL,
-             "%s '%s' meant for %s also accepts the attacker origin '%s'; anchor it "
-             "(^...$) and escape the dots", what, regex, intended ? intended : "its origins",
-             attack);
+    for (i = 0; c->origins && i < cors_origin_list_nentries(c->origins); i++) {
+        const cors_origin_entry *e = cors_origin_list_entry(c->origins, i);
+        const lint_node *n = lint_cors_node(e->where);
+        if (n == NULL) {
+            continue;
+        }
+        if (e->kind == CORS_ENTRY_NULL) {
+            lint_add(ctx, CL006, n, lint_cors_col(e->where, e->arg), NULL,
+                     "CORSAllowOrigin null trusts sandboxed iframes and file: pages, which "
+                     "any attacker can produce");
+        }
+        else if (e->insecure && (has_https || (creds && c->insecure_origins == 1))) {
+            lint_add(ctx, CL007, n, lint_cors_col(e->where, e->arg), NULL,
+                     "the http:// origin '%s' is trusted next to https ones%s; anyone on the "
+                     "network path can inject script into it",
+                     e->source, creds ? " and with credentials" : "");
+        }
+    }
+    for (i = 0; c->regexes && i < cors_origin_list_nentries(c->regexes); i++) {
+        cors_origin_entry *e = cors_origin_list_entry(c->regexes, i);
+        const cors_regex_verdict *v =
+            cors_origin_entry_verdict(c->regexes, e, lint_psl(ctx), ctx->pool, 1);
+        const lint_node *n = lint_cors_node(e->where);
+        if (n && !(creds && (v->attack || (v->insecure && c->insecure_origins != 1)))) {
+            judge_regex_verdict(ctx, n, lint_cors_col(e->where, e->arg), e->source, v, 1,
+                                creds, "CORSAllowOriginRegex");
+        }
+    }
 }
 
 /* What a scope's effective configuration yields. It reads st's headers (not those of
  * kind HK_OTHER), gates, <If> Origin test, mod_cors directives, requires and OPTIONS
  * exemption, methods and redirects: lint_scope_fold sets st->changed when a section
  * changes any of them, and walk_scope judges again only then. */
-static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *psl)
+static void judge_scope(lint_ctx *ctx, const scope_state *st)
 {
     const hdr_action *acao = lint_scope_header(st, HK_ACAO);
     const hdr_action *acac = NULL, *acam, *acah, *aceh, *acma, *vary;
     int creds = lint_scope_credentials(st, &acac);
     int mod_cors = lint_scope_cors_active(st);
-    int report_only = lint_scope_cors_flag(st, CD_REPORT, 0);
+    int report_only = lint_scope_cors_flag(st->cors->report_only, 0);
     int i;
-    cors_policy pol;
     const char *reflect_var = acao ? lint_value_reflects(st, acao->value) : NULL;
     int origin_gated = 0;
     const env_gate *gate = NULL;
@@ -314,36 +245,9 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                  "Access-Control-Allow-Credentials: true with Access-Control-Allow-Origin: *; "
                  "browsers reject credentialed responses with a wildcard origin");
     }
-    if (mod_cors && scope_policy(st, psl, &pol)) {
-        /* cors_policy_check names the first conflict only: ask again without the origin
-         * list so that a "*" in the expose headers is reported next to a "*" origin */
-        int pass;
-        for (pass = 0; pass < 2; pass++) {
-            const char *err = cors_policy_check(&pol, st->pool);
-            const lint_node *cr = st->cors[CD_CREDENTIALS];
-            int any_origin = pol.origins && cors_origin_list_has_any(pol.origins);
-            const lint_node *other = any_origin ? st->cors[CD_ORIGIN] : st->cors[CD_EXPOSE];
-            if (err == NULL) {
-                break;
-            }
-            if (cr && other) {
-                /* the second conflict is placed on its own line: one finding per place */
-                const lint_node *at = pass ? other : cr, *rel = pass ? cr : other;
-                if (cr->parent == other->parent) {
-                    lint_add(ctx, CL016, at, 0, rel, "%s", err);
-                }
-                else {
-                    /* httpd may accept the sections one by one: the merged conflict is
-                     * the rule's own finding (mod_cors logs it at request time) */
-                    lint_add(ctx, any_origin ? CL001 : CL011, at, 0, rel,
-                             "%s (once the scopes are merged)", err);
-                }
-            }
-            if (!any_origin) {
-                break;
-            }
-            pol.origins = NULL;
-        }
+    if (mod_cors) {
+        judge_cors_problems(ctx, st);
+        judge_cors_entries(ctx, st);
     }
 
     /* CL004, CL005: reflection and the tests that gate it */
@@ -368,15 +272,6 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
         judge_gate_regex(ctx, st->if_origin, st->if_regex, 0, st->if_regex_nocase,
                          reflect_var != NULL, creds, "the <If> Origin test");
     }
-    if (mod_cors && st->cors[CD_REGEX]) {
-        const lint_node *rn = st->cors[CD_REGEX];
-        for (i = 0; i < rn->argc; i++) {
-            const char *anchored = apr_pstrcat(st->pool, "^(?:", rn->argv[i], ")$", NULL);
-            judge_gate_regex(ctx, rn, anchored, rn->argcol[i], 0, 1,
-                             lint_scope_cors_flag(st, CD_CREDENTIALS, 0), "CORSAllowOriginRegex");
-        }
-    }
-
     /* CL002: origin-dependent answer without Vary: Origin */
     if (acao && (reflect_var || origin_gated) && !vary && !mod_cors) {
         lint_add(ctx, CL002, acao->node, 0, NULL,
@@ -410,12 +305,10 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
             const char *m = apr_hash_this_key(hi);
             int listed;
             if (mod_cors) {
-                const lint_node *mn = st->cors[CD_METHODS];
-                int j;
-                listed = 0;
-                for (j = 0; mn && j < mn->argc; j++) {
-                    listed |= strcmp(mn->argv[j], "*") == 0 || lint_contains_ci(mn->argv[j], m);
-                }
+                /* as the module matches: case-sensitive, GET HEAD POST when unset */
+                const cors_token_list *ml = st->cors->methods;
+                listed = ml ? ml->any || cors_token_list_has(ml, m, strlen(m))
+                            : cors_is_safelisted_method(m);
             }
             else {
                 listed = acam && acam->value && (strcmp(acam->value, "*") == 0
@@ -426,10 +319,11 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
             }
         }
         if (missing) {
-            const lint_node *at = mod_cors ? (st->cors[CD_METHODS] ? st->cors[CD_METHODS]
-                                                                   : st->cors[CD_ORIGIN]
-                                              ? st->cors[CD_ORIGIN] : st->cors[CD_REGEX])
-                                           : (acam ? acam->node : acao->node);
+            const lint_node *at =
+                !mod_cors ? (acam ? acam->node : acao->node)
+                : st->cors->methods ? lint_scope_cors_node(st, CORS_D_METHODS)
+                : st->cors->origins ? lint_scope_cors_node(st, CORS_D_ORIGIN)
+                                    : lint_scope_cors_node(st, CORS_D_ORIGIN_REGEX);
             lint_add(ctx, CL003, at, 0,
                      apr_hash_get(st->methods, missing, APR_HASH_KEY_STRING),
                      "%s is served here but not allowed for cross-origin requests; add it "
@@ -454,33 +348,10 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
                      "origin (scheme://host[:port]), '*' or 'null'", v,
                      cors_origin_status_str(os));
         }
-        else if (strncasecmp(v, "http://", 7) == 0 && !is_loopback_origin(v) && creds) {
+        else if (strcmp(v, "*") != 0 && cors_origin_is_insecure(&o) && creds) {
             lint_add(ctx, CL007, acao->node, acao->value_col, NULL,
                      "the http:// origin '%s' is trusted with credentials; anyone on the "
                      "network path can inject script into it", v);
-        }
-    }
-    if (mod_cors && st->cors[CD_ORIGIN]) {
-        const lint_node *on = st->cors[CD_ORIGIN];
-        int has_https = 0;
-        for (i = 0; i < on->argc; i++) {
-            has_https |= strncasecmp(on->argv[i], "https://", 8) == 0;
-        }
-        for (i = 0; i < on->argc; i++) {
-            const char *v = on->argv[i];
-            if (strcmp(v, "null") == 0) {
-                lint_add(ctx, CL006, on, on->argcol[i], NULL,
-                         "CORSAllowOrigin null trusts sandboxed iframes and file: pages, "
-                         "which any attacker can produce");
-            }
-            else if (strncasecmp(v, "http://", 7) == 0 && !is_loopback_origin(v)
-                     && (has_https || lint_scope_cors_flag(st, CD_CREDENTIALS, 0))) {
-                lint_add(ctx, CL007, on, on->argcol[i], NULL,
-                         "the http:// origin '%s' is trusted next to https ones%s; anyone on "
-                         "the network path can inject script into it", v,
-                         lint_scope_cors_flag(st, CD_CREDENTIALS, 0) ? " and with credentials"
-                                                                    : "");
-            }
         }
     }
     if (acac && acac->value && strcmp(acac->value, "true") != 0
@@ -500,17 +371,17 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
             lint_add(ctx, CL012, acma->node, acma->value_col, NULL,
                      "Access-Control-Max-Age '%s' is not a number of seconds", v);
         }
-        else if (strlen(v) > 5 || atol(v) > 7200) {
+        else if (strlen(v) > 5 || atol(v) > CORS_MAX_AGE_CHROMIUM) {
             lint_add(ctx, CL013, acma->node, acma->value_col, NULL,
-                     "Access-Control-Max-Age %s is above what Chromium honours (7200 s; "
-                     "Firefox: 86400 s)", v);
+                     "Access-Control-Max-Age %s is above what Chromium honours (%d s; "
+                     "Firefox: %d s)", v, CORS_MAX_AGE_CHROMIUM, CORS_MAX_AGE_MAX);
         }
     }
-    if (mod_cors && st->cors[CD_MAXAGE] && st->cors[CD_MAXAGE]->argc == 1
-        && atol(st->cors[CD_MAXAGE]->argv[0]) > 7200) {
-        lint_add(ctx, CL013, st->cors[CD_MAXAGE], st->cors[CD_MAXAGE]->argcol[0], NULL,
-                 "CORSMaxAge %s is above what Chromium honours (7200 s; Firefox: 86400 s)",
-                 st->cors[CD_MAXAGE]->argv[0]);
+    if (mod_cors && st->cors->max_age && atol(st->cors->max_age) > CORS_MAX_AGE_CHROMIUM) {
+        const lint_node *n = lint_scope_cors_node(st, CORS_D_MAX_AGE);
+        lint_add(ctx, CL013, n, n->argc ? n->argcol[0] : 0, NULL,
+                 "CORSMaxAge %s is above what Chromium honours (%d s; Firefox: %d s)",
+                 st->cors->max_age, CORS_MAX_AGE_CHROMIUM, CORS_MAX_AGE_MAX);
     }
 
     /* CL008, CL009: tables and duplicates */
@@ -543,8 +414,9 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
             }
         }
         if (mod_cors && !report_only && h == acao) {
-            lint_add(ctx, CL009, h->node, 0, st->cors[CD_ORIGIN] ? st->cors[CD_ORIGIN]
-                                                                  : st->cors[CD_REGEX],
+            lint_add(ctx, CL009, h->node, 0,
+                     lint_scope_cors_node(st, st->cors->origins ? CORS_D_ORIGIN
+                                                                : CORS_D_ORIGIN_REGEX),
                      "both mod_headers and mod_cors grant CORS here; remove the Header "
                      "lines (mod_cors answers alone), or set CORSReportOnly On while "
                      "migrating");
@@ -553,10 +425,10 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st, const psl_ctx_t *p
 
     /* CL010: authentication without an OPTIONS exemption */
     if (st->requires->nelts > 0 && !st->options_exempt
-        && (acao || (mod_cors && !lint_scope_cors_flag(st, CD_PREFLIGHT, 1)))) {
+        && (acao || (mod_cors && !lint_scope_cors_flag(st->cors->preflight, 1)))) {
         const lint_node *req = APR_ARRAY_IDX(st->requires, st->requires->nelts - 1,
                                              const lint_node *);
-        lint_add(ctx, CL010, req, 0, acao ? acao->node : st->cors[CD_PREFLIGHT],
+        lint_add(ctx, CL010, req, 0, acao ? acao->node : lint_scope_cors_node(st, CORS_D_PREFLIGHT),
                  "'Require %s' applies to preflights too, which never carry credentials: "
                  "they get a 401 and the browser reports a CORS error; exempt OPTIONS "
                  "(<LimitExcept OPTIONS>) or let mod_cors answer preflights",
@@ -612,7 +484,7 @@ static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node
  * one that was). A scope whose sections change nothing the rules read is judged the
  * same: every finding would be one already claimed. */
 static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *parent,
-                       int parent_judged, const psl_ctx_t *psl, int depth)
+                       int parent_judged, int depth)
 {
     apr_pool_t *sp;
     scope_state *st;
@@ -627,8 +499,9 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
     st->changed = 0;
     lint_scope_note_if_origin(sp, st, sec);
     lint_scope_fold(ctx, st, sec, NULL);
+    lint_scope_fold_cors(ctx, st, sec);
     if (!parent_judged || st->changed) {
-        judge_scope(ctx, st, psl);
+        judge_scope(ctx, st);
     }
     if (depth > 200) {
         apr_pool_destroy(sp);
@@ -644,7 +517,7 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
                 continue;
             }
             if (lint_is_scope_section(n)) {
-                walk_scope(ctx, n, st, 1, psl, depth + 1);
+                walk_scope(ctx, n, st, 1, depth + 1);
             }
             else if (todo->nelts < 10000) {
                 APR_ARRAY_PUSH(todo, const lint_node *) = n;
@@ -652,29 +525,6 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
         }
     }
     apr_pool_destroy(sp);
-}
-
-/* Every CORS* directive, wherever it is: CL016. */
-static void check_directives(lint_ctx *ctx, const lint_node *root, const psl_ctx_t *psl)
-{
-    apr_array_header_t *todo = apr_array_make(ctx->pool, 16, sizeof(const lint_node *));
-    APR_ARRAY_PUSH(todo, const lint_node *) = root;
-    while (todo->nelts) {
-        const lint_node *c = APR_ARRAY_IDX(todo, --todo->nelts, const lint_node *), *n;
-        for (n = c->first_child; n; n = n->next) {
-            if (n->inactive) {
-                continue;
-            }
-            if (n->is_section) {
-                if (!n->no_cors) {
-                    APR_ARRAY_PUSH(todo, const lint_node *) = n;
-                }
-            }
-            else if (n->kind == LK_CORS) {
-                rule_cors_directives(ctx, n, psl);
-            }
-        }
-    }
 }
 
 /* The scope of a .htaccess in a server tree: the server, then the <Directory>
@@ -687,6 +537,7 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
     int i, j;
 
     lint_scope_fold(ctx, st, server, NULL);
+    lint_scope_fold_cors(ctx, st, server);
     APR_ARRAY_PUSH(todo, const lint_node *) = server;
     while (todo->nelts) {
         const lint_node *c = APR_ARRAY_IDX(todo, --todo->nelts, const lint_node *), *n;
@@ -722,29 +573,29 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
     }
     for (i = 0; i < dirs->nelts; i++) {
         lint_scope_fold(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), NULL);
+        lint_scope_fold_cors(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *));
     }
     return st;
 }
 
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
 {
-    const psl_ctx_t *psl = cors_psl_open(ctx->pool);
     int i;
 
+    lint_cors_prepare(ctx, roots);
     for (i = 0; i < roots->nelts; i++) {
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
-        check_directives(ctx, root, psl);
         if (root->htaccess_dir && root->parent) {
             scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
             judge_htaccess(ctx, parent, root);
             if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None", "All")
                 || lint_contains_ci(parent->allow_override ? parent->allow_override : "",
                                     "FileInfo")) {
-                walk_scope(ctx, root, parent, 0, psl, 0);
+                walk_scope(ctx, root, parent, 0, 0);
             }
         }
         else {
-            walk_scope(ctx, root, NULL, 0, psl, 0);
+            walk_scope(ctx, root, NULL, 0, 0);
         }
     }
 }

@@ -17,13 +17,6 @@
 
 /* ---- what a scope holds ---------------------------------------------------------- */
 
-const char *const lint_cors_directives[CD_COUNT] = {
-    "CORSAllowOrigin", "CORSAllowOriginRegex", "CORSEnable", "CORSAllowMethods",
-    "CORSAllowHeaders", "CORSExposeHeaders", "CORSAllowCredentials", "CORSMaxAge",
-    "CORSAllowPrivateNetwork", "CORSPreflight", "CORSPreflightStatus",
-    "CORSOverrideUpstream", "CORSReportOnly",
-};
-
 int lint_is_scope_section(const lint_node *n)
 {
     return n->kind == LK_VIRTUALHOST || n->kind == LK_DIRECTORY || n->kind == LK_SCOPE;
@@ -208,8 +201,9 @@ static void note_methods(scope_state *st, const lint_node *n, int from)
     int i;
     for (i = from; i < n->argc; i++) {
         const char *m = n->argv[i];
-        if (strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "POST") && strcmp(m, "OPTIONS")
-            && strcmp(m, "TRACE") && strcmp(m, "CONNECT")) {
+        /* what a preflight may ask for: neither safelisted, nor OPTIONS, nor forbidden */
+        if (!cors_is_safelisted_method(m) && strcmp(m, "OPTIONS") != 0
+            && !cors_is_forbidden_method(m, strlen(m))) {
             scope_own(st, SCOPE_OWN_METHODS);
             apr_hash_set(st->methods, m, APR_HASH_KEY_STRING, n);
             st->changed = 1;
@@ -430,15 +424,6 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             }
             st->allow_override = ao;
         }
-        else if (n->kind == LK_CORS) {
-            int d;
-            for (d = 0; d < CD_COUNT; d++) {
-                if (lint_streq(n->name, lint_cors_directives[d])) {
-                    st->cors[d] = n;
-                    st->changed = 1;
-                }
-            }
-        }
     }
 }
 
@@ -490,6 +475,7 @@ scope_state *lint_scope_make(apr_pool_t *p)
     st->requires = apr_array_make(p, 2, sizeof(const lint_node *));
     st->methods = apr_hash_make(p);
     st->redirects = apr_array_make(p, 2, sizeof(const lint_node *));
+    st->cors = cors_config_make(p);
     st->owned = SCOPE_OWN_ALL;
     return st;
 }
@@ -526,20 +512,29 @@ const hdr_action *lint_scope_header(const scope_state *st, int hkind)
     return last;
 }
 
-int lint_scope_cors_active(const scope_state *st)
+void lint_scope_fold_cors(lint_ctx *ctx, scope_state *st, const lint_node *sec)
 {
-    const lint_node *en = st->cors[CD_ENABLE];
-    return (st->cors[CD_ORIGIN] || st->cors[CD_REGEX])
-           && !(en && en->argc && lint_streq(en->argv[0], "Off"));
+    const cors_config *own = lint_cors_own(ctx, sec);
+
+    if (own) {
+        st->cors = cors_config_merge(st->pool, st->cors, own);
+        st->changed = 1;
+    }
 }
 
-int lint_scope_cors_flag(const scope_state *st, int d, int dflt)
+int lint_scope_cors_active(const scope_state *st)
 {
-    const lint_node *n = st->cors[d];
-    if (n == NULL || n->argc < 1) {
-        return dflt;
-    }
-    return lint_streq(n->argv[0], "On");
+    return cors_config_active(st->cors);
+}
+
+int lint_scope_cors_flag(int value, int dflt)
+{
+    return value == CORS_UNSET ? dflt : value;
+}
+
+const lint_node *lint_scope_cors_node(const scope_state *st, cors_directive_id d)
+{
+    return lint_cors_node(st->cors->where[d]);
 }
 
 int lint_scope_credentials(const scope_state *st, const hdr_action **acac)

@@ -10,13 +10,6 @@
 
 #include "lint.h"
 
-enum {
-    CD_ORIGIN, CD_REGEX, CD_ENABLE, CD_METHODS, CD_HEADERS, CD_EXPOSE, CD_CREDENTIALS,
-    CD_MAXAGE, CD_PNA, CD_PREFLIGHT, CD_PFSTATUS, CD_OVERRIDE, CD_REPORT, CD_COUNT
-};
-
-extern const char *const lint_cors_directives[CD_COUNT];
-
 enum { HK_OTHER, HK_ACAO, HK_ACAC, HK_ACAM, HK_ACAH, HK_ACEH, HK_ACMA, HK_VARY, HK_AC };
 
 typedef struct {
@@ -52,7 +45,7 @@ typedef struct {
     const lint_node *if_origin;  /* an <If> on the Origin around this scope */
     const char *if_regex;
     int if_regex_nocase;
-    const lint_node *cors[CD_COUNT];
+    const cors_config *cors;     /* mod_cors's, merged by the core (never NULL) */
     apr_array_header_t *requires;   /* lint_node*: Require needing a user, not exempt */
     int options_exempt;
     apr_hash_t *methods;         /* served method -> lint_node */
@@ -89,9 +82,13 @@ scope_state *lint_scope_make(apr_pool_t *p);
 /* A child scope's starting state: a copy of its parent's effective configuration. */
 scope_state *lint_scope_inherit(apr_pool_t *p, const scope_state *parent);
 const hdr_action *lint_scope_header(const scope_state *st, int hkind);
+/* Merges a scope section's own mod_cors configuration into st, as httpd merges it. */
+void lint_scope_fold_cors(lint_ctx *ctx, scope_state *st, const lint_node *sec);
 int lint_scope_cors_active(const scope_state *st);
-/* The effective On/Off value of mod_cors directive d (CD_*), or dflt when unset. */
-int lint_scope_cors_flag(const scope_state *st, int d, int dflt);
+/* An On/Off member of the effective mod_cors configuration, or dflt when unset. */
+int lint_scope_cors_flag(int value, int dflt);
+/* The node of the line that set mod_cors directive d in the effective configuration. */
+const lint_node *lint_scope_cors_node(const scope_state *st, cors_directive_id d);
 int lint_scope_credentials(const scope_state *st, const hdr_action **acac);
 
 #endif

@@ -18,10 +18,12 @@
  *   CORSPreflightStatus 200|204       status of a granted preflight
  *   CORSOverrideUpstream On|Off       drop Access-Control-* set by handlers and backends
  *   CORSReportOnly On|Off             decide and log only; change nothing
+ *   CORSAllowInsecureOrigins On|Off   accept http:// origins with credentials
  *
- * A child scope that sets a directive replaces the parent's value for that directive.
- * Everything is parsed once at configuration time by the policy core (cors_policy.c);
- * a merged configuration holds pointers only, and a request costs one decision.
+ * What the directives mean is the core's (core/cors_config.h), shared with cors-lint:
+ * the command table below is generated from its table, every handler calls
+ * cors_config_set, and the check_config hook runs the core's checks of merged sections.
+ * A merged configuration holds pointers only, and a request costs one decision.
  *
  * Request flow: the header_parser hook (after every per-directory merge, .htaccess and
  * <If> included, and before authentication) decides the request, notes the outcome and
@@ -35,36 +37,19 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
 #include "apr_strings.h"
 
-#include "cors_policy.h"
+#include <stddef.h>
+
+#include "cors_config.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
-#define CORS_UNSET  (-1)
 #define CORS_FILTER "CORS"
-
-typedef struct {
-    cors_origin_list *origins; /* CORSAllowOrigin; NULL: unset */
-    cors_origin_list *regexes; /* CORSAllowOriginRegex; NULL: unset */
-    cors_token_list *methods;  /* NULL: unset */
-    cors_token_list *headers;
-    cors_token_list *expose;
-    const char *max_age; /* NULL: unset */
-    int enable;          /* CORS_UNSET, 0, 1 */
-    int credentials;
-    int private_network;
-    int preflight;
-    int preflight_status; /* 0: unset */
-    int override_upstream;
-    int report_only;
-    /* where credentials / origins were set, for start-up messages about merges */
-    const char *credentials_where;
-    const char *origins_where;
-} cors_dir_conf;
 
 /* Per server: no <Directory>, <Files> or .htaccess can change mod_cors's configuration
  * (computed at start-up), so a preflight can be answered without the directory walk. */
@@ -89,244 +74,103 @@ typedef struct {
     int report_only;
 } cors_req_ctx;
 
-/* The public suffix list, loaded once per configuration cycle (pconf). */
-static const psl_ctx_t *cors_psl;
-
 static ap_filter_rec_t *cors_filter_handle;
+
+/* ---- Regexes: httpd's own engine ------------------------------------------------------ */
+
+static void *cors_regex_compile(void *baton, apr_pool_t *pool, const char *pattern, int nocase)
+{
+    (void)baton;
+    return ap_pregcomp(pool, pattern, nocase ? AP_REG_ICASE : 0);
+}
+
+static int cors_regex_match(void *baton, const void *compiled, const char *s, apr_size_t len)
+{
+    (void)baton;
+    return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0) == 0;
+}
+
+static const cors_regex_engine cors_ap_regex = {cors_regex_compile, cors_regex_match, NULL};
+
+/* The public suffix list and the engine, for one configuration cycle (pconf). Handlers
+ * keep regex verdicts on the entries they create: those belong to the section being
+ * read (at request time, to the request's own .htaccess). A request that checks a merge
+ * keeps nothing: it may read entries shared with other threads. */
+static cors_env cors_config_env = {NULL, &cors_ap_regex, 1};
+static cors_env cors_request_env = {NULL, &cors_ap_regex, 0};
 
 /* ---- Configuration --------------------------------------------------------------- */
 
 static void *cors_create_dir_conf(apr_pool_t *p, char *dir)
 {
-    cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
-
     (void)dir;
-    c->enable = CORS_UNSET;
-    c->credentials = CORS_UNSET;
-    c->private_network = CORS_UNSET;
-    c->preflight = CORS_UNSET;
-    c->override_upstream = CORS_UNSET;
-    c->report_only = CORS_UNSET;
-    return c;
+    return cors_config_make(p);
 }
-
-#define CORS_MERGE_PTR(f) m->f = add->f ? add->f : base->f
-#define CORS_MERGE_INT(f) m->f = (add->f != CORS_UNSET) ? add->f : base->f
 
 static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    const cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *m = apr_palloc(p, sizeof(*m));
-
-    CORS_MERGE_PTR(origins);
-    CORS_MERGE_PTR(regexes);
-    CORS_MERGE_PTR(methods);
-    CORS_MERGE_PTR(headers);
-    CORS_MERGE_PTR(expose);
-    CORS_MERGE_PTR(max_age);
-    CORS_MERGE_PTR(credentials_where);
-    CORS_MERGE_PTR(origins_where);
-    CORS_MERGE_INT(enable);
-    CORS_MERGE_INT(credentials);
-    CORS_MERGE_INT(private_network);
-    CORS_MERGE_INT(preflight);
-    CORS_MERGE_INT(override_upstream);
-    CORS_MERGE_INT(report_only);
-    m->preflight_status = add->preflight_status ? add->preflight_status : base->preflight_status;
-    return m;
+    return cors_config_merge(p, basev, addv);
 }
 
-/* The effective policy of a (merged) configuration: pointers only, no allocation. */
-static int cors_conf_policy(const cors_dir_conf *c, cors_policy *p)
+static const cors_where *cors_where_of(cmd_parms *cmd)
 {
-    cors_policy_init(p);
-    if (c->enable == 0 || (c->origins == NULL && c->regexes == NULL)) {
-        return 0;
+    cors_where *w = apr_pcalloc(cmd->pool, sizeof(*w));
+
+    if (cmd->directive) {
+        w->file = cmd->directive->filename;
+        w->line = cmd->directive->line_num;
+        w->src = cmd->directive;
     }
-    p->origins = c->origins;
-    p->origin_regexes = c->regexes;
-    p->allow_methods = c->methods;
-    p->allow_headers = c->headers;
-    p->expose_headers = c->expose;
-    p->allow_credentials = c->credentials == 1;
-    p->allow_private_network = c->private_network == 1;
-    p->max_age = c->max_age;
-    return 1;
+    return w;
 }
 
-static const char *cors_where(cmd_parms *cmd)
+/* The handlers: cmd->info is the directive's row in the core's table. (An ITERATE
+ * directive's handler runs once per argument; which argument is only the linter's
+ * concern, for columns.) */
+static const char *cors_cmd_set(cmd_parms *cmd, void *conf, int argc, char *const argv[])
 {
-    if (cmd->directive && cmd->directive->filename) {
-        return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
-                            cmd->directive->line_num);
-    }
-    return "(unknown)";
+    return cors_config_set(cmd->pool, conf, cmd->info, argc, argv, cors_where_of(cmd), 0,
+                           &cors_config_env, NULL);
 }
 
-/* Conflicts within one section are refused by the directive that completes them. */
-static const char *cors_check_section(cmd_parms *cmd, const cors_dir_conf *c)
+static const char *cors_cmd_take1(cmd_parms *cmd, void *conf, const char *arg)
 {
-    cors_policy p;
+    char *argv[1];
 
-    cors_policy_init(&p);
-    p.origins = c->origins;
-    p.origin_regexes = c->regexes;
-    p.expose_headers = c->expose;
-    p.allow_credentials = c->credentials == 1;
-    return cors_policy_check(&p, cmd->pool);
+    argv[0] = (char *)arg;
+    return cors_cmd_set(cmd, conf, 1, argv);
 }
 
-static const char *cors_set_origin(cmd_parms *cmd, void *confv, const char *arg)
+static const char *cors_cmd_argv(cmd_parms *cmd, void *conf, int argc, char *const argv[])
 {
-    cors_dir_conf *c = confv;
-    const char *err;
-
-    if (c->origins == NULL) {
-        c->origins = cors_origin_list_make(cmd->pool);
-        c->origins_where = cors_where(cmd);
-    }
-    err = cors_origin_list_add(c->origins, arg, cors_psl);
-    if (err) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
-    }
-    return cors_check_section(cmd, c);
+    return cors_cmd_set(cmd, conf, argc, argv);
 }
 
-/* Regexes are matched against the canonical origin, anchored here. */
-static int cors_regex_match(const void *compiled, const char *origin, apr_size_t len)
+static const char *cors_cmd_flag(cmd_parms *cmd, void *conf, int on)
 {
-    return ap_regexec_len((const ap_regex_t *)compiled, origin, len, 0, NULL, 0) == 0;
+    char *argv[1];
+
+    argv[0] = on ? "On" : "Off";
+    return cors_cmd_set(cmd, conf, 1, argv);
 }
 
-static const char *cors_set_origin_regex(cmd_parms *cmd, void *confv, const char *arg)
-{
-    cors_dir_conf *c = confv;
-    ap_regex_t *re;
-    const char *anchored;
-
-    if (arg[0] == '\0') {
-        return "CORSAllowOriginRegex: empty regex";
-    }
-    anchored = apr_pstrcat(cmd->pool, "^(?:", arg, ")$", NULL);
-    re = ap_pregcomp(cmd->pool, anchored, 0);
-    if (re == NULL) {
-        return apr_psprintf(cmd->pool,
-                            "CORSAllowOriginRegex: '%s' is not a valid regular expression "
-                            "(PCRE syntax; it is matched against the whole origin, e.g. "
-                            "'https://[a-z0-9-]+\\.preview\\.example\\.com')",
-                            arg);
-    }
-    if (c->regexes == NULL) {
-        c->regexes = cors_origin_list_make(cmd->pool);
-    }
-    cors_origin_list_add_regex(c->regexes, arg, re, cors_regex_match);
-    return NULL;
-}
-
-static const char *cors_set_tokens(cmd_parms *cmd, cors_token_list **out, cors_token_kind kind,
-                                   int argc, char *const argv[])
-{
-    const char *err;
-
-    if (argc == 0) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " needs at least one argument", NULL);
-    }
-    err = cors_token_list_parse(cmd->pool, kind, argc, argv, out);
-    if (err) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
-    }
-    return NULL;
-}
-
-static const char *cors_set_methods(cmd_parms *cmd, void *confv, int argc, char *const argv[])
-{
-    cors_dir_conf *c = confv;
-    return cors_set_tokens(cmd, &c->methods, CORS_TOKENS_METHODS, argc, argv);
-}
-
-static const char *cors_set_headers(cmd_parms *cmd, void *confv, int argc, char *const argv[])
-{
-    cors_dir_conf *c = confv;
-    return cors_set_tokens(cmd, &c->headers, CORS_TOKENS_HEADERS, argc, argv);
-}
-
-static const char *cors_set_expose(cmd_parms *cmd, void *confv, int argc, char *const argv[])
-{
-    cors_dir_conf *c = confv;
-    const char *err = cors_set_tokens(cmd, &c->expose, CORS_TOKENS_HEADERS, argc, argv);
-    return err ? err : cors_check_section(cmd, c);
-}
-
-static const char *cors_set_credentials(cmd_parms *cmd, void *confv, int on)
-{
-    cors_dir_conf *c = confv;
-
-    c->credentials = on;
-    c->credentials_where = cors_where(cmd);
-    return cors_check_section(cmd, c);
-}
-
-static const char *cors_set_max_age(cmd_parms *cmd, void *confv, const char *arg)
-{
-    cors_dir_conf *c = confv;
-    return cors_max_age_parse(cmd->pool, arg, &c->max_age);
-}
-
-static const char *cors_set_preflight_status(cmd_parms *cmd, void *confv, const char *arg)
-{
-    cors_dir_conf *c = confv;
-
-    (void)cmd;
-    if (strcmp(arg, "200") == 0) {
-        c->preflight_status = HTTP_OK;
-    }
-    else if (strcmp(arg, "204") == 0) {
-        c->preflight_status = HTTP_NO_CONTENT;
-    }
-    else {
-        return "CORSPreflightStatus must be 200 or 204";
-    }
-    return NULL;
-}
-
-/* On/Off directives store into the int at the offset given in the command table. */
-static const char *cors_set_flag(cmd_parms *cmd, void *confv, int on)
-{
-    *(int *)((char *)confv + (apr_size_t)cmd->info) = on;
-    return NULL;
-}
-
-#define CORS_FLAG(name, field, help)                                                              \
-    AP_INIT_FLAG(name, cors_set_flag, (void *)APR_OFFSETOF(cors_dir_conf, field), OR_FILEINFO,    \
+#define CORS_CMD_ITERATE(id, name, field, help)                                                   \
+    AP_INIT_ITERATE(name, cors_cmd_take1, (void *)&cors_directives[id], OR_FILEINFO,     \
+                    help)
+#define CORS_CMD_TAKE1(id, name, field, help)                                                     \
+    AP_INIT_TAKE1(name, cors_cmd_take1, (void *)&cors_directives[id], OR_FILEINFO, help)
+#define CORS_CMD_TAKE_ARGV(id, name, field, help)                                                 \
+    AP_INIT_TAKE_ARGV(name, cors_cmd_argv, (void *)&cors_directives[id], OR_FILEINFO,    \
+                      help)
+#define CORS_CMD_FLAG(id, name, field, help)                                                      \
+    AP_INIT_FLAG(name, cors_cmd_flag, (void *)&cors_directives[id], OR_FILEINFO, help)
+#define CORS_CMD_FLAG_SLOT(id, name, field, help)                                                 \
+    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)offsetof(cors_config, field), OR_FILEINFO,   \
                  help)
+/* the id is pasted at once: httpd.h defines METHODS */
+#define CORS_CMD(id, name, how, field, help) CORS_CMD_##how(CORS_D_##id, name, field, help),
 
-static const command_rec cors_cmds[] = {
-    AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
-                    "Allowed origins: scheme://host[:port], scheme://*.domain, "
-                    "scheme://host:*, * or null"),
-    AP_INIT_ITERATE("CORSAllowOriginRegex", cors_set_origin_regex, NULL, OR_FILEINFO,
-                    "Allowed origins as regular expressions matched against the whole "
-                    "origin"),
-    AP_INIT_TAKE_ARGV("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
-                      "Methods a preflight may ask for, or *"),
-    AP_INIT_TAKE_ARGV("CORSAllowHeaders", cors_set_headers, NULL, OR_FILEINFO,
-                      "Request headers a preflight may ask for, or *"),
-    AP_INIT_TAKE_ARGV("CORSExposeHeaders", cors_set_expose, NULL, OR_FILEINFO,
-                      "Response headers scripts may read, or *"),
-    AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL, OR_FILEINFO,
-                 "On: send Access-Control-Allow-Credentials: true"),
-    AP_INIT_TAKE1("CORSMaxAge", cors_set_max_age, NULL, OR_FILEINFO,
-                  "Seconds browsers may cache a preflight answer (0-86400)"),
-    AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL, OR_FILEINFO,
-                  "Status of a granted preflight answer: 200 or 204"),
-    CORS_FLAG("CORSEnable", enable, "Off: mod_cors does nothing in this scope"),
-    CORS_FLAG("CORSAllowPrivateNetwork", private_network,
-              "On: grant Access-Control-Request-Private-Network"),
-    CORS_FLAG("CORSPreflight", preflight, "On: answer preflights here, before authentication"),
-    CORS_FLAG("CORSOverrideUpstream", override_upstream,
-              "On: replace Access-Control-* headers set by handlers and backends"),
-    CORS_FLAG("CORSReportOnly", report_only, "On: decide and log only, change no response"),
-    {NULL}};
+static const command_rec cors_cmds[] = {CORS_DIRECTIVES(CORS_CMD){NULL}};
 
 static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -334,110 +178,123 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
     return apr_pcalloc(p, sizeof(cors_server_conf));
 }
 
-static int cors_conf_is_set(const cors_dir_conf *c)
+/* ---- Start-up checks of merged sections --------------------------------------------- */
+
+static cors_section *cors_section_of(apr_pool_t *p, ap_conf_vector_t *v, cors_section_kind kind)
 {
-    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose || c->max_age ||
-                 c->enable != CORS_UNSET || c->credentials != CORS_UNSET ||
-                 c->private_network != CORS_UNSET || c->preflight != CORS_UNSET ||
-                 c->preflight_status || c->override_upstream != CORS_UNSET ||
-                 c->report_only != CORS_UNSET);
+    const core_dir_config *cd = ap_get_core_module_config(v);
+    cors_section *sec = apr_pcalloc(p, sizeof(*sec));
+    int i;
+
+    sec->kind = kind;
+    sec->path = cd->d ? cd->d : "";
+    sec->pattern = cd->r ? CORS_PATH_REGEX : cd->d_is_fnmatch ? CORS_PATH_WILDCARD
+                                                              : CORS_PATH_PLAIN;
+    sec->conf = ap_get_module_config(v, &cors_module);
+    if (kind == CORS_SEC_DIRECTORY && cd->sec_file) {
+        sec->files = apr_array_make(p, cd->sec_file->nelts, sizeof(cors_section *));
+        for (i = 0; i < cd->sec_file->nelts; i++) {
+            APR_ARRAY_PUSH(sec->files, cors_section *) = cors_section_of(
+                p, APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), CORS_SEC_FILES);
+        }
+    }
+    return sec;
 }
 
-/* ---- Start-up checks of merged scopes ------------------------------------------- */
-
-/* A conflict split across scopes (credentials in the server, "*" in a <Location>)
- * shows only once merged. Check every section merged onto its server's defaults, as
- * a request there would see it; .htaccess files are checked at request time. */
-static int cors_check_merged(apr_pool_t *p, server_rec *s, const cors_dir_conf *c,
-                             const char *what)
+static apr_array_header_t *cors_sections_of(apr_pool_t *p, apr_array_header_t *vectors,
+                                            cors_section_kind kind)
 {
-    cors_policy pol;
-    const char *err;
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(cors_section *));
+    int i;
 
-    if (!cors_conf_policy(c, &pol)) {
-        return OK;
+    for (i = 0; vectors && i < vectors->nelts; i++) {
+        APR_ARRAY_PUSH(out, cors_section *) =
+            cors_section_of(p, APR_ARRAY_IDX(vectors, i, ap_conf_vector_t *), kind);
     }
-    err = cors_policy_check(&pol, p);
-    if (err == NULL) {
-        return OK;
-    }
+    return out;
+}
+
+/* Say what httpd says of a directive it refuses, on the line the core blames. */
+static int cors_refuse(server_rec *s, const cors_merge_problem *mp)
+{
     ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                 "mod_cors: %s (%s, with origins from %s and credentials from %s)", err, what,
-                 c->origins_where ? c->origins_where : "a regex",
-                 c->credentials_where ? c->credentials_where : "the default");
+                 "Syntax error on line %d of %s:", mp->primary->line,
+                 mp->primary->file ? mp->primary->file : "(unknown)");
+    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "%s", mp->message);
     return !OK;
 }
 
-/* Does every path under section a's path also fall under section b's? Plain paths
- * only (no regex, no wildcard), matched on whole path segments as httpd's walks do. */
-static int cors_section_contains(const core_dir_config *b, const core_dir_config *a)
+/* A wildcard over a domain that has public suffixes below it is refused with
+ * credentials; without, it is worth a warning. Each entry once. */
+static void cors_warn_suffix_below(apr_pool_t *p, server_rec *s, const cors_config *c,
+                                   apr_hash_t *warned)
 {
-    apr_size_t len;
+    int i;
 
-    if (b->r || a->r || b->d_is_fnmatch || a->d_is_fnmatch || !b->d || !a->d) {
-        return 0;
-    }
-    len = strlen(b->d);
-    return strncmp(a->d, b->d, len) == 0 &&
-           (len == 0 || b->d[len - 1] == '/' || a->d[len] == '/' || a->d[len] == '\0');
-}
-
-/* Check each section as a request in it sees it: the server's defaults, then every
- * earlier section of the same kind whose path contains it (<Location /api> before
- * <Location /api/public>), then the section itself. */
-static int cors_check_sections(apr_pool_t *p, server_rec *s, apr_array_header_t *secs,
-                               const char *kind)
-{
-    const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
-    int i, j;
-
-    for (i = 0; secs && i < secs->nelts; i++) {
-        ap_conf_vector_t *v = APR_ARRAY_IDX(secs, i, ap_conf_vector_t *);
-        const core_dir_config *core = ap_get_core_module_config(v);
-        const cors_dir_conf *sec = ap_get_module_config(v, &cors_module);
-        cors_dir_conf *m = (cors_dir_conf *)base;
-
-        if (!cors_conf_is_set(sec)) {
-            continue;
-        }
-        for (j = 0; j < i; j++) {
-            ap_conf_vector_t *w = APR_ARRAY_IDX(secs, j, ap_conf_vector_t *);
-            const cors_dir_conf *outer = ap_get_module_config(w, &cors_module);
-            if (cors_conf_is_set(outer) &&
-                cors_section_contains(ap_get_core_module_config(w), core)) {
-                m = cors_merge_dir_conf(p, m, (void *)outer);
-            }
-        }
-        if (cors_check_merged(p, s, cors_merge_dir_conf(p, m, (void *)sec),
-                              apr_psprintf(p, "<%s %s>", kind, core->d ? core->d : "?")) != OK) {
-            return !OK;
+    for (i = 0; c && c->origins && i < cors_origin_list_nentries(c->origins); i++) {
+        const cors_origin_entry *e = cors_origin_list_entry(c->origins, i);
+        if (e->suffix_below && !apr_hash_get(warned, &e, sizeof(e))) {
+            apr_hash_set(warned, apr_pmemdup(p, &e, sizeof(e)), sizeof(e), "1");
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, s,
+                         "mod_cors: CORSAllowOrigin '%s' (line %d of %s) covers the public "
+                         "suffix '%s', where anyone can have a site: they can all read the "
+                         "responses there",
+                         e->source, e->where ? e->where->line : 0,
+                         e->where && e->where->file ? e->where->file : "?", e->suffix_below);
         }
     }
-    return OK;
 }
 
-static int cors_check_config(apr_pool_t *pconf, server_rec *main_s)
+static void cors_warn_sections(apr_pool_t *p, server_rec *s, const apr_array_header_t *secs,
+                               apr_hash_t *warned)
 {
+    int i;
+
+    for (i = 0; i < secs->nelts; i++) {
+        const cors_section *sec = APR_ARRAY_IDX(secs, i, const cors_section *);
+        cors_warn_suffix_below(p, s, sec->conf, warned);
+        if (sec->files) {
+            cors_warn_sections(p, s, sec->files, warned);
+        }
+    }
+}
+
+/* One hook for `apachectl -t` and a real start (as mod_authz_core does): conflicts
+ * that only merging sections shows are refused here. Those within a section were
+ * refused by the directive that completed them; .htaccess and <If> are checked when a
+ * request merges them. */
+static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                             server_rec *main_s)
+{
+    apr_hash_t *warned = apr_hash_make(ptemp);
     server_rec *s;
 
+    (void)pconf;
+    (void)plog;
     for (s = main_s; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
-        const cors_dir_conf *base = ap_get_module_config(s->lookup_defaults, &cors_module);
-        if (cors_check_merged(pconf, s, base, s->defn_name ? s->defn_name : "server") != OK ||
-            cors_check_sections(pconf, s, core->sec_dir, "Directory") != OK ||
-            cors_check_sections(pconf, s, core->sec_url, "Location") != OK) {
-            return !OK;
+        const core_dir_config *dflt = ap_get_core_module_config(s->lookup_defaults);
+        apr_array_header_t *found = apr_array_make(ptemp, 1, sizeof(cors_merge_problem));
+        cors_server_sections srv;
+
+        srv.name = s == main_s ? "the main server"
+                               : apr_psprintf(ptemp, "the virtual host on line %d of %s",
+                                              s->defn_line_number,
+                                              s->defn_name ? s->defn_name : "?");
+        srv.defaults = ap_get_module_config(s->lookup_defaults, &cors_module);
+        srv.files = cors_sections_of(ptemp, dflt->sec_file, CORS_SEC_FILES);
+        srv.dirs = cors_sections_of(ptemp, core->sec_dir, CORS_SEC_DIRECTORY);
+        srv.locations = cors_sections_of(ptemp, core->sec_url, CORS_SEC_LOCATION);
+        cors_sections_check(ptemp, &srv, &cors_config_env, 1, found);
+        if (found->nelts) {
+            return cors_refuse(s, &APR_ARRAY_IDX(found, 0, cors_merge_problem));
         }
+        cors_warn_suffix_below(ptemp, s, srv.defaults, warned);
+        cors_warn_sections(ptemp, s, srv.files, warned);
+        cors_warn_sections(ptemp, s, srv.dirs, warned);
+        cors_warn_sections(ptemp, s, srv.locations, warned);
     }
     return OK;
-}
-
-/* apachectl -t runs no post_config: refuse the configuration here. */
-static void cors_test_config_hook(apr_pool_t *pconf, server_rec *s)
-{
-    if (cors_check_config(pconf, s) != OK) {
-        exit(1);
-    }
 }
 
 /* Does a section, or a <Files> or <If> section nested in it, set a CORS directive?
@@ -448,7 +305,7 @@ static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs)
     const core_dir_config *cd = ap_get_core_module_config(v);
     int i;
 
-    if (with_ifs && cors_conf_is_set(ap_get_module_config(v, &cors_module))) {
+    if (with_ifs && cors_config_is_set(ap_get_module_config(v, &cors_module))) {
         return 1;
     }
     for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
@@ -478,16 +335,16 @@ static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs)
     return cors_section_sets_cors(v, with_ifs);
 }
 
+/* Which servers can answer a preflight before the directory walk (see
+ * cors_map_to_storage). */
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *main_s)
 {
     server_rec *s;
 
+    (void)pconf;
     (void)plog;
     (void)ptemp;
-    if (cors_check_config(pconf, main_s) != OK) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
     for (s = main_s; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
         cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
@@ -503,7 +360,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 static apr_status_t cors_psl_reset(void *data)
 {
     (void)data;
-    cors_psl = NULL;
+    cors_config_env.psl = cors_request_env.psl = NULL;
     return APR_SUCCESS;
 }
 
@@ -511,7 +368,7 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
 {
     (void)plog;
     (void)ptemp;
-    cors_psl = cors_psl_open(pconf);
+    cors_config_env.psl = cors_request_env.psl = cors_psl_open(pconf);
     apr_pool_cleanup_register(pconf, NULL, cors_psl_reset, apr_pool_cleanup_null);
     return OK;
 }
@@ -747,30 +604,40 @@ static int cors_answer_preflight(request_rec *r, int status, const cors_req_fiel
  * regex sections) are logged once per process, at level error. */
 static int cors_merge_conflict_logged;
 
+/* Credentials where a request merged a conflict with them (see above): never granted,
+ * and said once. Costs a few comparisons, and only with credentials. */
+static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_policy *pol)
+{
+    apr_array_header_t *found;
+
+    if (!pol->allow_credentials || cors_config_problems(r->pool, c, &cors_request_env, NULL) == 0) {
+        return;
+    }
+    pol->allow_credentials = 0;
+    if (!cors_merge_conflict_logged) {
+        cors_merge_conflict_logged = 1;
+        found = apr_array_make(r->pool, 1, sizeof(cors_problem));
+        cors_config_problems(r->pool, c, &cors_request_env, found);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s; credentials are not granted here",
+                      found->nelts ? APR_ARRAY_IDX(found, 0, cors_problem).message : "conflict");
+    }
+}
+
 /* Decide the request on its merged configuration c, note and log the outcome. NULL
  * when mod_cors is not active there. The request fields read (all of them for OPTIONS,
  * only Origin otherwise) are kept in ctx->f. */
-static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
+static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
 {
     cors_req_ctx *ctx;
     cors_req_fields *f;
     cors_request req;
     cors_policy pol;
-    const char *note, *err;
+    const char *note;
 
-    if (!cors_conf_policy(c, &pol)) {
+    if (!cors_config_policy(c, &pol)) {
         return NULL;
     }
-    err = cors_policy_check(&pol, r->pool);
-    if (err) {
-        /* never reflect an origin with credentials in a conflicting scope */
-        if (!cors_merge_conflict_logged) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "mod_cors: %s; credentials are not granted here", err);
-            cors_merge_conflict_logged = 1;
-        }
-        pol.allow_credentials = 0;
-    }
+    cors_check_request_merge(r, c, &pol);
 
     ctx = ap_get_module_config(r->request_config, &cors_module);
     if (ctx == NULL || ctx->decided) {
@@ -812,7 +679,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_dir_conf *c)
 
 static int cors_header_parser(request_rec *r)
 {
-    const cors_dir_conf *c;
+    const cors_config *c;
     cors_req_ctx *ctx;
     const char *note;
 
@@ -872,7 +739,7 @@ static void cors_insert_error_filter(request_rec *r)
 static int cors_map_to_storage(request_rec *r)
 {
     const cors_server_conf *sc;
-    const cors_dir_conf *c;
+    const cors_config *c;
     cors_req_ctx *ctx;
 
     if (r->method_number != M_OPTIONS || r->main || r->prev) {
@@ -892,8 +759,7 @@ static int cors_map_to_storage(request_rec *r)
     }
     if (ap_location_walk(r) == OK && ap_if_walk(r) == OK) {
         c = ap_get_module_config(r->per_dir_config, &cors_module);
-        if (c->enable != 0 && (c->origins || c->regexes) && c->preflight != 0 &&
-            c->report_only != 1) {
+        if (cors_config_active(c) && c->preflight != 0 && c->report_only != 1) {
             return OK;
         }
     }
@@ -906,7 +772,7 @@ static void cors_register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_test_config(cors_test_config_hook, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);

@@ -1,5 +1,5 @@
 # mod_cors.so, built with apxs (Debian's apache2-dev) in out/module/ so that libtool's
-# droppings stay out of the source tree. The policy core is compiled into the module.
+# droppings stay out of the source tree. The core is compiled into the module.
 MOD_SRC  := mod_cors/mod_cors.c $(CORE_SRC)
 MOD_DIR  := $(OUT)/module
 APXS_WFLAGS := $(foreach f,$(WARNFLAGS),-Wc,$(f))
@@ -8,7 +8,7 @@ $(OUT)/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 	@mkdir -p $(MOD_DIR)
 	cp $(MOD_SRC) $(CORE_HDR) $(MOD_DIR)/
 	cd $(MOD_DIR) && $(APXS) -c $(APXS_WFLAGS) $(MOD_APXS_EXTRA) -lpsl \
-	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
+	    $(notdir $(MOD_SRC)) >build.log 2>&1 || { cat build.log; exit 1; }
 	@# a new file renamed into place: a running httpd keeps the module it mapped
 	cp $(MOD_DIR)/.libs/mod_cors.so $@.tmp && mv -f $@.tmp $@
 
@@ -20,7 +20,7 @@ $(OUT)/asan/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 	cd $(OUT)/asan/module && $(APXS) -c $(APXS_WFLAGS) \
 	    -Wc,-fsanitize=address,undefined -Wc,-fno-omit-frame-pointer \
 	    -Wc,-fno-sanitize-recover=all -Wl,-fsanitize=address,undefined -lpsl \
-	    mod_cors.c cors_policy.c >build.log 2>&1 || { cat build.log; exit 1; }
+	    $(notdir $(MOD_SRC)) >build.log 2>&1 || { cat build.log; exit 1; }
 	cp $(OUT)/asan/module/.libs/mod_cors.so $@.tmp && mv -f $@.tmp $@
 
 .PHONY: install-module

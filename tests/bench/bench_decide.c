@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     cors_policy p;
     cors_request req;
     cors_decision d;
-    const psl_ctx_t *psl;
+    const cors_psl *psl;
     long exact, wild, iters, i;
     const char *mode;
     int granted = 0;
@@ -47,22 +47,21 @@ int main(int argc, char **argv)
     apr_pool_create(&pconf, NULL);
     apr_pool_create(&preq, pconf);
     psl = cors_psl_open(pconf);
-    list = cors_origin_list_make(pconf);
+    list = cors_origin_list_make(pconf, NULL);
     for (i = 0; i < exact; i++) {
         const char *e = i == exact - 1 ? "https://app.example.com"
                                        : apr_psprintf(pconf, "https://app%ld.example.com", i);
-        const char *err = cors_origin_list_add(list, e, psl);
+        const char *err = cors_origin_list_add(list, e, NULL, 0, psl);
         if (err) {
             fprintf(stderr, "%s\n", err);
             return 1;
         }
     }
     for (i = 0; i < wild; i++) {
-        cors_origin_list_add(list, apr_psprintf(pconf, "https://*.tenant%ld.example.net", i),
-                             psl);
+        cors_origin_list_add(list, apr_psprintf(pconf, "https://*.tenant%ld.example.net", i), NULL, 0, psl);
     }
-    cors_token_list_parse(pconf, CORS_TOKENS_METHODS, 3, method_args, &methods);
-    cors_token_list_parse(pconf, CORS_TOKENS_HEADERS, 3, header_args, &headers);
+    cors_token_list_parse(pconf, CORS_TOKENS_METHODS, 3, method_args, &methods, NULL);
+    cors_token_list_parse(pconf, CORS_TOKENS_HEADERS, 3, header_args, &headers, NULL);
     cors_policy_init(&p);
     p.origins = list;
     p.allow_methods = methods;

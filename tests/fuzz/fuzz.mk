@@ -3,7 +3,7 @@
 FUZZ_CC := clang
 $(OUT)/fuzz_decide: tests/fuzz/fuzz_decide.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(OUT)
-	$(FUZZ_CC) $(WARNFLAGS) $(APR_CFLAGS) -Imod_cors -g -O1 \
+	$(FUZZ_CC) $(WARNFLAGS) $(APR_CFLAGS) -Icore -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    tests/fuzz/fuzz_decide.c $(CORE_SRC) $(APR_LIBS) $(PSL_LIBS) -o $@
 

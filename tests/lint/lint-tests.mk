@@ -6,9 +6,9 @@
 LINT_LIB_SRC := $(filter-out lint/cors_lint.c,$(LINT_SRC))
 
 $(OUT)/test_lint_units: tests/lint/test_lint_units.c $(LINT_LIB_SRC) $(LINT_HDR) \
-                        $(OUT)/lint_rules_doc.c $(OUT)/libcors_policy.a
+                        $(OUT)/lint_rules_doc.c $(OUT)/libcors_core.a
 	$(CC) $(LINT_CFLAGS) $(OPTFLAGS) tests/lint/test_lint_units.c $(LINT_LIB_SRC) \
-	    $(OUT)/lint_rules_doc.c $(OUT)/libcors_policy.a $(LINT_LIBS) \
+	    $(OUT)/lint_rules_doc.c $(OUT)/libcors_core.a $(LINT_LIBS) \
 	    $(shell pkg-config --libs check 2>/dev/null) -o $@
 
 lint-unit-test: $(OUT)/test_lint_units

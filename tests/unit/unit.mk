@@ -1,27 +1,33 @@
-# Unit tests of the policy core (Check), run plainly and under ASan + UBSan.
-UNIT_SRC   := tests/unit/test_cors_policy.c
+# Unit tests of the core (Check), run plainly and under ASan + UBSan: the policy
+# (origins, lists, decisions), the configuration model (directives, merge, conflicts,
+# sections) and the regex judge. PCRE2 is the tests' regex engine (tests/unit/test_engine.h).
+UNIT_TESTS := test_cors_policy test_cors_config test_cors_judge
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-UNIT_LIBS  := $(APR_LIBS) $(PSL_LIBS) $(CHECK_LIBS)
+UNIT_LIBS  := $(APR_LIBS) $(PSL_LIBS) $(CHECK_LIBS) \
+              $(shell pkg-config --libs libpcre2-8 2>/dev/null)
 
-$(OUT)/test_cors_policy: $(UNIT_SRC) $(OUT)/libcors_policy.a
-	$(CC) $(CFLAGS_ALL) $(OPTFLAGS) $(UNIT_SRC) $(OUT)/libcors_policy.a $(UNIT_LIBS) -o $@
+$(OUT)/test_cors_%: tests/unit/test_cors_%.c tests/unit/test_engine.h $(OUT)/libcors_core.a
+	$(CC) $(CFLAGS_ALL) $(OPTFLAGS) $< $(OUT)/libcors_core.a $(UNIT_LIBS) -o $@
 
-$(OUT)/asan/test_cors_policy: $(UNIT_SRC) $(OUT)/asan/libcors_policy.a
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(UNIT_SRC) $(OUT)/asan/libcors_policy.a \
-	    $(UNIT_LIBS) -o $@
+$(OUT)/asan/test_cors_%: tests/unit/test_cors_%.c tests/unit/test_engine.h \
+                         $(OUT)/asan/libcors_core.a
+	@mkdir -p $(OUT)/asan
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $< $(OUT)/asan/libcors_core.a $(UNIT_LIBS) -o $@
 
 # The callgrind driver (tests/bench) shares the core; it is built, not run, by `make`.
-$(OUT)/bench_decide: tests/bench/bench_decide.c $(OUT)/libcors_policy.a
-	$(CC) $(CFLAGS_ALL) $(OPTFLAGS) $< $(OUT)/libcors_policy.a $(APR_LIBS) $(PSL_LIBS) -o $@
+$(OUT)/bench_decide: tests/bench/bench_decide.c $(OUT)/libcors_core.a
+	$(CC) $(CFLAGS_ALL) $(OPTFLAGS) $< $(OUT)/libcors_core.a $(APR_LIBS) $(PSL_LIBS) -o $@
 
 .PHONY: unit-test unit-asan-test
-unit-test: $(OUT)/test_cors_policy
-	$(OUT)/test_cors_policy
+unit-test: $(addprefix $(OUT)/,$(UNIT_TESTS))
+	@set -e; for t in $(UNIT_TESTS); do $(OUT)/$$t; done
 
 # Check forks each test by default; no fork keeps ASan's leak report in one process.
-unit-asan-test: $(OUT)/asan/test_cors_policy
-	CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(OUT)/asan/test_cors_policy
+unit-asan-test: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
+	@set -e; for t in $(UNIT_TESTS); do \
+	    CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(OUT)/asan/$$t; done
 
-ALL    += $(OUT)/test_cors_policy $(OUT)/asan/test_cors_policy $(OUT)/bench_decide
+ALL    += $(addprefix $(OUT)/,$(UNIT_TESTS)) $(addprefix $(OUT)/asan/,$(UNIT_TESTS)) \
+          $(OUT)/bench_decide
 SUITES += unit-test unit-asan-test

@@ -7,6 +7,7 @@
 #include "cors_policy.h"
 
 #include <string.h>
+#include <strings.h>
 #include <apr_strings.h>
 
 /* ---- Character classes ------------------------------------------------------------ */
@@ -330,7 +331,7 @@ static const char cors_host_tab[256] = {
 /* The request hot path: one pass over a well-formed "scheme://host[:port]", validating
  * and lower-casing as it copies. Returns 0 for anything else (IPv6 literals, "null"
  * and every invalid value), which the full parser then classifies. */
-static int cors_origin_parse_fast(const char *value, cors_origin *o)
+int cors_origin_parse_fast(const char *value, cors_origin *o)
 {
     const unsigned char *u = (const unsigned char *)value;
     char *c = o->canon;
@@ -425,6 +426,37 @@ cors_origin_status cors_origin_parse(const char *value, cors_origin *out)
     return st;
 }
 
+cors_origin_status cors_origin_parse_full(const char *value, cors_origin *out)
+{
+    cors_origin_parsed parsed;
+    cors_origin_status st = cors_origin_parse_ex(value, 0, &parsed);
+
+    if (st == CORS_ORIGIN_OK) {
+        *out = parsed.o;
+    }
+    return st;
+}
+
+/* The host part of a canonical origin is h[0..n). */
+static int cors_host_is_loopback(const char *h, apr_size_t n)
+{
+    return (n == 9 && memcmp(h, "localhost", 9) == 0)
+           || (n > 10 && memcmp(h + n - 10, ".localhost", 10) == 0)
+           || (n >= 7 && memcmp(h, "127.", 4) == 0 && cors_is_digit((unsigned char)h[n - 1]))
+           || (n == 5 && memcmp(h, "[::1]", 5) == 0);
+}
+
+int cors_origin_is_loopback(const cors_origin *o)
+{
+    return !o->is_null && cors_host_is_loopback(o->canon + o->host_off, o->host_len);
+}
+
+int cors_origin_is_insecure(const cors_origin *o)
+{
+    return !o->is_null && o->scheme_len == 4 && memcmp(o->canon, "http", 4) == 0
+           && !cors_origin_is_loopback(o);
+}
+
 const char *cors_origin_status_str(cors_origin_status st)
 {
     switch (st) {
@@ -447,25 +479,6 @@ const char *cors_origin_status_str(cors_origin_status st)
     case CORS_ORIGIN_PUBLIC_SUFFIX:  return "is a wildcard over a public suffix";
     }
     return "is invalid";
-}
-
-/* ---- Public suffix list ------------------------------------------------------------ */
-
-static apr_status_t cors_psl_cleanup(void *data)
-{
-    psl_free((psl_ctx_t *)data);
-    return APR_SUCCESS;
-}
-
-const psl_ctx_t *cors_psl_open(apr_pool_t *pool)
-{
-    psl_ctx_t *psl = psl_latest(NULL);
-
-    if (psl != NULL) {
-        apr_pool_cleanup_register(pool, psl, cors_psl_cleanup, apr_pool_cleanup_null);
-        return psl;
-    }
-    return psl_builtin();
 }
 
 /* ---- Origin allow-list ------------------------------------------------------------ */
@@ -502,35 +515,46 @@ static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
     return (unsigned int)h;
 }
 
-typedef struct {
-    const char *source;
-    const void *compiled;
-    cors_regex_match_fn match;
-} cors_regex_entry;
-
 struct cors_origin_list {
     apr_pool_t *pool;
+    const cors_regex_engine *engine;
     apr_hash_t *exact;        /* "scheme://host[:port]" */
     apr_hash_t *any_port;     /* "scheme://host" of scheme://host:* */
     apr_hash_t *sub;          /* "scheme://suffix[:port]" of *.suffix entries */
     apr_hash_t *sub_any_port; /* "scheme://suffix" of *.suffix:* entries */
-    apr_array_header_t *regexes;
+    apr_array_header_t *entries; /* cors_origin_entry, as added */
+    int nregex;
     int any;
     int has_null;
-    int count;
+    int first_insecure, first_suffix_below;
 };
 
-cors_origin_list *cors_origin_list_make(apr_pool_t *pool)
+cors_origin_list *cors_origin_list_make(apr_pool_t *pool, const cors_regex_engine *engine)
 {
     cors_origin_list *l = apr_pcalloc(pool, sizeof(*l));
 
     l->pool = pool;
+    l->engine = engine;
     l->exact = apr_hash_make_custom(pool, cors_hash);
     l->any_port = apr_hash_make_custom(pool, cors_hash);
     l->sub = apr_hash_make_custom(pool, cors_hash);
     l->sub_any_port = apr_hash_make_custom(pool, cors_hash);
-    l->regexes = apr_array_make(pool, 1, sizeof(cors_regex_entry));
+    l->entries = apr_array_make(pool, 2, sizeof(cors_origin_entry));
+    l->first_insecure = l->first_suffix_below = -1;
     return l;
+}
+
+static cors_origin_entry *cors_entry_push(cors_origin_list *l, cors_entry_kind kind,
+                                          const char *source, const cors_where *where, int arg)
+{
+    cors_origin_entry *e = apr_array_push(l->entries);
+
+    memset(e, 0, sizeof(*e));
+    e->kind = kind;
+    e->source = source;
+    e->where = where;
+    e->arg = arg;
+    return e;
 }
 
 /* The entry rewritten as it should have been, for "write '...'" hints. */
@@ -564,23 +588,48 @@ static const char *cors_origin_hint(apr_pool_t *pool, const char *entry,
     }
 }
 
+/* Refusals of an entry that parsed: a wildcard over a public suffix. */
+static const char *cors_origin_check_wild(apr_pool_t *pool, const char *entry,
+                                          const cors_origin_parsed *parsed,
+                                          const psl_ctx_t *psl)
+{
+    char suffix[CORS_ORIGIN_MAX + 1];
+
+    if (!(parsed->wild & CORS_WILD_SUBDOMAIN) || psl == NULL) {
+        return NULL;
+    }
+    memcpy(suffix, parsed->o.canon + parsed->o.host_off, parsed->o.host_len);
+    suffix[parsed->o.host_len] = '\0';
+    /* NO_STAR_RULE: an unlisted TLD (localhost, internal, corp) is not a public suffix
+     * here; private-section entries (github.io...) are. */
+    if (psl_is_public_suffix2(psl, suffix, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+        return apr_psprintf(pool,
+                            "origin '%s' is a wildcard over the public suffix '%s', which "
+                            "would allow sites anyone can register; list the trusted "
+                            "origins, or use a wildcard under a domain you control (e.g. "
+                            "'https://*.example.%s')",
+                            entry, suffix, suffix);
+    }
+    return NULL;
+}
+
 const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
-                                 const psl_ctx_t *psl)
+                                 const cors_where *where, int arg, const cors_psl *psl)
 {
     apr_pool_t *pool = list->pool;
     cors_origin_parsed parsed;
     cors_origin_status st;
+    cors_origin_entry *e;
     apr_hash_t *table;
-    const char *key, *hint;
+    const char *key, *hint, *err;
+    cors_entry_kind kind;
 
-    if (strcmp(entry, "*") == 0) {
-        list->any = 1;
-        list->count++;
-        return NULL;
-    }
-    if (strcmp(entry, "null") == 0) {
-        list->has_null = 1;
-        list->count++;
+    /* every entry is kept, duplicates too (each line is judged); the tables hold each
+     * origin once */
+    if (strcmp(entry, "*") == 0 || strcmp(entry, "null") == 0) {
+        *(entry[0] == '*' ? &list->any : &list->has_null) = 1;
+        cors_entry_push(list, entry[0] == '*' ? CORS_ENTRY_ANY : CORS_ENTRY_NULL, entry, where,
+                        arg);
         return NULL;
     }
     if (strcasecmp(entry, "null") == 0) {
@@ -588,20 +637,9 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
                             entry);
     }
     st = cors_origin_parse_ex(entry, 1, &parsed);
-    if (st == CORS_ORIGIN_OK && (parsed.wild & CORS_WILD_SUBDOMAIN) && psl != NULL) {
-        char suffix[CORS_ORIGIN_MAX + 1];
-        memcpy(suffix, parsed.o.canon + parsed.o.host_off, parsed.o.host_len);
-        suffix[parsed.o.host_len] = '\0';
-        /* NO_STAR_RULE: an unlisted TLD (localhost, internal, corp) is not a public
-         * suffix here; private-section entries (github.io...) are. */
-        if (psl_is_public_suffix2(psl, suffix, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
-            return apr_psprintf(pool,
-                                "origin '%s' is a wildcard over the public suffix '%s', "
-                                "which would allow sites anyone can register; list the "
-                                "trusted origins, or use a wildcard under a domain you "
-                                "control (e.g. 'https://*.example.%s')",
-                                entry, suffix, suffix);
-        }
+    if (st == CORS_ORIGIN_OK
+        && (err = cors_origin_check_wild(pool, entry, &parsed, cors_psl_ctx(psl))) != NULL) {
+        return err;
     }
     if (st != CORS_ORIGIN_OK) {
         hint = cors_origin_hint(pool, entry, &parsed, st);
@@ -638,26 +676,89 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
     if (parsed.wild & CORS_WILD_PORT) {
         /* canon ends without a port: "scheme://host" */
         table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub_any_port : list->any_port;
+        kind = (parsed.wild & CORS_WILD_SUBDOMAIN) ? CORS_ENTRY_SUBDOMAIN_PORT
+                                                   : CORS_ENTRY_ANY_PORT;
     }
     else {
         table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub : list->exact;
+        kind = (parsed.wild & CORS_WILD_SUBDOMAIN) ? CORS_ENTRY_SUBDOMAIN : CORS_ENTRY_EXACT;
     }
     if (apr_hash_get(table, key, (apr_ssize_t)parsed.o.len) == NULL) {
         apr_hash_set(table, key, (apr_ssize_t)parsed.o.len, key);
-        list->count++;
+    }
+    e = cors_entry_push(list, kind, entry, where, arg);
+    /* a wildcard's host is its domain: "*.localhost" is loopback, "*.example.com" not */
+    e->insecure = cors_origin_is_insecure(&parsed.o);
+    if (parsed.wild & CORS_WILD_SUBDOMAIN) {
+        e->suffix_below = cors_psl_suffix_below(
+            psl, apr_pstrmemdup(pool, key + parsed.o.host_off, parsed.o.host_len));
+    }
+    if (e->insecure && list->first_insecure < 0) {
+        list->first_insecure = list->entries->nelts - 1;
+    }
+    if (e->suffix_below && list->first_suffix_below < 0) {
+        list->first_suffix_below = list->entries->nelts - 1;
     }
     return NULL;
 }
 
-void cors_origin_list_add_regex(cors_origin_list *list, const char *source,
-                                const void *compiled, cors_regex_match_fn match)
+const char *cors_origin_list_add_regex(cors_origin_list *list, const char *source,
+                                       const cors_where *where, int arg)
 {
-    cors_regex_entry *e = apr_array_push(list->regexes);
+    apr_pool_t *pool = list->pool;
+    cors_origin_entry *e;
+    const char *pattern;
+    const void *compiled;
+    long upper;
 
-    e->source = source;
+    if (source[0] == '\0') {
+        return "empty regex: it would allow no origin; give the pattern of the origins to "
+               "allow, e.g. 'https://[a-z0-9-]+\\.preview\\.example\\.com'";
+    }
+    upper = cors_regex_upper(source);
+    if (upper >= 0) {
+        return apr_psprintf(pool,
+                            "'%s' has the upper-case letter '%c', but origins are matched "
+                            "in their lower-case form, so it can never match; write it in "
+                            "lower case",
+                            source, source[upper]);
+    }
+    pattern = cors_regex_anchor(pool, source);
+    compiled = list->engine ? list->engine->compile(list->engine->baton, pool, pattern, 0)
+                            : NULL;
+    if (compiled == NULL) {
+        return apr_psprintf(pool,
+                            "'%s' is not a valid regular expression (PCRE syntax; it is "
+                            "matched against the whole origin, e.g. "
+                            "'https://[a-z0-9-]+\\.preview\\.example\\.com')",
+                            source);
+    }
+    e = cors_entry_push(list, CORS_ENTRY_REGEX, source, where, arg);
+    e->pattern = pattern;
     e->compiled = compiled;
-    e->match = match;
-    list->count++;
+    list->nregex++;
+    return NULL;
+}
+
+const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
+                                                    cors_origin_entry *e,
+                                                    const cors_psl *psl, apr_pool_t *pool,
+                                                    int store)
+{
+    cors_regex_verdict *v;
+
+    if (e->kind != CORS_ENTRY_REGEX) {
+        return NULL;
+    }
+    if (e->verdict) {
+        return e->verdict;
+    }
+    v = apr_palloc(pool, sizeof(*v));
+    cors_regex_judge(list->engine, e->compiled, e->pattern, 0, cors_psl_ctx(psl), pool, v);
+    if (store) {
+        e->verdict = v;
+    }
+    return v;
 }
 
 int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *origin)
@@ -707,9 +808,11 @@ int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *ori
             }
         }
     }
-    for (i = 0; i < list->regexes->nelts; i++) {
-        const cors_regex_entry *e = &APR_ARRAY_IDX(list->regexes, i, cors_regex_entry);
-        if (e->match(e->compiled, origin->canon, origin->len)) {
+    for (i = 0; list->nregex && i < list->entries->nelts; i++) {
+        const cors_origin_entry *e = &APR_ARRAY_IDX(list->entries, i, cors_origin_entry);
+        if (e->kind == CORS_ENTRY_REGEX
+            && list->engine->match(list->engine->baton, e->compiled, origin->canon,
+                                   origin->len)) {
             return 1;
         }
     }
@@ -728,7 +831,29 @@ int cors_origin_list_has_null(const cors_origin_list *list)
 
 int cors_origin_list_count(const cors_origin_list *list)
 {
-    return list->count;
+    return (int)(apr_hash_count(list->exact) + apr_hash_count(list->any_port)
+                 + apr_hash_count(list->sub) + apr_hash_count(list->sub_any_port))
+           + list->any + list->has_null + list->nregex;
+}
+
+int cors_origin_list_nentries(const cors_origin_list *list)
+{
+    return list->entries->nelts;
+}
+
+cors_origin_entry *cors_origin_list_entry(const cors_origin_list *list, int i)
+{
+    return &APR_ARRAY_IDX(list->entries, i, cors_origin_entry);
+}
+
+int cors_origin_list_first_insecure(const cors_origin_list *list)
+{
+    return list->first_insecure;
+}
+
+int cors_origin_list_first_suffix_below(const cors_origin_list *list)
+{
+    return list->first_suffix_below;
 }
 
 /* ---- Token lists -------------------------------------------------------------------- */
@@ -737,6 +862,13 @@ int cors_is_safelisted_method(const char *method)
 {
     return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
            || strcmp(method, "POST") == 0;
+}
+
+int cors_is_forbidden_method(const char *method, apr_size_t len)
+{
+    return (len == 7 && strncasecmp(method, "CONNECT", 7) == 0)
+           || (len == 5 && (strncasecmp(method, "TRACE", 5) == 0
+                            || strncasecmp(method, "TRACK", 5) == 0));
 }
 
 /* Lower-case names only: the request path lower-cases once, then asks. */
@@ -772,7 +904,7 @@ static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok
     char *key = apr_pstrmemdup(pool, tok, len);
     char *orig = key;
 
-    if (l->kind == CORS_TOKENS_HEADERS) {
+    if (l->kind != CORS_TOKENS_METHODS) {
         apr_size_t i;
         orig = apr_pstrmemdup(pool, tok, len);
         for (i = 0; i < len; i++) {
@@ -785,11 +917,115 @@ static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok
     }
 }
 
+/* The response value, joined once with ", " as browsers print it, or "*". */
+static void cors_token_join(apr_pool_t *pool, cors_token_list *l)
+{
+    apr_size_t total = 1;
+    char *p;
+    int i;
+
+    if (l->any) {
+        l->joined = "*";
+        return;
+    }
+    for (i = 0; i < l->tokens->nelts; i++) {
+        total += strlen(APR_ARRAY_IDX(l->tokens, i, const char *)) + 2;
+    }
+    l->joined = p = apr_palloc(pool, total);
+    for (i = 0; i < l->tokens->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(l->tokens, i, const char *);
+        apr_size_t tl = strlen(t);
+        if (i) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+        memcpy(p, t, tl);
+        p += tl;
+    }
+    *p = '\0';
+}
+
+/* Fetch's forbidden request-header names, lower-case: a script can never set them, so
+ * granting one is a mistake. Proxy-* and Sec-* are forbidden as prefixes. */
+static int cors_is_forbidden_header(const char *lower, apr_size_t len)
+{
+    static const char *const names[] = {
+        "accept-charset", "accept-encoding", "access-control-request-headers",
+        "access-control-request-method", "access-control-request-private-network",
+        "connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect",
+        "host", "keep-alive", "origin", "referer", "set-cookie", "te", "trailer",
+        "transfer-encoding", "upgrade", "via",
+    };
+    size_t i;
+
+    if ((len >= 6 && memcmp(lower, "proxy-", 6) == 0)
+        || (len >= 4 && memcmp(lower, "sec-", 4) == 0)) {
+        return 1;
+    }
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], lower, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What is refused of one token, beyond not being a token (see cors_policy.h). */
+static const char *cors_token_refused(apr_pool_t *pool, cors_token_kind kind, const char *tok,
+                                      apr_size_t len)
+{
+    static const char *const normalized[] = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"};
+    char lower[64];
+    apr_size_t i;
+    size_t k;
+
+    if (len >= sizeof(lower)) {
+        return NULL;
+    }
+    for (i = 0; i < len; i++) {
+        lower[i] = (char)cors_lower((unsigned char)tok[i]);
+    }
+    lower[len] = '\0';
+    if (kind == CORS_TOKENS_METHODS) {
+        if (cors_is_forbidden_method(tok, len)) {
+            return apr_psprintf(pool,
+                                "'%s' is a method browsers never send from a page (Fetch "
+                                "forbids it); remove it",
+                                apr_pstrmemdup(pool, tok, len));
+        }
+        for (k = 0; k < sizeof(normalized) / sizeof(normalized[0]); k++) {
+            if (strlen(normalized[k]) == len && strncasecmp(normalized[k], tok, len) == 0
+                && memcmp(normalized[k], tok, len) != 0) {
+                return apr_psprintf(pool,
+                                    "'%s' never matches: browsers send the standard methods "
+                                    "in upper case, and methods are case-sensitive; write "
+                                    "'%s'",
+                                    apr_pstrmemdup(pool, tok, len), normalized[k]);
+            }
+        }
+    }
+    else if (kind == CORS_TOKENS_HEADERS && cors_is_forbidden_header(lower, len)) {
+        return apr_psprintf(pool,
+                            "'%s' is a header scripts can never set (Fetch forbids it), so "
+                            "granting it does nothing; remove it",
+                            apr_pstrmemdup(pool, tok, len));
+    }
+    else if (kind == CORS_TOKENS_EXPOSE
+             && (strcmp(lower, "set-cookie") == 0 || strcmp(lower, "set-cookie2") == 0)) {
+        return apr_psprintf(pool,
+                            "'%s' is never exposed to scripts, whatever the server says; "
+                            "remove it",
+                            apr_pstrmemdup(pool, tok, len));
+    }
+    return NULL;
+}
+
 const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int argc,
-                                  char *const *argv, cors_token_list **out)
+                                  char *const *argv, cors_token_list **out, int *bad_arg)
 {
     const char *what = (kind == CORS_TOKENS_METHODS) ? "method" : "header name";
     cors_token_list *l = apr_pcalloc(pool, sizeof(*l));
+    const char *err;
     int a;
 
     l->kind = kind;
@@ -813,12 +1049,16 @@ const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int ar
                 l->any = 1;
             }
             else if (!cors_is_token(s, len)) {
-                return apr_psprintf(pool,
-                                    "'%s' is not a valid %s: use letters, digits and "
-                                    "!#$%%&'*+-.^_`|~ only (an RFC 9110 token)%s",
-                                    apr_pstrmemdup(pool, s, len), what,
-                                    kind == CORS_TOKENS_METHODS
-                                        ? ", e.g. PUT or DELETE" : ", e.g. X-Request-Id");
+                err = apr_psprintf(pool,
+                                   "'%s' is not a valid %s: use letters, digits and "
+                                   "!#$%%&'*+-.^_`|~ only (an RFC 9110 token)%s",
+                                   apr_pstrmemdup(pool, s, len), what,
+                                   kind == CORS_TOKENS_METHODS ? ", e.g. PUT or DELETE"
+                                                               : ", e.g. X-Request-Id");
+                goto refused;
+            }
+            else if ((err = cors_token_refused(pool, kind, s, len)) != NULL) {
+                goto refused;
             }
             else {
                 cors_token_add(pool, l, s, len);
@@ -826,32 +1066,14 @@ const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int ar
             s += len;
         }
     }
-    if (l->any) {
-        l->joined = "*";
-    }
-    else {
-        /* the response value, joined once here with ", " as browsers print it */
-        apr_size_t total = 1;
-        char *p;
-        int i;
-        for (i = 0; i < l->tokens->nelts; i++) {
-            total += strlen(APR_ARRAY_IDX(l->tokens, i, const char *)) + 2;
-        }
-        l->joined = p = apr_palloc(pool, total);
-        for (i = 0; i < l->tokens->nelts; i++) {
-            const char *t = APR_ARRAY_IDX(l->tokens, i, const char *);
-            apr_size_t tl = strlen(t);
-            if (i) {
-                *p++ = ',';
-                *p++ = ' ';
-            }
-            memcpy(p, t, tl);
-            p += tl;
-        }
-        *p = '\0';
-    }
+    cors_token_join(pool, l);
     *out = l;
     return NULL;
+refused:
+    if (bad_arg) {
+        *bad_arg = a;
+    }
+    return err;
 }
 
 int cors_token_list_has(const cors_token_list *list, const char *token, apr_size_t len)
@@ -960,27 +1182,6 @@ cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton
 void cors_policy_init(cors_policy *p)
 {
     memset(p, 0, sizeof(*p));
-}
-
-const char *cors_policy_check(const cors_policy *p, apr_pool_t *pool)
-{
-    if (!p->allow_credentials) {
-        return NULL;
-    }
-    if ((p->origins && p->origins->any) || (p->origin_regexes && p->origin_regexes->any)) {
-        return apr_pstrdup(pool,
-                           "CORSAllowOrigin * cannot be combined with CORSAllowCredentials "
-                           "On: browsers reject credentialed responses that carry "
-                           "Access-Control-Allow-Origin: *. List the trusted origins, or "
-                           "set CORSAllowCredentials Off");
-    }
-    if (p->expose_headers && p->expose_headers->any) {
-        return apr_pstrdup(pool,
-                           "CORSExposeHeaders * cannot be combined with CORSAllowCredentials "
-                           "On: on credentialed responses browsers read '*' as a literal "
-                           "header name. List the headers to expose by name");
-    }
-    return NULL;
 }
 
 const char *cors_outcome_str(cors_outcome o)

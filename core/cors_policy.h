@@ -5,7 +5,8 @@
  * Pure C + APR (+ libpsl for the public suffix check); no httpd header. It knows what
  * an origin is, parses the pieces of a policy at configuration time into immutable
  * objects (origin lists, token lists) with their response values precomputed, and
- * decides one request against a policy.
+ * decides one request against a policy. The directives that build a policy, and the
+ * checks on them, are in cors_config.h; the regex judge in cors_judge.h.
  *
  * A cors_policy is a plain struct of pointers to those objects, so that the module can
  * merge scopes by copying pointers (no per-request work proportional to the
@@ -21,6 +22,8 @@
 #include <apr_tables.h>
 #include <libpsl.h>
 
+#include "cors_judge.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,6 +34,18 @@ extern "C" {
 #define CORS_ACRH_MAX_ELEMENTS 64      /* header names in it */
 #define CORS_ACRH_MAX_EMPTY 16         /* empty elements tolerated (",,", ", ,") */
 #define CORS_MAX_AGE_MAX 86400
+/* What browsers honour of Access-Control-Max-Age: Chromium caps it at 7200 s, Firefox at
+ * 86400 s, WebKit at 600 s. */
+#define CORS_MAX_AGE_CHROMIUM 7200
+
+/* Where a directive was written: for messages that name another line (a conflict made
+ * by merging sections), and, through src, for the caller's own record of it (httpd's
+ * ap_directive_t, cors-lint's node). */
+typedef struct {
+    const char *file;
+    int line;
+    const void *src;
+} cors_where;
 
 /* ---- Origins ------------------------------------------------------------------- */
 
@@ -72,36 +87,82 @@ typedef struct {
  * and fills *out, or the reason it is invalid. Linear in the value, no allocation. */
 cors_origin_status cors_origin_parse(const char *value, cors_origin *out);
 
+/* The two halves of cors_origin_parse, for the fuzz test that checks they agree: the
+ * request path's one-pass parser (returns 1 and fills *out, or 0 for anything it does
+ * not handle: IPv6 literals, "null", long schemes and every invalid value), and the
+ * full parser that classifies everything. */
+int cors_origin_parse_fast(const char *value, cors_origin *out);
+cors_origin_status cors_origin_parse_full(const char *value, cors_origin *out);
+
+/* A loopback origin: host localhost or *.localhost, 127.0.0.0/8 or [::1]. */
+int cors_origin_is_loopback(const cors_origin *o);
+
+/* An http:// origin that is not loopback: anyone on the network path can run script in
+ * it. */
+int cors_origin_is_insecure(const cors_origin *o);
+
 /* A short English phrase for a status ("has a path", "has a trailing slash"...). */
 const char *cors_origin_status_str(cors_origin_status st);
 
 /* ---- Public suffix list ---------------------------------------------------------- */
 
-/* Load the system's public suffix list (Debian's publicsuffix package, through libpsl),
- * freed when the pool is cleared; falls back to libpsl's built-in list. May return NULL
- * when neither exists: wildcards are then accepted unchecked. */
-const psl_ctx_t *cors_psl_open(apr_pool_t *pool);
+typedef struct cors_psl cors_psl;
+
+/* Load the system's public suffix list (Debian's publicsuffix package) through libpsl,
+ * freed when the pool is cleared, falling back to libpsl's built-in list; and, from the
+ * list's text (libpsl cannot enumerate its rules), which domains have a public suffix
+ * below them. Never NULL; a missing list leaves wildcards unchecked. About 1 ms. */
+cors_psl *cors_psl_open(apr_pool_t *pool);
+
+/* libpsl's context, or NULL when no list could be loaded. */
+const psl_ctx_t *cors_psl_ctx(const cors_psl *psl);
+
+/* A public-suffix rule below domain ("*.compute.amazonaws.com" below "amazonaws.com"),
+ * where anyone can have a site, or NULL. */
+const char *cors_psl_suffix_below(const cors_psl *psl, const char *domain);
 
 /* ---- Origin allow-list -------------------------------------------------------- */
 
-/* Matches a canonical origin against a caller-compiled regex (anchored by the caller).
- * Returns non-zero on match. mod_cors passes ap_regexec, cors-lint PCRE2. */
-typedef int (*cors_regex_match_fn)(const void *compiled, const char *origin, apr_size_t len);
+typedef enum {
+    CORS_ENTRY_EXACT,          /* https://app.example.com */
+    CORS_ENTRY_SUBDOMAIN,      /* https://(star).example.com */
+    CORS_ENTRY_ANY_PORT,       /* http://localhost:* */
+    CORS_ENTRY_SUBDOMAIN_PORT, /* https://(star).example.com:(star) */
+    CORS_ENTRY_ANY,            /* * */
+    CORS_ENTRY_NULL,           /* null */
+    CORS_ENTRY_REGEX           /* CORSAllowOriginRegex */
+} cors_entry_kind;
+
+/* One allow-list entry as it was written, with what the checks need to know of it. */
+typedef struct {
+    cors_entry_kind kind;
+    const char *source;        /* the argument as written */
+    const cors_where *where;   /* the directive (NULL when not recorded) */
+    int arg;                   /* the argument's index in it */
+    int insecure;              /* an http:// origin (or wildcard) other than loopback */
+    const char *suffix_below;  /* wildcards: a public suffix below the domain, or NULL */
+    const char *pattern;       /* regexes: anchored, as compiled */
+    const void *compiled;      /* regexes: by the list's engine */
+    const cors_regex_verdict *verdict; /* regexes: NULL until judged */
+} cors_origin_entry;
 
 typedef struct cors_origin_list cors_origin_list;
 
-cors_origin_list *cors_origin_list_make(apr_pool_t *pool);
+/* engine compiles and matches the regex entries (httpd's ap_regex in the module, PCRE2
+ * in the linter); NULL when the list will hold none. */
+cors_origin_list *cors_origin_list_make(apr_pool_t *pool, const cors_regex_engine *engine);
 
 /* Add one CORSAllowOrigin argument: an exact origin, "scheme://" "*.domain[:port]",
  * "scheme://host:*", both wildcards together, "*" or "null". Returns NULL, or an error
- * message (from the list's pool) that says what is wrong and how to fix it. psl may be
- * NULL (no public-suffix check). Adding an entry already present is not an error. */
+ * message (from the list's pool) that says what is wrong and how to fix it. where and
+ * arg are kept with the entry. Adding an entry already present is not an error. */
 const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
-                                 const psl_ctx_t *psl);
+                                 const cors_where *where, int arg, const cors_psl *psl);
 
-/* Add a regex entry; source is kept for messages. */
-void cors_origin_list_add_regex(cors_origin_list *list, const char *source,
-                                const void *compiled, cors_regex_match_fn match);
+/* Add one CORSAllowOriginRegex argument: refused when empty, when it has an upper-case
+ * letter that must match itself, or when it does not compile; anchored here. */
+const char *cors_origin_list_add_regex(cors_origin_list *list, const char *source,
+                                       const cors_where *where, int arg);
 
 /* Does the list allow this origin? Exact table, then wildcards by the host's parent
  * domains, then regexes. Cost independent of the number of exact and wildcard entries. */
@@ -109,13 +170,31 @@ int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *ori
 
 int cors_origin_list_has_any(const cors_origin_list *list);  /* "*" listed */
 int cors_origin_list_has_null(const cors_origin_list *list); /* "null" listed */
-int cors_origin_list_count(const cors_origin_list *list);    /* entries incl. regexes */
+int cors_origin_list_count(const cors_origin_list *list);    /* distinct entries */
+
+/* The entries in the order they were added, duplicates included. */
+int cors_origin_list_nentries(const cors_origin_list *list);
+cors_origin_entry *cors_origin_list_entry(const cors_origin_list *list, int i);
+
+/* The first entry that is insecure / a wildcard with a public suffix below it, or -1:
+ * known when the entries are added, so a request-time check costs nothing. */
+int cors_origin_list_first_insecure(const cors_origin_list *list);
+int cors_origin_list_first_suffix_below(const cors_origin_list *list);
+
+/* The judge's verdict on a regex entry: the one kept on the entry, or judged now. Kept
+ * on the entry only when store is set: at configuration time, never at request time
+ * (entries are then shared by threads). */
+const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
+                                                    cors_origin_entry *e,
+                                                    const cors_psl *psl, apr_pool_t *pool,
+                                                    int store);
 
 /* ---- Token lists (methods, header names) ---------------------------------------- */
 
 typedef enum {
-    CORS_TOKENS_METHODS,        /* case-sensitive; GET, HEAD, POST always included */
-    CORS_TOKENS_HEADERS         /* case-insensitive, stored lower-case */
+    CORS_TOKENS_METHODS, /* case-sensitive; GET, HEAD, POST always included */
+    CORS_TOKENS_HEADERS, /* request headers: case-insensitive, stored lower-case */
+    CORS_TOKENS_EXPOSE   /* response headers: the same, with their own refusals */
 } cors_token_kind;
 
 typedef struct cors_token_list {
@@ -124,6 +203,7 @@ typedef struct cors_token_list {
     apr_hash_t *set;            /* token -> itself (header names lower-case) */
     apr_array_header_t *tokens; /* const char *, in configuration order, deduplicated */
     const char *joined;         /* "GET, HEAD, POST, PUT": the response value, or "*" */
+    const cors_where *where;    /* the directive (NULL when not recorded) */
 } cors_token_list;
 
 /* Is s an RFC 9110 token (1*tchar)? */
@@ -131,9 +211,14 @@ int cors_is_token(const char *s, apr_size_t len);
 
 /* Build a list from directive arguments. Each argument may itself hold several tokens
  * separated by commas or white space ("X-A, X-B"). "*" sets any (kept in joined only when
- * it is the sole entry). Returns NULL and sets *out, or an error message from pool. */
+ * it is the sole entry). Refused besides what is not a token: methods that Fetch
+ * forbids (CONNECT, TRACE, TRACK) and the standard methods browsers upper-case when
+ * written otherwise ("delete"); request headers Fetch forbids scripts to set (Cookie,
+ * Host, Proxy-*, Sec-*...); Set-Cookie and Set-Cookie2 among exposed headers. Returns
+ * NULL and sets *out, or an error message from pool and, in *bad_arg (when not NULL),
+ * the index of the argument that holds the refused token. */
 const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int argc,
-                                  char *const *argv, cors_token_list **out);
+                                  char *const *argv, cors_token_list **out, int *bad_arg);
 
 int cors_token_list_has(const cors_token_list *list, const char *token, apr_size_t len);
 
@@ -143,6 +228,9 @@ int cors_is_safelisted_header(const char *name, apr_size_t len);
 
 /* Is this a CORS-safelisted method (GET, HEAD, POST)? Case-sensitive. */
 int cors_is_safelisted_method(const char *method);
+
+/* Is this a method Fetch forbids (CONNECT, TRACE, TRACK, in any case)? */
+int cors_is_forbidden_method(const char *method, apr_size_t len);
 
 /* Parse a CORSMaxAge argument (decimal seconds, 0..86400) into its canonical string.
  * Returns NULL and sets *out, or an error message from pool. */
@@ -180,17 +268,11 @@ typedef struct cors_policy {
     int allow_credentials;                /* boolean */
     int allow_private_network;            /* boolean */
     const char *max_age;                  /* NULL: unset, else "0".."86400" */
+    int allow_insecure_origins;           /* boolean: http:// origins with credentials */
 } cors_policy;
 
 /* Initialise p to the defaults (everything unset / off). */
 void cors_policy_init(cors_policy *p);
-
-/* Conflicts in one effective policy: "*" origin with credentials, and "*" in the expose
- * headers with credentials (browsers would read it as a literal name and nothing can be
- * echoed instead). "*" in methods or headers with credentials is not a conflict: the
- * decision echoes the requested method and headers (spec rule 3). Returns NULL or a
- * message (from pool) saying what is wrong and how to fix it. */
-const char *cors_policy_check(const cors_policy *p, apr_pool_t *pool);
 
 typedef struct {
     const char *method;           /* request method, e.g. "OPTIONS" */

@@ -1,0 +1,834 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * cors_judge: see cors_judge.h. Three parts: literal regexes (matched without an
+ * engine), the origins a regex is written for (read off its text), and the attacks.
+ */
+#include "cors_judge.h"
+#include "cors_policy.h"
+
+#include <string.h>
+#include <apr_strings.h>
+
+/* ---- Anchoring and letters ----------------------------------------------------------- */
+
+const char *cors_regex_anchor(apr_pool_t *pool, const char *src)
+{
+    return apr_pstrcat(pool, "^(?:", src, ")$", NULL);
+}
+
+/* Skips "\x{...}"-style escapes whose braces hold names or numbers (\p{Lu}, \x{41},
+ * \N{U+41}, \o{101}, \g{name}, \k{name}) and "\k<name>", "\k'name'". */
+static const char *skip_escape(const char *s)
+{
+    char c = s[1];
+
+    if (c == '\0') {
+        return s + 1;
+    }
+    if ((c == 'p' || c == 'P' || c == 'x' || c == 'N' || c == 'o' || c == 'g' || c == 'k')
+        && s[2] == '{') {
+        const char *e = strchr(s + 3, '}');
+        return e ? e + 1 : s + strlen(s);
+    }
+    if (c == 'k' && (s[2] == '<' || s[2] == '\'')) {
+        const char *e = strchr(s + 3, s[2] == '<' ? '>' : '\'');
+        return e ? e + 1 : s + strlen(s);
+    }
+    return s + 2;
+}
+
+/* After '[': the end of the class (']' is literal first, and in "[:alpha:]"). */
+static const char *skip_class(const char *s)
+{
+    if (*s == '^') {
+        s++;
+    }
+    if (*s == ']') {
+        s++;
+    }
+    while (*s && *s != ']') {
+        if (*s == '\\') {
+            s = skip_escape(s);
+        }
+        else if (*s == '[' && s[1] == ':') {
+            const char *e = strstr(s + 2, ":]");
+            s = e ? e + 2 : s + 1;
+        }
+        else {
+            s++;
+        }
+    }
+    return *s ? s + 1 : s;
+}
+
+long cors_regex_upper(const char *src)
+{
+    const char *s = src;
+
+    while (*s) {
+        if (s[0] == '\\' && s[1] == 'Q') {
+            const char *e = strstr(s + 2, "\\E");
+            const char *end = e ? e : s + strlen(s);
+            for (s += 2; s < end; s++) {
+                if (*s >= 'A' && *s <= 'Z') {
+                    return (long)(s - src);
+                }
+            }
+            s = e ? e + 2 : end;
+        }
+        else if (*s == '\\') {
+            s = skip_escape(s);
+        }
+        else if (*s == '[') {
+            s = skip_class(s + 1);
+        }
+        else if (s[0] == '(' && s[1] == '*') {
+            const char *e = strchr(s, ')'); /* (*UTF), (*CR)... */
+            s = e ? e + 1 : s + strlen(s);
+        }
+        else if (s[0] == '(' && s[1] == '?') {
+            const char *p = s + 2;
+            if (*p == '<' || *p == '\'' || (*p == 'P' && p[1] == '<')) {
+                /* a group name, or a look-behind "(?<=" "(?<!" */
+                const char *e;
+                p += *p == 'P' ? 2 : 1;
+                e = (*p == '=' || *p == '!') ? p : strpbrk(p, ">'");
+                s = e ? e + 1 : s + strlen(s);
+                continue;
+            }
+            if (*p == 'P' && (p[1] == '=' || p[1] == '>')) {
+                const char *e = strchr(p, ')');
+                s = e ? e + 1 : s + strlen(s);
+                continue;
+            }
+            /* option letters up to ':' or ')': "(?i)", "(?i:", "(?-i)" */
+            {
+                int neg = 0;
+                for (; *p && *p != ':' && *p != ')'; p++) {
+                    if (*p == '-') {
+                        neg = 1;
+                    }
+                    else if (*p == 'i' && !neg) {
+                        return -1;
+                    }
+                    else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^')) {
+                        break;
+                    }
+                }
+            }
+            s += 2;
+        }
+        else if (*s >= 'A' && *s <= 'Z') {
+            return (long)(s - src);
+        }
+        else {
+            s++;
+        }
+    }
+    return -1;
+}
+
+/* ---- Literal regexes ------------------------------------------------------------------ */
+
+#define LIT_MAX_WORDS 64
+#define LIT_MAX_LEN   1024
+#define LIT_MAX_DEPTH 16
+
+typedef struct {
+    const char *s;
+    apr_size_t len;
+} lit_word;
+
+struct cors_lit_regex {
+    int n;
+    lit_word *words;
+    int at_start, at_end, nocase;
+};
+
+/* The set of words {a.b : a in A, b in B}, or -1 when it would be too large. */
+static int lit_concat(apr_pool_t *p, lit_word **a, int *na, const lit_word *b, int nb)
+{
+    lit_word *out;
+    int i, j, n = 0;
+
+    if (*na * nb > LIT_MAX_WORDS) {
+        return -1;
+    }
+    out = apr_palloc(p, sizeof(*out) * (apr_size_t)(*na * nb + 1));
+    for (i = 0; i < *na; i++) {
+        for (j = 0; j < nb; j++) {
+            apr_size_t len = (*a)[i].len + b[j].len;
+            char *s;
+            if (len > LIT_MAX_LEN) {
+                return -1;
+            }
+            s = apr_palloc(p, len + 1);
+            memcpy(s, (*a)[i].s, (*a)[i].len);
+            memcpy(s + (*a)[i].len, b[j].s, b[j].len);
+            s[len] = '\0';
+            out[n].s = s;
+            out[n++].len = len;
+        }
+    }
+    *a = out;
+    *na = n;
+    return 0;
+}
+
+static int lit_flush(apr_pool_t *p, lit_word **words, int *nwords, const char *pend,
+                     apr_size_t *npend)
+{
+    lit_word w;
+
+    if (*npend == 0) {
+        return 0;
+    }
+    w.s = pend;
+    w.len = *npend;
+    *npend = 0;
+    return lit_concat(p, words, nwords, &w, 1);
+}
+
+/* the printable characters that stand for themselves outside a class: all but the
+ * metacharacters \ ^ $ . [ | ( ) ? * + { */
+static const unsigned char lit_plain[256] = {
+    [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, [','] = 1,
+    ['-'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1,
+    ['>'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1,
+    ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,
+    ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1,
+    ['z'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
+static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, int depth,
+                                 lit_word **words, int *nwords);
+
+/* A group "(a|b|...)" or "(?:a|b|...)" at s (after its '('): the union of its branches. */
+static const char *lit_parse_group(apr_pool_t *p, const char *s, const char *end, int depth,
+                                   lit_word **all, int *nall)
+{
+    *all = NULL;
+    *nall = 0;
+    if (depth >= LIT_MAX_DEPTH) {
+        return NULL;
+    }
+    if (*s == '?') {
+        if (s[1] != ':') {
+            return NULL;
+        }
+        s += 2;
+    }
+    for (;;) {
+        lit_word *br, *u;
+        int nbr;
+        s = lit_parse_seq(p, s, end, depth + 1, &br, &nbr);
+        if (s == NULL || s >= end || *nall + nbr > LIT_MAX_WORDS) {
+            return NULL;
+        }
+        u = apr_palloc(p, sizeof(*u) * (apr_size_t)(*nall + nbr));
+        if (*nall) {
+            memcpy(u, *all, sizeof(*u) * (apr_size_t)*nall);
+        }
+        memcpy(u + *nall, br, sizeof(*u) * (apr_size_t)nbr);
+        *all = u;
+        *nall += nbr;
+        if (*s++ == ')') {
+            return s;
+        }
+    }
+}
+
+/* A sequence of literal characters, escaped punctuation and groups, each optionally
+ * followed by a greedy '?', up to an unescaped '|' or ')' or the end: its words in
+ * *words. Returns the position after it, or NULL when the text is not of this form. */
+static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, int depth,
+                                 lit_word **words, int *nwords)
+{
+    static const lit_word empty = {"", 0};
+    char pend[LIT_MAX_LEN]; /* literal text not yet appended to the words */
+    apr_size_t npend = 0;
+
+    *words = apr_palloc(p, sizeof(lit_word));
+    (*words)[0] = empty;
+    *nwords = 1;
+    while (s < end && *s != '|' && *s != ')') {
+        lit_word *item, one;
+        int nitem = 1;
+        if (*s == '(') {
+            s = lit_parse_group(p, s + 1, end, depth, &item, &nitem);
+            if (s == NULL) {
+                return NULL;
+            }
+        }
+        else if (*s == '\\') {
+            /* a backslash before punctuation is that character; before a letter or a
+             * digit it is a class, an assertion or a reference */
+            char c = s[1];
+            if (!(c > ' ' && c < 127) || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')) {
+                return NULL;
+            }
+            one.s = s + 1;
+            one.len = 1;
+            item = &one;
+            s += 2;
+        }
+        else if (lit_plain[(unsigned char)*s]) {
+            /* a run of plain characters, less the last one when a '?' follows it */
+            const char *b = s;
+            while (s < end && lit_plain[(unsigned char)*s]) {
+                s++;
+            }
+            if (s < end && *s == '?' && s - b > 1) {
+                s--;
+            }
+            one.s = b;
+            one.len = (apr_size_t)(s - b);
+            item = &one;
+        }
+        else {
+            return NULL;
+        }
+        if (s < end && *s == '?') {
+            /* greedy optional; lazy '??' would do as well, possessive '?+' would not */
+            lit_word *opt;
+            s++;
+            if ((s < end && (*s == '?' || *s == '+')) || nitem + 1 > LIT_MAX_WORDS) {
+                return NULL;
+            }
+            opt = apr_palloc(p, sizeof(*opt) * (apr_size_t)(nitem + 1));
+            memcpy(opt, item, sizeof(*opt) * (apr_size_t)nitem);
+            opt[nitem++] = empty;
+            item = opt;
+        }
+        if (s < end && (*s == '*' || *s == '+' || *s == '{')) {
+            return NULL;
+        }
+        if (item == &one) {
+            /* plain text: appended to every word at once, later */
+            if (npend + one.len > LIT_MAX_LEN) {
+                return NULL;
+            }
+            memcpy(pend + npend, one.s, one.len);
+            npend += one.len;
+            continue;
+        }
+        if (lit_flush(p, words, nwords, pend, &npend) != 0
+            || lit_concat(p, words, nwords, item, nitem) != 0) {
+            return NULL;
+        }
+    }
+    return lit_flush(p, words, nwords, pend, &npend) == 0 ? s : NULL;
+}
+
+cors_lit_regex *cors_lit_compile(apr_pool_t *pool, const char *pattern, int nocase)
+{
+    const char *s = pattern, *end = pattern + strlen(pattern), *stop;
+    cors_lit_regex *lr = NULL;
+    lit_word *words;
+    int i, n, at_start = 0, at_end = 0;
+    apr_size_t size;
+    apr_pool_t *scratch;
+    char *text;
+
+    if (*s == '^') {
+        at_start = 1;
+        s++;
+    }
+    if (end > s && end[-1] == '$') {
+        /* an unescaped '$': an even number of backslashes before it */
+        const char *b = end - 1;
+        while (b > s && b[-1] == '\\') {
+            b--;
+        }
+        if ((end - 1 - b) % 2 == 0) {
+            at_end = 1;
+            end--;
+        }
+    }
+    /* the parse's intermediate sets are scratch; the words are kept in one block */
+    if (apr_pool_create(&scratch, pool) != APR_SUCCESS) {
+        return NULL;
+    }
+    stop = lit_parse_seq(scratch, s, end, 0, &words, &n);
+    if (stop == end) {
+        size = sizeof(*lr) + sizeof(*words) * (apr_size_t)n;
+        for (i = 0; i < n; i++) {
+            size += words[i].len + 1;
+        }
+        lr = apr_palloc(pool, size);
+        lr->words = (lit_word *)(lr + 1);
+        text = (char *)(lr->words + n);
+        for (i = 0; i < n; i++) {
+            memcpy(text, words[i].s, words[i].len + 1);
+            lr->words[i].s = text;
+            lr->words[i].len = words[i].len;
+            text += words[i].len + 1;
+        }
+        lr->n = n;
+        lr->at_start = at_start;
+        lr->at_end = at_end;
+        lr->nocase = nocase != 0;
+    }
+    apr_pool_destroy(scratch);
+    return lr;
+}
+
+static int lit_eq(const char *a, const char *b, apr_size_t n, int nocase)
+{
+    apr_size_t i;
+
+    if (!nocase) {
+        return memcmp(a, b, n) == 0;
+    }
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x != y && ((x | 32) != (y | 32) || (x | 32) < 'a' || (x | 32) > 'z')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* PCRE2's answer: '^' is the subject's start, '$' its end or just before a final
+ * newline. */
+int cors_lit_match(const cors_lit_regex *lr, const char *subject, apr_size_t len)
+{
+    int i;
+
+    for (i = 0; i < lr->n; i++) {
+        const char *w = lr->words[i].s;
+        apr_size_t wl = lr->words[i].len, k;
+        if (lr->at_start && lr->at_end) {
+            if ((len == wl || (len == wl + 1 && subject[wl] == '\n'))
+                && lit_eq(subject, w, wl, lr->nocase)) {
+                return 1;
+            }
+        }
+        else if (lr->at_start) {
+            if (len >= wl && lit_eq(subject, w, wl, lr->nocase)) {
+                return 1;
+            }
+        }
+        else if (lr->at_end) {
+            if ((len >= wl && lit_eq(subject + len - wl, w, wl, lr->nocase))
+                || (len >= wl + 1 && subject[len - 1] == '\n'
+                    && lit_eq(subject + len - 1 - wl, w, wl, lr->nocase))) {
+                return 1;
+            }
+        }
+        else {
+            for (k = 0; k + wl <= len; k++) {
+                if (lit_eq(subject + k, w, wl, lr->nocase)) {
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- The origins a regex is written for ------------------------------------------------- */
+
+static int is_label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c == '-';
+}
+
+/* One string the regex is written to accept, by undoing the common regex forms: anchors
+ * dropped, "\." -> ".", a class or ".+" / ".*" -> "a", "(a|b)" -> "a", "x?" -> "x". The
+ * caller checks that the regex accepts the result before using it. */
+static const char *deregex(apr_pool_t *p, const char *re)
+{
+    char *out = apr_palloc(p, strlen(re) * 2 + 2), *o = out;
+    const char *s = re;
+    int skipping = 0;
+
+    while (*s) {
+        if (skipping) {
+            /* the other alternatives of a group */
+            if (*s == '\\' && s[1]) {
+                s += 2;
+                continue;
+            }
+            skipping = *s != ')';
+            s++;
+        }
+        else if (s[0] == '(' && s[1] == '?' && s[2] == ':') {
+            s += 3;
+        }
+        else if (*s == '^' || *s == '$' || *s == '(' || *s == ')' || *s == '?' || *s == '+'
+                 || *s == '*') {
+            s++;
+        }
+        else if (*s == '|') {
+            skipping = 1; /* keep the first alternative */
+            s++;
+        }
+        else if (*s == '\\' && s[1]) {
+            *o++ = s[1] == 'd' ? '1' : s[1] == 'w' ? 'a' : s[1];
+            s += 2;
+        }
+        else if (*s == '[') {
+            const char *e = strchr(s + 1, ']');
+            if (e == NULL) {
+                break;
+            }
+            *o++ = (s[1] >= '0' && s[1] <= '9') ? '1' : 'a';
+            s = e + 1;
+        }
+        else if (*s == '.') {
+            /* a dot next to letters is meant as a dot; ".+" / ".*" is a label */
+            *o++ = (s[1] == '+' || s[1] == '*') ? 'a' : '.';
+            s++;
+        }
+        else if (*s == '{') {
+            const char *e = strchr(s, '}');
+            s = e ? e + 1 : s + 1;
+        }
+        else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The host names written in a regex: runs of labels joined by '.' or '\.', with at least
+ * one dot ("app\.example\.com" -> "app.example.com"), lower-cased. */
+static apr_array_header_t *regex_hosts(apr_pool_t *p, const char *re)
+{
+    apr_array_header_t *hosts = apr_array_make(p, 4, sizeof(const char *));
+    const char *s = re;
+
+    while (*s) {
+        char buf[256];
+        apr_size_t n = 0;
+        int dots = 0;
+        if (!is_label_char(*s)) {
+            s++;
+            continue;
+        }
+        for (;;) {
+            while (is_label_char(*s) && n < sizeof(buf) - 1) {
+                buf[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+                s++;
+            }
+            if (s[0] == '\\' && s[1] == '.' && is_label_char(s[2])) {
+                s += 2;
+            }
+            else if (s[0] == '.' && is_label_char(s[1])) {
+                s += 1;
+            }
+            else {
+                break;
+            }
+            if (n >= sizeof(buf) - 1) {
+                break;
+            }
+            buf[n++] = '.';
+            dots++;
+        }
+        buf[n] = '\0';
+        /* "https" or "www" alone are not hosts; "localhost" without a dot is */
+        if (dots > 0 || strcmp(buf, "localhost") == 0) {
+            APR_ARRAY_PUSH(hosts, const char *) = apr_pstrdup(p, buf);
+        }
+        while (is_label_char(*s)) {
+            s++;
+        }
+    }
+    return hosts;
+}
+
+/* ---- Attacks ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const cors_regex_engine *engine;
+    const void *compiled;
+    const cors_lit_regex *lit;
+    const psl_ctx_t *psl;
+    apr_pool_t *pool;
+    /* the origin under attack, split */
+    const char *scheme;
+    const char *host;
+    const char *port;   /* ":8443" or "" */
+    const char *reg;    /* the registrable domain of host (or host) */
+} judge_state;
+
+static int judge_match(const judge_state *j, const char *s)
+{
+    apr_size_t len = strlen(s);
+
+    return j->lit ? cors_lit_match(j->lit, s, len)
+                  : j->engine->match(j->engine->baton, j->compiled, s, len);
+}
+
+/* The host of a canonical origin, as a string. */
+static const char *origin_host(apr_pool_t *p, const cors_origin *o)
+{
+    return apr_pstrmemdup(p, o->canon + o->host_off, o->host_len);
+}
+
+/* The registrable domain of host, or the host itself when it has none (an IP address, a
+ * public suffix, an unlisted name); without a list, its last two labels. */
+static const char *registrable(const psl_ctx_t *psl, const char *host)
+{
+    const char *r;
+
+    if (psl) {
+        r = psl_registrable_domain(psl, host);
+        return r ? r : host;
+    }
+    r = strrchr(host, '.');
+    if (r == NULL) {
+        return host;
+    }
+    while (r > host && r[-1] != '.') {
+        r--;
+    }
+    return r;
+}
+
+/* Can an attacker send this origin? A valid serialized origin with a name under a suffix
+ * that really is on the public suffix list, whose registrable domain is not the one the
+ * regex is written for. */
+static int attacker_owns(const judge_state *j, const char *origin)
+{
+    cors_origin o;
+    const char *host, *ps, *reg;
+
+    if (cors_origin_parse(origin, &o) != CORS_ORIGIN_OK || o.is_null
+        || o.canon[o.host_off] == '[') {
+        return 0;
+    }
+    host = origin_host(j->pool, &o);
+    if (j->psl) {
+        ps = psl_unregistrable_domain(j->psl, host);
+        if (ps == NULL || ps == host
+            || !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+            return 0;
+        }
+    }
+    reg = registrable(j->psl, host);
+    return strcmp(reg, j->reg) != 0;
+}
+
+static const char *try_attack(judge_state *j, const char *origin)
+{
+    return judge_match(j, origin) && attacker_owns(j, origin) ? origin : NULL;
+}
+
+/* The public suffix host is a tenant of ("netlify.app" for "myapp.netlify.app"), or
+ * NULL. */
+static const char *tenant_of(const judge_state *j)
+{
+    const char *parent = strchr(j->host, '.');
+
+    if (j->psl == NULL || parent == NULL || strcmp(j->reg, j->host) != 0
+        || !psl_is_public_suffix2(j->psl, parent + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+        return NULL;
+    }
+    return parent + 1;
+}
+
+/* The attacks on one intended origin, most realistic first; the first the regex accepts
+ * is the answer. */
+static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const char **domain)
+{
+    apr_pool_t *p = j->pool;
+    const char *sch = j->scheme, *h = j->host, *port = j->port, *a, *q;
+    const char *tenant = tenant_of(j);
+    static const char *const tails[] = {".evil.com", "-evil.com", "_.evil.com"};
+    size_t k;
+
+    *domain = j->reg;
+    *kind = CORS_ATTACK_TENANT;
+    if (tenant && (a = try_attack(j, apr_pstrcat(p, sch, "://evil.", tenant, port, NULL)))) {
+        *domain = tenant;
+        return a;
+    }
+    *kind = CORS_ATTACK_SUFFIX;
+    if ((a = try_attack(j, apr_pstrcat(p, sch, "://", h, tails[0], port, NULL)))) {
+        return a;
+    }
+    *kind = CORS_ATTACK_PREFIX;
+    if ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", j->reg, port, NULL)))
+        || (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", j->reg, port, NULL)))) {
+        return a;
+    }
+    *kind = CORS_ATTACK_DOT;
+    for (q = h; *q; q++) {
+        if (*q == '.') {
+            char *host = apr_pstrdup(p, h);
+            host[q - h] = 'x';
+            if ((a = try_attack(j, apr_pstrcat(p, sch, "://", host, port, NULL)))) {
+                return a;
+            }
+        }
+    }
+    *kind = CORS_ATTACK_SUFFIX;
+    for (k = 1; k < sizeof(tails) / sizeof(tails[0]); k++) {
+        if ((a = try_attack(j, apr_pstrcat(p, sch, "://", h, tails[k], port, NULL)))) {
+            return a;
+        }
+    }
+    *kind = CORS_ATTACK_NONE;
+    return NULL;
+}
+
+static int is_loopback_host(const char *h)
+{
+    apr_size_t n = strlen(h);
+
+    return strcmp(h, "localhost") == 0 || (n > 10 && strcmp(h + n - 10, ".localhost") == 0)
+           || strncmp(h, "127.", 4) == 0 || strcmp(h, "[::1]") == 0;
+}
+
+/* Sets j's origin under attack to o (a canonical origin) when the regex accepts it. */
+static int judge_aim(judge_state *j, const cors_origin *o)
+{
+    if (!judge_match(j, o->canon)) {
+        return 0;
+    }
+    j->scheme = apr_pstrmemdup(j->pool, o->canon, o->scheme_len);
+    j->host = origin_host(j->pool, o);
+    j->port = o->canon + o->host_off + o->host_len;
+    j->reg = registrable(j->psl, j->host);
+    return 1;
+}
+
+/* The origins to attack: each host written in the regex, as https and as http, then the
+ * de-regexed sample (it has a label where the regex has a class, and the port). */
+static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
+{
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(cors_origin));
+    apr_array_header_t *hosts = regex_hosts(p, pattern);
+    const char *sample = deregex(p, pattern);
+    cors_origin o;
+    int i, s;
+
+    for (i = 0; i < hosts->nelts; i++) {
+        for (s = 0; s < 2; s++) {
+            const char *h = APR_ARRAY_IDX(hosts, i, const char *);
+            if (cors_origin_parse(apr_pstrcat(p, s ? "http://" : "https://", h, NULL), &o)
+                == CORS_ORIGIN_OK) {
+                APR_ARRAY_PUSH(out, cors_origin) = o;
+            }
+        }
+    }
+    if (cors_origin_parse(sample, &o) == CORS_ORIGIN_OK && !o.is_null) {
+        APR_ARRAY_PUSH(out, cors_origin) = o;
+    }
+    return out;
+}
+
+int cors_regex_judge(const cors_regex_engine *engine, const void *compiled,
+                     const char *pattern, int nocase, const psl_ctx_t *psl,
+                     apr_pool_t *pool, cors_regex_verdict *out)
+{
+    judge_state j;
+    apr_array_header_t *aims;
+    const char *probe;
+    int i;
+
+    memset(out, 0, sizeof(*out));
+    memset(&j, 0, sizeof(j));
+    j.engine = engine;
+    j.psl = psl;
+    j.pool = pool;
+    j.lit = cors_lit_compile(pool, pattern, nocase);
+    j.compiled = compiled;
+    if (j.lit == NULL && j.compiled == NULL) {
+        j.compiled = engine->compile(engine->baton, pool, pattern, nocase);
+        if (j.compiled == NULL) {
+            return -1;
+        }
+    }
+    out->accepts_null = judge_match(&j, "null");
+    /* accepts an origin that has nothing to do with anything written in it */
+    j.reg = "";
+    probe = strstr(pattern, "evil") ? "attacker.net" : "evil.com";
+    if ((out->attack = try_attack(&j, apr_pstrcat(pool, "https://", probe, NULL)))
+        || (out->attack = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL)))) {
+        out->kind = CORS_ATTACK_ANY;
+        out->intended = "any origin";
+        if (out->attack[4] == ':') {
+            out->insecure = out->attack;
+        }
+        return 0;
+    }
+    aims = intended_origins(pool, pattern);
+    for (i = 0; i < aims->nelts; i++) {
+        cors_origin *o = &APR_ARRAY_IDX(aims, i, cors_origin);
+        const char *a, *domain;
+        cors_attack_kind kind;
+        if (!judge_aim(&j, o)) {
+            continue;
+        }
+        if (out->intended == NULL) {
+            out->intended = apr_pstrdup(pool, o->canon);
+        }
+        if (out->insecure == NULL && strcmp(j.scheme, "http") == 0
+            && !is_loopback_host(j.host)) {
+            out->insecure = apr_pstrdup(pool, o->canon);
+        }
+        if (out->attack == NULL && (a = attack_origin(&j, &kind, &domain)) != NULL) {
+            out->attack = a;
+            out->kind = kind;
+            out->intended = apr_pstrdup(pool, o->canon);
+            out->domain = domain;
+        }
+        if (out->attack && out->insecure) {
+            break;
+        }
+    }
+    return 0;
+}
+
+/* "example.com" -> "example\\.com" */
+static const char *escape_dots(apr_pool_t *pool, const char *s)
+{
+    char *out = apr_palloc(pool, 2 * strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        if (*s == '.') {
+            *o++ = '\\';
+        }
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool)
+{
+    switch (v->kind) {
+    case CORS_ATTACK_ANY:
+        return "it accepts any origin; list the trusted origins instead";
+    case CORS_ATTACK_SUFFIX:
+        return "it lets a domain follow the host it is written for; end the regex with the "
+               "host ('$' when the regex is not anchored, and no '.*' after the host)";
+    case CORS_ATTACK_PREFIX:
+        return apr_psprintf(pool,
+                            "it lets any text come before '%s' in the same label; match "
+                            "whole labels, e.g. '([a-z0-9-]+\\.)?%s'",
+                            v->domain, escape_dots(pool, v->domain));
+    case CORS_ATTACK_DOT:
+        return "an unescaped '.' matches any character; escape the dots ('\\.')";
+    case CORS_ATTACK_TENANT:
+        return apr_psprintf(pool,
+                            "anyone can have a site under the public suffix '%s'; list your "
+                            "own hosts",
+                            v->domain);
+    case CORS_ATTACK_NONE:
+        break;
+    }
+    return "";
+}

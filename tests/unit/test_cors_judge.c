@@ -1,0 +1,236 @@
+/* Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * Unit tests of the regex judge (core/cors_judge.c): what mod_cors refuses with
+ * credentials and cors-lint reports as CL005. Every attack is a valid origin under a real
+ * public suffix; every hint names the cause.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include "cors_policy.h"
+#include "test_engine.h"
+
+static apr_pool_t *pool;
+static const cors_psl *psl;
+
+static void setup(void)
+{
+    apr_pool_create(&pool, NULL);
+    psl = cors_psl_open(pool);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+}
+
+static cors_regex_verdict judge(const char *pattern, int nocase)
+{
+    cors_regex_verdict v;
+
+    ck_assert_int_eq(
+        cors_regex_judge(test_engine(), NULL, pattern, nocase, cors_psl_ctx(psl), pool, &v), 0);
+    return v;
+}
+
+static void expect_attack(const char *pattern, const char *attack, cors_attack_kind kind,
+                          const char *hint)
+{
+    cors_regex_verdict v = judge(pattern, 0);
+    cors_origin o;
+
+    ck_assert_msg(v.attack != NULL, "%s: no attack", pattern);
+    ck_assert_msg(strcmp(v.attack, attack) == 0, "%s: %s, want %s", pattern, v.attack, attack);
+    ck_assert_msg(v.kind == kind, "%s: kind %d, want %d", pattern, v.kind, kind);
+    ck_assert_msg(strstr(cors_attack_hint(&v, pool), hint) != NULL, "%s: hint '%s' lacks '%s'",
+                  pattern, cors_attack_hint(&v, pool), hint);
+    /* a browser could send it */
+    ck_assert_int_eq(cors_origin_parse(v.attack, &o), CORS_ORIGIN_OK);
+}
+
+START_TEST(test_attacks)
+{
+    expect_attack("^https://app\\.example\\.com", "https://app.example.com.evil.com",
+                  CORS_ATTACK_SUFFIX, "end the regex");
+    expect_attack("^https://app.example\\.com$", "https://appxexample.com", CORS_ATTACK_DOT,
+                  "escape the dots");
+    /* the dot before the TLD makes no origin under a real suffix: the first one is it */
+    expect_attack("^https://staging.google.com$", "https://stagingxgoogle.com",
+                  CORS_ATTACK_DOT, "escape the dots");
+    expect_attack("^https://.*example\\.com$", "https://evilexample.com", CORS_ATTACK_PREFIX,
+                  "before 'example.com'");
+    expect_attack("example\\.com$", "https://evilexample.com", CORS_ATTACK_PREFIX,
+                  "whole labels");
+    expect_attack("^https://[a-z0-9-]+\\.netlify\\.app$", "https://evil.netlify.app",
+                  CORS_ATTACK_TENANT, "'netlify.app'");
+    expect_attack(".*", "https://evil.com", CORS_ATTACK_ANY, "any origin");
+    expect_attack("^https://.*$", "https://evil.com", CORS_ATTACK_ANY, "any origin");
+    /* a regex that names evil.com on purpose is probed with another name */
+    expect_attack("^(https://evil\\.com|.*)$", "https://attacker.net", CORS_ATTACK_ANY,
+                  "any origin");
+    expect_attack("^http://localhost.*$", "http://localhost.evil.com", CORS_ATTACK_SUFFIX,
+                  "end the regex");
+    /* mod_cors's own anchoring */
+    expect_attack(cors_regex_anchor(pool, "https://app.example.com"), "https://appxexample.com",
+                  CORS_ATTACK_DOT, "escape the dots");
+}
+END_TEST
+
+START_TEST(test_no_attack)
+{
+    static const char *const safe[] = {
+        "^https://app\\.example\\.com$", "^https://(app|admin)\\.example\\.com$",
+        "^https://[a-z0-9-]+\\.example\\.com$", "^https://(www\\.)?example\\.com$",
+        "^https://.*\\.example\\.com$", "^http://localhost:[0-9]+$",
+        "^(?:https://pr-[0-9]+\\.preview\\.example\\.com)$", "^https://a\\.example\\.co\\.uk$",
+        NULL,
+    };
+    int i;
+
+    for (i = 0; safe[i]; i++) {
+        cors_regex_verdict v = judge(safe[i], 0);
+        ck_assert_msg(v.attack == NULL, "%s: %s", safe[i], v.attack);
+        ck_assert_msg(v.insecure == NULL, "%s: %s", safe[i], v.insecure);
+    }
+}
+END_TEST
+
+START_TEST(test_insecure_and_null)
+{
+    cors_regex_verdict v = judge("^https?://app\\.example\\.com$", 0);
+
+    /* a downgrade is not a bypass of the regex: it is its own finding */
+    ck_assert_ptr_null(v.attack);
+    ck_assert_str_eq(v.insecure, "http://app.example.com");
+    ck_assert_str_eq(v.intended, "https://app.example.com");
+    v = judge("^http://intranet\\.example\\.com$", 0);
+    ck_assert_str_eq(v.insecure, "http://intranet.example.com");
+    v = judge("^http://(localhost|127\\.0\\.0\\.1):[0-9]+$", 0);
+    ck_assert_ptr_null(v.insecure);
+    v = judge("^(null|https://app\\.example\\.com)$", 0);
+    ck_assert(v.accepts_null);
+    ck_assert_ptr_null(v.attack);
+    v = judge("^https://APP\\.example\\.com$", 1);
+    ck_assert_str_eq(v.intended, "https://app.example.com");
+}
+END_TEST
+
+START_TEST(test_does_not_compile)
+{
+    cors_regex_verdict v;
+
+    ck_assert_int_eq(cors_regex_judge(test_engine(), NULL, "https://(", 0, NULL, pool, &v), -1);
+}
+END_TEST
+
+START_TEST(test_upper_case_letters)
+{
+    ck_assert_int_eq(cors_regex_upper("https://App\\.example\\.com"), 8);
+    ck_assert_int_eq(cors_regex_upper("https://app\\.example\\.COM"), 22);
+    ck_assert_int_eq(cors_regex_upper("https://\\QApp\\E\\.x"), 10);
+    /* escapes, classes, names and inline options are not letters to match */
+    ck_assert_int_eq(cors_regex_upper("https://[A-Za-z]+\\.x\\.com"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://\\w+\\.\\D\\S\\W\\.com"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://(?<Host>[a-z]+)\\.x\\.com"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://\\p{Ll}+\\.x\\x{41}"), -1);
+    ck_assert_int_eq(cors_regex_upper("(?i)https://App\\.x"), -1);
+    ck_assert_int_eq(cors_regex_upper("(*UTF)https://app\\.x"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://app\\.x"), -1);
+}
+END_TEST
+
+/* Literal regexes ("^https://(app|admin)\\.example\\.com$") are matched without PCRE2:
+ * the answers must be PCRE2's, for the patterns that take that way and for the near
+ * misses that must not. */
+START_TEST(test_literal_matches_as_pcre2)
+{
+    static const char *const patterns[] = {
+        "^https://app\\.example\\.com$", "https://app\\.example\\.com", "example\\.com$",
+        "^https://app.example.com", "^https?://app\\.example\\.com$", "^$", "^", "$", "",
+        "^https://(app|admin)\\.example\\.com$", "^https://(www\\.)?example\\.com",
+        "^(https|http)://x\\.com$", "^https://(a|b|)\\.x\\.com$", "null", "^null$",
+        "^(null|https://a\\.com)$", "^https://x\\.com/?$", "^HTTPS://APP\\.EXAMPLE\\.COM$",
+        "^https://(?:app|admin)\\.example\\.com$", "^https://a\\.com(:8443)?$",
+        "^https://((a|b)\\.)?x\\.com$", "^https://a\\.com\\n?$", "^https://a\\.comm??$",
+        "^https://a\\.com?+$", "^https://a\\.co{1}m$", "^https://a\\.co}m$", "a]b", "a#b c",
+        "^https://a\\.com$$", "^^https://a\\.com$", "\\^https://a\\.com\\$", "^\\$", "\\\\$",
+        "^https://a\\.com\\\\$", "^(a(b(c|d)|e)|f)\\.x$", "(?i)^https://A\\.x$", "^a()(?:)b$",
+        "^(|www\\.)x\\.com$", "^https://a\\-b\\.x$", "^a|b$", "(", "a)", "^(a|b$", "[a]",
+        "^https://[a-z]+\\.x\\.com$", "(*CR)^a$", "^a\\@b$", "^A@b$", "^a`b$", "^a[b$",
+        "^(a|b)?(c|d)?(e|f)?x$",
+    };
+    static const char *const subjects[] = {
+        "", "\n", "null", "NULL", "https://app.example.com", "https://app.example.com\n",
+        "https://app.example.com\n\n", "HTTPS://APP.EXAMPLE.COM", "https://admin.example.com",
+        "https://app.example.com.evil.example", "https://evilapp.example.com",
+        "http://app.example.com", "https://appxexample.com", "https://www.example.com",
+        "https://example.com", "https://www.example.com.evil", "http://x.com", "https://x.com",
+        "https://x.com/", "https://.x.com", "https://a.x.com", "https://b.x.com",
+        "https://a.com", "https://a.com:8443", "https://a.com\n", "https://a.comm",
+        "https://a.co}m", "a]b", "xa]bx", "a#b c", "https://a.com$", "$", "\\", "x\\",
+        "https://a.com\\", "b.x", "ce.x", "de.x", "f.x", "af.x", "A.X", "https://A.x",
+        "ab", "a", "b", "xb", "ax", "www.x.com", "x.com", "https://a-b.x", "a@b", "A@B",
+        "a`b", "A@b", "a@B", "ace", "acex", "bdfx", "x", "cx", "evil.example.com",
+        "https://evil.example/?https://app.example.com",
+    };
+    size_t i, j;
+    int literal = 0;
+
+    for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        int nocase;
+        for (nocase = 0; nocase < 2; nocase++) {
+            int errcode;
+            PCRE2_SIZE erroff;
+            pcre2_code *code = pcre2_compile((PCRE2_SPTR)patterns[i], PCRE2_ZERO_TERMINATED,
+                                             nocase ? PCRE2_CASELESS : 0, &errcode, &erroff,
+                                             NULL);
+            pcre2_match_data *md = code ? pcre2_match_data_create_from_pattern(code, NULL)
+                                        : NULL;
+            for (j = 0; j < sizeof(subjects) / sizeof(subjects[0]); j++) {
+                int want = code ? pcre2_match(code, (PCRE2_SPTR)subjects[j],
+                                              strlen(subjects[j]), 0, 0, md, NULL) >= 0
+                                : -1;
+                cors_lit_regex *lr = cors_lit_compile(pool, patterns[i], nocase);
+                int got = lr ? cors_lit_match(lr, subjects[j], strlen(subjects[j])) : want;
+                literal += lr != NULL;
+                ck_assert_msg(got == want, "/%s/%s on '%s': %d, PCRE2 says %d", patterns[i],
+                              nocase ? "i" : "", subjects[j], got, want);
+            }
+            pcre2_match_data_free(md);
+            pcre2_code_free(code);
+        }
+    }
+    /* most of them take the literal way (the rest are PCRE2's alone) */
+    ck_assert_int_gt(literal, 1000);
+}
+END_TEST
+
+
+int main(void)
+{
+    Suite *s = suite_create("cors_judge");
+    TCase *tc = tcase_create("judge");
+    SRunner *sr;
+    int failed;
+
+    apr_initialize();
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_attacks);
+    tcase_add_test(tc, test_no_attack);
+    tcase_add_test(tc, test_insecure_and_null);
+    tcase_add_test(tc, test_does_not_compile);
+    tcase_add_test(tc, test_upper_case_letters);
+    tcase_add_test(tc, test_literal_matches_as_pcre2);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    apr_terminate();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
