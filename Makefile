@@ -39,6 +39,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 -include tests/httpd/httpd.mk
 -include tests/lint/lint-tests.mk
+-include tests/parity/parity.mk
 -include tests/browser/browser.mk
 -include tests/demo/demo.mk
 -include tests/bench/bench.mk

@@ -105,10 +105,17 @@ cors_config *cors_config_make(apr_pool_t *pool)
         }                                                                                  \
     } while (0)
 
+/* httpd merges every section a request walks through, most of which set nothing of
+ * ours: then the base is the result (merged configurations are never written to). */
 cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base,
                                const cors_config *add)
 {
-    cors_config *m = apr_pmemdup(pool, base, sizeof(*m));
+    cors_config *m;
+
+    if (!cors_config_is_set(add)) {
+        return (cors_config *)base;
+    }
+    m = apr_pmemdup(pool, base, sizeof(*m));
 
     CORS_MERGE(origins, ORIGIN, NULL);
     CORS_MERGE(regexes, ORIGIN_REGEX, NULL);
@@ -400,9 +407,6 @@ static void cors_problem_add(cors_problems *ps, cors_problem_kind kind,
     cors_problem *p;
 
     ps->n++;
-    if (ps->out == NULL) {
-        return;
-    }
     p = apr_array_push(ps->out);
     p->kind = kind;
     p->message = cors_problem_message(ps->pool, kind, e, v);
@@ -412,23 +416,11 @@ static void cors_problem_add(cors_problems *ps, cors_problem_kind kind,
     p->insecure = kind == CORS_PROBLEM_INSECURE ? ps->c->where[CORS_D_INSECURE_ORIGINS] : NULL;
 }
 
-/* With out NULL (a request merged an .htaccess or <If> onto credentials) only the first
- * problem matters, and the list knows it without a walk over its entries. */
-static int cors_origin_problems_fast(const cors_origin_list *l, int insecure_ok)
-{
-    return cors_origin_list_has_any(l) || (!insecure_ok && cors_origin_list_first_insecure(l) >= 0)
-           || cors_origin_list_first_suffix_below(l) >= 0;
-}
-
 static void cors_origin_problems(cors_problems *ps, const cors_origin_list *l, int insecure_ok)
 {
     int i;
 
-    if (ps->out == NULL && cors_origin_problems_fast(l, insecure_ok)) {
-        ps->n++;
-        return;
-    }
-    for (i = 0; ps->out && i < cors_origin_list_nentries(l); i++) {
+    for (i = 0; i < cors_origin_list_nentries(l); i++) {
         const cors_origin_entry *e = cors_origin_list_entry(l, i);
         if (e->kind == CORS_ENTRY_ANY) {
             cors_problem_add(ps, CORS_PROBLEM_ANY_ORIGIN, e, NULL);
@@ -447,7 +439,7 @@ static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, in
 {
     int i;
 
-    for (i = 0; i < cors_origin_list_nentries(l) && (ps->out || ps->n == 0); i++) {
+    for (i = 0; i < cors_origin_list_nentries(l); i++) {
         cors_origin_entry *e = cors_origin_list_entry(l, i);
         const cors_regex_verdict *v =
             cors_origin_entry_verdict(l, e, env->psl, ps->pool, env->store_verdicts);
@@ -463,6 +455,28 @@ static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, in
     }
 }
 
+/* The request-time question (out NULL: a request merged an .htaccess or <If> onto
+ * credentials): is there any problem? The allow-list knows without a walk over its
+ * entries; regexes were judged at start-up, unless an .htaccess brought them. */
+static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c,
+                                   const cors_env *env, int insecure_ok)
+{
+    int i;
+
+    if ((c->origins && cors_origin_list_unsafe(c->origins, insecure_ok))
+        || (c->expose && c->expose->any)) {
+        return 1;
+    }
+    for (i = 0; c->regexes && i < cors_origin_list_nentries(c->regexes); i++) {
+        const cors_regex_verdict *v = cors_origin_entry_verdict(
+            c->regexes, cors_origin_list_entry(c->regexes, i), env->psl, pool, 0);
+        if (v && (v->attack || (v->insecure && !insecure_ok))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env *env,
                          apr_array_header_t *out)
 {
@@ -472,6 +486,9 @@ int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env 
     if (c->credentials != 1) {
         return 0;
     }
+    if (out == NULL) {
+        return cors_config_has_problem(pool, c, env, insecure_ok);
+    }
     ps.pool = pool;
     ps.c = c;
     ps.out = out;
@@ -479,10 +496,10 @@ int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env 
     if (c->origins) {
         cors_origin_problems(&ps, c->origins, insecure_ok);
     }
-    if (c->regexes && (out || ps.n == 0)) {
+    if (c->regexes) {
         cors_regex_problems(&ps, c->regexes, insecure_ok, env);
     }
-    if (c->expose && c->expose->any && (out || ps.n == 0)) {
+    if (c->expose && c->expose->any) {
         cors_problem_add(&ps, CORS_PROBLEM_ANY_EXPOSE, NULL, NULL);
     }
     return ps.n;

@@ -121,7 +121,9 @@ typedef struct {
 
 cors_config *cors_config_make(apr_pool_t *pool);
 
-/* httpd's merge: what add sets replaces what base has, directive by directive. */
+/* httpd's merge: what add sets replaces what base has, directive by directive. The
+ * result may be base itself (when add sets nothing): merged configurations are read,
+ * never written. */
 cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base,
                                const cors_config *add);
 

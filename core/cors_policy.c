@@ -526,7 +526,7 @@ struct cors_origin_list {
     int nregex;
     int any;
     int has_null;
-    int first_insecure, first_suffix_below;
+    int insecure, suffix_below; /* some entry is (cors_origin_list_unsafe) */
 };
 
 cors_origin_list *cors_origin_list_make(apr_pool_t *pool, const cors_regex_engine *engine)
@@ -540,7 +540,6 @@ cors_origin_list *cors_origin_list_make(apr_pool_t *pool, const cors_regex_engin
     l->sub = apr_hash_make_custom(pool, cors_hash);
     l->sub_any_port = apr_hash_make_custom(pool, cors_hash);
     l->entries = apr_array_make(pool, 2, sizeof(cors_origin_entry));
-    l->first_insecure = l->first_suffix_below = -1;
     return l;
 }
 
@@ -693,12 +692,8 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
         e->suffix_below = cors_psl_suffix_below(
             psl, apr_pstrmemdup(pool, key + parsed.o.host_off, parsed.o.host_len));
     }
-    if (e->insecure && list->first_insecure < 0) {
-        list->first_insecure = list->entries->nelts - 1;
-    }
-    if (e->suffix_below && list->first_suffix_below < 0) {
-        list->first_suffix_below = list->entries->nelts - 1;
-    }
+    list->insecure |= e->insecure;
+    list->suffix_below |= e->suffix_below != NULL;
     return NULL;
 }
 
@@ -846,14 +841,9 @@ cors_origin_entry *cors_origin_list_entry(const cors_origin_list *list, int i)
     return &APR_ARRAY_IDX(list->entries, i, cors_origin_entry);
 }
 
-int cors_origin_list_first_insecure(const cors_origin_list *list)
+int cors_origin_list_unsafe(const cors_origin_list *list, int insecure_ok)
 {
-    return list->first_insecure;
-}
-
-int cors_origin_list_first_suffix_below(const cors_origin_list *list)
-{
-    return list->first_suffix_below;
+    return list->any || list->suffix_below || (list->insecure && !insecure_ok);
 }
 
 /* ---- Token lists -------------------------------------------------------------------- */

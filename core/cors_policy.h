@@ -176,10 +176,11 @@ int cors_origin_list_count(const cors_origin_list *list);    /* distinct entries
 int cors_origin_list_nentries(const cors_origin_list *list);
 cors_origin_entry *cors_origin_list_entry(const cors_origin_list *list, int i);
 
-/* The first entry that is insecure / a wildcard with a public suffix below it, or -1:
- * known when the entries are added, so a request-time check costs nothing. */
-int cors_origin_list_first_insecure(const cors_origin_list *list);
-int cors_origin_list_first_suffix_below(const cors_origin_list *list);
+/* Does the list hold an entry that cannot go with credentials: "*", a wildcard with
+ * public suffixes below it, or (unless insecure_ok) an http:// origin other than
+ * loopback? Known when the entries are added: a request-time check costs a few
+ * comparisons, whatever the list's size. */
+int cors_origin_list_unsafe(const cors_origin_list *list, int insecure_ok);
 
 /* The judge's verdict on a regex entry: the one kept on the entry, or judged now. Kept
  * on the entry only when store is set: at configuration time, never at request time

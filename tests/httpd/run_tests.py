@@ -27,7 +27,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASE_MODULES = [
     "mpm_event", "authz_core", "authn_core", "auth_basic", "authn_file", "authz_user",
     "authz_host", "mime", "dir", "alias", "cgid", "proxy", "proxy_http", "headers",
-    "rewrite", "setenvif", "env", "proxy_fcgi",
+    "rewrite", "setenvif", "env", "proxy_fcgi", "dav", "dav_fs",
 ]
 
 APP = "https://app.example.com"
@@ -364,6 +364,11 @@ Redirect 307 /api/moved /api/data.json
     CORSAllowOrigin https://app.example.com
     CORSAllowCredentials On
 </Directory>
+<Directory "@DIR@/htdocs/ht-regex">
+    AllowOverride FileInfo
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Directory>
 <If "%{QUERY_STRING} == 'if-off'">
     CORSEnable Off
 </If>
@@ -432,7 +437,7 @@ def write(path, text, mode=0o644):
 def populate(d):
     for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
                 "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
-                "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star",
+                "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star", "ht-regex",
                 "ht-authconfig", "api/other", "api/nocreds", "api/dir"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
@@ -447,6 +452,7 @@ def populate(d):
     write(os.path.join(d, "htdocs", "ht-none", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-authconfig", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-star", ".htaccess"), "CORSAllowOrigin *\n")
+    write(os.path.join(d, "htdocs", "ht-regex", ".htaccess"), "CORSAllowOriginRegex .*\n")
     write(os.path.join(d, "htdocs", "api", "dir", "index.html"), "index\n")
     # user "alice", password "secret" (apr1 hash made by openssl-free python: crypt
     # is not portable, so use the {SHA} scheme httpd supports)
@@ -927,6 +933,15 @@ def merge_conflict_in_htaccess_logged_once(s):
 
 
 @test
+def htaccess_regex_under_credentials_withholds_them(s):
+    # an .htaccess adds a regex any site gets through, under a <Directory> with
+    # credentials: no start-up check can see it, so no credentials are granted there
+    for origin in ("https://evil.example.net", APP):
+        r = get(s.port, "/ht-regex/data.json", origin)
+        expect_grant(r, origin, credentials=False, status=200)
+
+
+@test
 def htaccess_without_fileinfo_is_ignored(s):
     r = get(s.port, "/ht-none/data.json", "https://htaccess.example.com")
     check(r.status == 200, "status", r)
@@ -1153,6 +1168,51 @@ CONFIG_ERRORS = [
     ("CORSExposeHeaders X@Bad", "not a valid header name"),
     ("CORSPreflightStatus 201", "must be 200 or 204"),
     ("CORSEnable maybe", "CORSEnable"),
+    # methods as browsers send them, and what Fetch forbids
+    ("<Location /dav>\nDav On\nCORSAllowOrigin https://app.example.com\n"
+     "CORSAllowMethods put delete\n</Location>",
+     "'put' never matches: browsers send the standard methods in upper case"),
+    ("CORSAllowMethods PUT Delete", "write 'DELETE'"),
+    ("CORSAllowMethods CONNECT", "Fetch forbids it"),
+    ("CORSAllowMethods TRACE", "Fetch forbids it"),
+    ("CORSAllowMethods track", "Fetch forbids it"),
+    ("CORSAllowHeaders Content-Type Cookie", "'Cookie' is a header scripts can never set"),
+    ("CORSAllowHeaders Sec-Fetch-Dest", "Fetch forbids it"),
+    ("CORSAllowHeaders Proxy-Authorization", "Fetch forbids it"),
+    ("CORSExposeHeaders ETag Set-Cookie", "'Set-Cookie' is never exposed"),
+    ("CORSAllowOriginRegex \"\"", "CORSAllowOriginRegex requires at least one argument"),
+    ("CORSAllowOriginRegex https://App\\.example\\.com", "upper-case letter 'A'"),
+    # with credentials: what an attacker can register, public suffixes, http://
+    ("CORSAllowCredentials On\nCORSAllowOriginRegex .*",
+     "accepts 'https://evil.com', an origin anyone can register"),
+    ("CORSAllowOriginRegex https://.*\nCORSAllowCredentials On",
+     "accepts 'https://evil.com', an origin anyone can register"),
+    ("CORSAllowCredentials On\nCORSAllowOriginRegex https://app.example.com",
+     "accepts 'https://appxexample.com'"),
+    ("CORSAllowCredentials On\nCORSAllowOriginRegex https://.*example\\.com",
+     "accepts 'https://evilexample.com'"),
+    ("CORSAllowCredentials On\nCORSAllowOriginRegex https://[a-z]+\\.netlify\\.app",
+     "accepts 'https://evil.netlify.app'"),
+    ("CORSAllowCredentials On\nCORSAllowOrigin https://*.amazonaws.com",
+     "covers the public suffix"),
+    ("CORSAllowCredentials On\nCORSAllowOrigin http://app.example.com",
+     "'http://app.example.com' is an http:// origin"),
+    ("CORSAllowCredentials On\nCORSAllowOrigin http://*.example.com",
+     "is an http:// origin"),
+    ("CORSAllowCredentials On\nCORSAllowOriginRegex https?://app\\.example\\.com",
+     "accepts the http:// origin 'http://app.example.com'"),
+    # the same split across sections
+    ("CORSAllowCredentials On\n<Location /pr>\nCORSAllowOriginRegex .*\n</Location>",
+     "accepts 'https://evil.com'"),
+    ("<Location /a/b>\nCORSAllowCredentials On\n</Location>\n"
+     "<Location /a>\nCORSAllowOrigin *\n</Location>",
+     "CORSAllowOrigin * cannot be combined"),
+    ("<Directory /srv/www>\nCORSAllowCredentials On\n</Directory>\n"
+     "<Location />\nCORSAllowOrigin *\n</Location>",
+     "CORSAllowOrigin * cannot be combined"),
+    ("<Directory /srv/www>\nCORSAllowCredentials On\n</Directory>\n"
+     "<Directory /srv/www/pub>\nCORSAllowOrigin http://app.example.com\n</Directory>",
+     "is an http:// origin"),
     # conflicts that only appear once scopes are merged
     ("<Location /x>\nCORSAllowCredentials On\n</Location>\n"
      "<Location /x/y>\nCORSAllowOrigin *\n</Location>",
@@ -1179,6 +1239,31 @@ def configuration_errors_fail_configtest(s):
                "<Location /xy>\nCORSAllowOrigin *\n</Location>\n", asan=s.asan,
                name="ok2").configtest()
     check(ok.returncode == 0, "sibling locations merged: " + ok.stderr)
+    # what is refused only with credentials is accepted without them, or where the
+    # admin says so (a legacy intranet), and loopback http:// always
+    for i, body in enumerate([
+            "CORSAllowOriginRegex .*\nCORSAllowOrigin * http://app.example.com\n",
+            "CORSAllowCredentials On\nCORSAllowInsecureOrigins On\n"
+            "CORSAllowOrigin http://intranet.example.com\n"
+            "CORSAllowOriginRegex http://[a-z]+\\.corp\\.example\\.com\n",
+            "CORSAllowCredentials On\nCORSAllowOrigin http://localhost:* http://127.0.0.1:8080 "
+            "http://[::1]:3000\nCORSAllowOriginRegex https://pr-[0-9]+\\.preview\\.example\\.com\n"
+            "CORSAllowMethods PUT DELETE patch\n",
+    ]):
+        ok = Httpd(root, s.module, body, asan=s.asan, name="ok-%d" % i).configtest()
+        check(ok.returncode == 0, "refused:\n%s%s" % (body, ok.stderr))
+    # a wildcard over a domain with public suffixes below: a warning without credentials
+    ok = Httpd(root, s.module, "CORSAllowOrigin https://*.amazonaws.com\n", asan=s.asan,
+               name="warn").configtest()
+    check(ok.returncode == 0 and "covers the public suffix" in ok.stderr, ok.stderr)
+    # a merged conflict names both lines
+    h = Httpd(root, s.module, "<Location /x>\nCORSAllowCredentials On\n</Location>\n"
+              "<Location /x/y>\nCORSAllowOrigin *\n</Location>\n", asan=s.asan, name="both")
+    out = h.configtest().stderr
+    base = len(h.base_conf().splitlines())
+    check("Syntax error on line %d of %s:" % (base + 5, h.conf) in out
+          and "(in <Location /x/y>, merged with <Location /x>; with line %d of %s)"
+          % (base + 2, h.conf) in out, out)
     # a real start refuses a merged conflict too (post_config), and says why
     h = Httpd(root, s.module, "CORSAllowCredentials On\n<Location /x>\nCORSAllowOrigin *\n"
               "</Location>\n", asan=s.asan, name="start")

@@ -546,6 +546,75 @@ def cl016_module_directives():
         """), "CL016")
 
 
+@test
+def cl016_what_httpd_refuses_with_the_module():
+    """The four ways cors-lint and mod_cors used to disagree, and the refusals added with
+    the one configuration model: each is CL016 on the line httpd names."""
+    # siblings merged by httpd: /x with credentials, /x/y with "*"
+    found = lint_one("""
+        <Location /x>
+            CORSAllowCredentials On
+        </Location>
+        <Location /x/y>
+            CORSAllowOrigin *
+        </Location>
+        """)
+    f = expect(found, "CL016", 5, 21)
+    check(f["related"][0]["line"] == 2, f)
+    # an empty regex
+    f = expect(lint_one('CORSAllowOriginRegex ""\n'), "CL016", 1)
+    check("requires at least one argument" in f["message"], f["message"])
+    # lower-case methods never match what browsers send
+    f = expect(lint_one("""
+        <Location /dav>
+            Dav On
+            CORSAllowOrigin https://app.example.com
+            CORSAllowMethods put delete
+        </Location>
+        """), "CL016", 4, 22)
+    check("write 'PUT'" in f["message"], f["message"])
+    # with credentials, regexes an attacker's origin gets through: refused, with the origin
+    for regex, attack in ((".*", "https://evil.com"), ("https://.*", "https://evil.com"),
+                          ("https://app.example.com", "https://appxexample.com")):
+        found = lint_one("CORSAllowCredentials On\nCORSAllowOriginRegex %s\n" % regex)
+        f = expect(found, "CL016", 2, 22)
+        check("'%s'" % attack in f["message"], f["message"])
+        expect_none(found, "CL004")
+        expect_none(found, "CL005")
+    # the other refusals
+    for text, line, part in (
+            ("CORSAllowMethods CONNECT\n", 1, "Fetch forbids it"),
+            ("CORSAllowHeaders X-A Cookie\n", 1, "'Cookie' is a header scripts"),
+            ("CORSExposeHeaders Set-Cookie\n", 1, "never exposed"),
+            ("CORSAllowOriginRegex https://App\\.example\\.com\n", 1, "upper-case"),
+            ("CORSAllowCredentials On\nCORSAllowOrigin http://app.example.com\n", 2,
+             "is an http:// origin"),
+            ("CORSAllowCredentials On\nCORSAllowOrigin https://*.amazonaws.com\n", 2,
+             "covers the public suffix"),
+            ("<Location /a/b>\nCORSAllowCredentials On\n</Location>\n"
+             "<Location /a>\nCORSAllowOrigin *\n</Location>\n", 5, "cannot be combined"),
+            ("<Directory /srv/www>\nCORSAllowCredentials On\n</Directory>\n"
+             "<Location />\nCORSAllowOrigin *\n</Location>\n", 5, "cannot be combined"),
+            ("CORSAllowCredentials On\n<VirtualHost *:80>\n<Directory /srv/a/../b>\n"
+             "CORSAllowOriginRegex .*\n</Directory>\n</VirtualHost>\n", 4, "evil.com")):
+        f = expect(lint_one(text), "CL016", line)
+        check(part in f["message"], "%r: %s" % (text, f["message"]))
+    # accepted by httpd: no CL016
+    expect_none(lint_one("""
+        CORSAllowCredentials On
+        CORSAllowInsecureOrigins On
+        CORSAllowOrigin http://intranet.example.com http://localhost:*
+        CORSAllowOriginRegex https://pr-[0-9]+\\.preview\\.example\\.com
+        CORSAllowMethods PUT DELETE patch
+        <Location /xy>
+            CORSAllowOrigin https://app.example.com
+        </Location>
+        <Directory /srv/www>
+            CORSEnable Off
+        </Directory>
+        """), "CL016")
+
+
 # ---- the reader --------------------------------------------------------------------
 
 @test
