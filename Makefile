@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, run every suite
 #   make run        install missing packages, build, start a demo httpd on loopback
 #   make install    install mod_cors.so (apxs -i) and cors-lint (PREFIX=/usr/local)
+#   make format     rewrite the C sources in the style of .clang-format
 #   make clean
 
 OUT      := out
@@ -23,13 +24,13 @@ SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 CFLAGS_ALL = $(WARNFLAGS) $(APR_CFLAGS) -Icore
 
-.PHONY: all test check run install clean deps bench
+.PHONY: all test check run install clean deps bench format format-check
 all:
 
 # Each part adds its build products to ALL, its suites to SUITES (run in order by
 # `make check`), and its install steps to INSTALL.
 ALL     :=
-SUITES  :=
+SUITES  := format-check
 INSTALL :=
 
 include core/core.mk
@@ -59,6 +60,16 @@ check: all
 	done; echo "==> all suites passed"
 
 install: all $(INSTALL)
+
+# The C sources in the style of .clang-format: checked (never rewritten) by make test.
+FORMAT_SRC = $(shell find core mod_cors lint tests -name '*.[ch]' | sort)
+
+format-check:
+	@clang-format --style=file --dry-run --Werror $(FORMAT_SRC) && \
+	    echo "format-check: $(words $(FORMAT_SRC)) files in the style of .clang-format"
+
+format:
+	clang-format --style=file -i $(FORMAT_SRC)
 
 clean:
 	rm -rf $(OUT)

@@ -6,7 +6,7 @@
 set -eu
 
 pkgs="gcc make pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev \
-check libpsl-dev libpcre2-dev publicsuffix curl valgrind git python3 chromium nodejs clang libclang-rt-14-dev libxml2-utils"
+check libpsl-dev libpcre2-dev publicsuffix curl valgrind git python3 chromium nodejs clang libclang-rt-14-dev libxml2-utils clang-format"
 case "${1:-}" in
     bench) pkgs="$pkgs wrk" ;;
 esac

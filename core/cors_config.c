@@ -13,7 +13,7 @@
 #include <apr_strings.h>
 
 const cors_directive cors_directives[CORS_D_COUNT] = {
-#define CORS_X_ROW(id, name, how, field, help)                                             \
+#define CORS_X_ROW(id, name, how, field, help)                                                    \
     {CORS_D_##id, name, CORS_ARGS_##how, offsetof(cors_config, field), help},
     CORS_DIRECTIVES(CORS_X_ROW)
 #undef CORS_X_ROW
@@ -97,18 +97,17 @@ cors_config *cors_config_make(apr_pool_t *pool)
 
 /* A test (tests/unit) sets each directive of the table in a child and checks that the
  * merge carries it: a directive added without its line here fails it. */
-#define CORS_MERGE(field, id, unset)                                                         \
-    do {                                                                                   \
-        if (add->field != unset) {                                                         \
-            m->field = add->field;                                                         \
-            m->where[CORS_D_##id] = add->where[CORS_D_##id];                               \
-        }                                                                                  \
+#define CORS_MERGE(field, id, unset)                                                              \
+    do {                                                                                          \
+        if (add->field != unset) {                                                                \
+            m->field = add->field;                                                                \
+            m->where[CORS_D_##id] = add->where[CORS_D_##id];                                      \
+        }                                                                                         \
     } while (0)
 
 /* httpd merges every section a request walks through, most of which set nothing of
  * ours: then the base is the result (merged configurations are never written to). */
-cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base,
-                               const cors_config *add)
+cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base, const cors_config *add)
 {
     cors_config *m;
 
@@ -137,12 +136,11 @@ cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base,
 
 int cors_config_is_set(const cors_config *c)
 {
-    return c
-           && (c->origins || c->regexes || c->methods || c->headers || c->expose
-               || c->max_age || c->preflight_status || c->enable != CORS_UNSET
-               || c->credentials != CORS_UNSET || c->private_network != CORS_UNSET
-               || c->preflight != CORS_UNSET || c->override_upstream != CORS_UNSET
-               || c->report_only != CORS_UNSET || c->insecure_origins != CORS_UNSET);
+    return c && (c->origins || c->regexes || c->methods || c->headers || c->expose || c->max_age ||
+                 c->preflight_status || c->enable != CORS_UNSET || c->credentials != CORS_UNSET ||
+                 c->private_network != CORS_UNSET || c->preflight != CORS_UNSET ||
+                 c->override_upstream != CORS_UNSET || c->report_only != CORS_UNSET ||
+                 c->insecure_origins != CORS_UNSET);
 }
 
 int cors_config_active(const cors_config *c)
@@ -189,8 +187,8 @@ static const char *cors_set_tokens(apr_pool_t *pool, cors_token_list **out,
 
 /* The value of one directive; no conflict checks. */
 static const char *cors_set_value(apr_pool_t *pool, cors_config *c, const cors_directive *d,
-                                  int argc, char *const *argv, const cors_where *where,
-                                  int arg, const cors_env *env, int *bad_arg)
+                                  int argc, char *const *argv, const cors_where *where, int arg,
+                                  const cors_env *env, int *bad_arg)
 {
     const char *err = NULL;
 
@@ -214,8 +212,7 @@ static const char *cors_set_value(apr_pool_t *pool, cors_config *c, const cors_d
     case CORS_D_EXPOSE:
         return cors_set_tokens(pool, &c->expose, d, CORS_TOKENS_EXPOSE, argc, argv, where,
                                bad_arg);
-    case CORS_D_MAX_AGE:
-        return cors_max_age_parse(pool, argv[0], &c->max_age);
+    case CORS_D_MAX_AGE: return cors_max_age_parse(pool, argv[0], &c->max_age);
     case CORS_D_PREFLIGHT_STATUS:
         if (strcmp(argv[0], "200") != 0 && strcmp(argv[0], "204") != 0) {
             return "CORSPreflightStatus must be 200 or 204";
@@ -246,12 +243,12 @@ static int cors_problem_known(const apr_array_header_t *before, const cors_probl
 /* Can this directive complete a conflict with credentials? */
 static int cors_directive_conflicts(const cors_directive *d)
 {
-    return d->id == CORS_D_ORIGIN || d->id == CORS_D_ORIGIN_REGEX || d->id == CORS_D_EXPOSE
-           || d->id == CORS_D_CREDENTIALS || d->id == CORS_D_INSECURE_ORIGINS;
+    return d->id == CORS_D_ORIGIN || d->id == CORS_D_ORIGIN_REGEX || d->id == CORS_D_EXPOSE ||
+           d->id == CORS_D_CREDENTIALS || d->id == CORS_D_INSECURE_ORIGINS;
 }
 
-const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d,
-                            int argc, char *const *argv, const cors_where *where, int arg,
+const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d, int argc,
+                            char *const *argv, const cors_where *where, int arg,
                             const cors_env *env, int *bad_arg)
 {
     apr_array_header_t *before = NULL, *after;
@@ -338,8 +335,7 @@ const char *cors_directive_invoke(apr_pool_t *pool, cors_config *c, const cors_d
     case CORS_ARGS_FLAG:
     case CORS_ARGS_FLAG_SLOT:
         /* the first word only; httpd ignores the rest */
-        if (nwords == 0
-            || (strcasecmp(words[0], "on") != 0 && strcasecmp(words[0], "off") != 0)) {
+        if (nwords == 0 || (strcasecmp(words[0], "on") != 0 && strcasecmp(words[0], "off") != 0)) {
             return apr_pstrcat(pool, d->name, " must be On or Off", NULL);
         }
         flag[0] = strcasecmp(words[0], "off") == 0 ? "Off" : "On";
@@ -354,8 +350,7 @@ static const char *const cors_creds_tail =
     ", and CORSAllowCredentials On would let it read your users' responses";
 
 static const char *cors_problem_message(apr_pool_t *pool, cors_problem_kind kind,
-                                        const cors_origin_entry *e,
-                                        const cors_regex_verdict *v)
+                                        const cors_origin_entry *e, const cors_regex_verdict *v)
 {
     switch (kind) {
     case CORS_PROBLEM_ANY_ORIGIN:
@@ -401,8 +396,8 @@ typedef struct {
     int n;
 } cors_problems;
 
-static void cors_problem_add(cors_problems *ps, cors_problem_kind kind,
-                             const cors_origin_entry *e, const cors_regex_verdict *v)
+static void cors_problem_add(cors_problems *ps, cors_problem_kind kind, const cors_origin_entry *e,
+                             const cors_regex_verdict *v)
 {
     cors_problem *p;
 
@@ -458,13 +453,13 @@ static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, in
 /* The request-time question (out NULL: a request merged an .htaccess or <If> onto
  * credentials): is there any problem? The allow-list knows without a walk over its
  * entries; regexes were judged at start-up, unless an .htaccess brought them. */
-static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c,
-                                   const cors_env *env, int insecure_ok)
+static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c, const cors_env *env,
+                                   int insecure_ok)
 {
     int i;
 
-    if ((c->origins && cors_origin_list_unsafe(c->origins, insecure_ok))
-        || (c->expose && c->expose->any)) {
+    if ((c->origins && cors_origin_list_unsafe(c->origins, insecure_ok)) ||
+        (c->expose && c->expose->any)) {
         return 1;
     }
     for (i = 0; c->regexes && i < cors_origin_list_nentries(c->regexes); i++) {

@@ -28,40 +28,43 @@ extern "C" {
  * TAKE1, FLAG (On/Off; the handler checks the section), FLAG_SLOT (On/Off stored into
  * field by httpd's ap_set_flag_slot: nothing else depends on it). field is the member of
  * cors_config that holds the value. */
-#define CORS_DIRECTIVES(X)                                                                 \
-    X(ORIGIN, "CORSAllowOrigin", ITERATE, origins,                                         \
-      "Allowed origins: scheme://host[:port], scheme://*.domain, scheme://host:*, * or "   \
-      "null")                                                                              \
-    X(ORIGIN_REGEX, "CORSAllowOriginRegex", ITERATE, regexes,                              \
-      "Allowed origins as regular expressions matched against the whole origin")           \
-    X(ENABLE, "CORSEnable", FLAG_SLOT, enable, "Off: mod_cors does nothing in this scope") \
-    X(METHODS, "CORSAllowMethods", TAKE_ARGV, methods, "Methods a preflight may ask for, or *") \
-    X(HEADERS, "CORSAllowHeaders", TAKE_ARGV, headers,                                     \
-      "Request headers a preflight may ask for, or *")                                     \
-    X(EXPOSE, "CORSExposeHeaders", TAKE_ARGV, expose, "Response headers scripts may read, or *") \
-    X(CREDENTIALS, "CORSAllowCredentials", FLAG, credentials,                              \
-      "On: send Access-Control-Allow-Credentials: true")                                   \
-    X(MAX_AGE, "CORSMaxAge", TAKE1, max_age,                                               \
-      "Seconds browsers may cache a preflight answer (0-86400)")                           \
-    X(PRIVATE_NETWORK, "CORSAllowPrivateNetwork", FLAG_SLOT, private_network,              \
-      "On: grant Access-Control-Request-Private-Network")                                  \
-    X(PREFLIGHT, "CORSPreflight", FLAG_SLOT, preflight,                                    \
-      "On: answer preflights here, before authentication")                                 \
-    X(PREFLIGHT_STATUS, "CORSPreflightStatus", TAKE1, preflight_status,                    \
-      "Status of a granted preflight answer: 200 or 204")                                  \
-    X(OVERRIDE_UPSTREAM, "CORSOverrideUpstream", FLAG_SLOT, override_upstream,             \
-      "On: replace Access-Control-* headers set by handlers and backends")                 \
-    X(REPORT_ONLY, "CORSReportOnly", FLAG_SLOT, report_only,                               \
-      "On: decide and log only, change no response")                                       \
-    X(INSECURE_ORIGINS, "CORSAllowInsecureOrigins", FLAG, insecure_origins,                \
+#define CORS_DIRECTIVES(X)                                                                        \
+    X(ORIGIN, "CORSAllowOrigin", ITERATE, origins,                                                \
+      "Allowed origins: scheme://host[:port], scheme://*.domain, scheme://host:*, * or "          \
+      "null")                                                                                     \
+    X(ORIGIN_REGEX, "CORSAllowOriginRegex", ITERATE, regexes,                                     \
+      "Allowed origins as regular expressions matched against the whole origin")                  \
+    X(ENABLE, "CORSEnable", FLAG_SLOT, enable, "Off: mod_cors does nothing in this scope")        \
+    X(METHODS, "CORSAllowMethods", TAKE_ARGV, methods, "Methods a preflight may ask for, or *")   \
+    X(HEADERS, "CORSAllowHeaders", TAKE_ARGV, headers,                                            \
+      "Request headers a preflight may ask for, or *")                                            \
+    X(EXPOSE, "CORSExposeHeaders", TAKE_ARGV, expose, "Response headers scripts may read, or *")  \
+    X(CREDENTIALS, "CORSAllowCredentials", FLAG, credentials,                                     \
+      "On: send Access-Control-Allow-Credentials: true")                                          \
+    X(MAX_AGE, "CORSMaxAge", TAKE1, max_age,                                                      \
+      "Seconds browsers may cache a preflight answer (0-86400)")                                  \
+    X(PRIVATE_NETWORK, "CORSAllowPrivateNetwork", FLAG_SLOT, private_network,                     \
+      "On: grant Access-Control-Request-Private-Network")                                         \
+    X(PREFLIGHT, "CORSPreflight", FLAG_SLOT, preflight,                                           \
+      "On: answer preflights here, before authentication")                                        \
+    X(PREFLIGHT_STATUS, "CORSPreflightStatus", TAKE1, preflight_status,                           \
+      "Status of a granted preflight answer: 200 or 204")                                         \
+    X(OVERRIDE_UPSTREAM, "CORSOverrideUpstream", FLAG_SLOT, override_upstream,                    \
+      "On: replace Access-Control-* headers set by handlers and backends")                        \
+    X(REPORT_ONLY, "CORSReportOnly", FLAG_SLOT, report_only,                                      \
+      "On: decide and log only, change no response")                                              \
+    X(INSECURE_ORIGINS, "CORSAllowInsecureOrigins", FLAG, insecure_origins,                       \
       "On: accept http:// origins together with credentials (legacy intranets)")
 
+/* (clang-format cannot see through the X-macro) */
+/* clang-format off */
 typedef enum {
 #define CORS_X_ID(id, name, how, field, help) CORS_D_##id,
     CORS_DIRECTIVES(CORS_X_ID)
 #undef CORS_X_ID
     CORS_D_COUNT
 } cors_directive_id;
+/* clang-format on */
 
 typedef enum {
     CORS_ARGS_ITERATE,
@@ -124,8 +127,7 @@ cors_config *cors_config_make(apr_pool_t *pool);
 /* httpd's merge: what add sets replaces what base has, directive by directive. The
  * result may be base itself (when add sets nothing): merged configurations are read,
  * never written. */
-cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base,
-                               const cors_config *add);
+cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base, const cors_config *add);
 
 /* Does c set anything at all? */
 int cors_config_is_set(const cors_config *c);
@@ -141,8 +143,8 @@ int cors_config_active(const cors_config *c);
  * wrong with the arguments, or a conflict with credentials that this directive completes
  * within the section. *bad_arg (when not NULL) gets the index of the argument at fault,
  * or -1. where is kept (not copied) for later messages. */
-const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d,
-                            int argc, char *const *argv, const cors_where *where, int arg,
+const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d, int argc,
+                            char *const *argv, const cors_where *where, int arg,
                             const cors_env *env, int *bad_arg);
 
 /* What httpd's invoke_cmd does with a directive line split into words (as
@@ -204,11 +206,11 @@ struct cors_section {
  * <Directory>, <Files> and <Location> sections before its own. <If> sections and
  * .htaccess files are not here: their conflicts can only be known per request. */
 typedef struct {
-    const char *name;               /* "the main server", "<VirtualHost *:443>" */
+    const char *name; /* "the main server", "<VirtualHost *:443>" */
     const cors_config *defaults;
-    apr_array_header_t *files;      /* cors_section *: top-level <Files> */
-    apr_array_header_t *dirs;       /* cors_section *: in configuration order */
-    apr_array_header_t *locations;  /* cors_section *: in configuration order */
+    apr_array_header_t *files;     /* cors_section *: top-level <Files> */
+    apr_array_header_t *dirs;      /* cors_section *: in configuration order */
+    apr_array_header_t *locations; /* cors_section *: in configuration order */
 } cors_server_sections;
 
 /* A problem of a merged configuration, reported on the directive that completes it (the
@@ -224,8 +226,8 @@ typedef struct {
 /* Check every configuration a request to this server can be given by httpd's merge of
  * sections wherever the sections alone decide it (see cors_sections.c). Appends each
  * problem once (cors_merge_problem) to out; with stop_at_first, only the first. */
-void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv,
-                         const cors_env *env, int stop_at_first, apr_array_header_t *out);
+void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, const cors_env *env,
+                         int stop_at_first, apr_array_header_t *out);
 
 #ifdef __cplusplus
 }

@@ -25,8 +25,8 @@ static const char *skip_escape(const char *s)
     if (c == '\0') {
         return s + 1;
     }
-    if ((c == 'p' || c == 'P' || c == 'x' || c == 'N' || c == 'o' || c == 'g' || c == 'k')
-        && s[2] == '{') {
+    if ((c == 'p' || c == 'P' || c == 'x' || c == 'N' || c == 'o' || c == 'g' || c == 'k') &&
+        s[2] == '{') {
         const char *e = strchr(s + 3, '}');
         return e ? e + 1 : s + strlen(s);
     }
@@ -111,7 +111,8 @@ long cors_regex_upper(const char *src)
                     else if (*p == 'i' && !neg) {
                         return -1;
                     }
-                    else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^')) {
+                    else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                               *p == '^')) {
                         break;
                     }
                 }
@@ -193,15 +194,15 @@ static int lit_flush(apr_pool_t *p, lit_word **words, int *nwords, const char *p
  * metacharacters \ ^ $ . [ | ( ) ? * + { */
 static const unsigned char lit_plain[256] = {
     [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, [','] = 1,
-    ['-'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1,
-    ['>'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
-    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1,
-    ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,
-    ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1,
+    ['-'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,  ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1,  ['='] = 1,
+    ['>'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,  ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1,  ['a'] = 1,
+    ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,  ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,  ['q'] = 1,
+    ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,  ['y'] = 1,
     ['z'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
@@ -269,8 +270,8 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
             /* a backslash before punctuation is that character; before a letter or a
              * digit it is a class, an assertion or a reference */
             char c = s[1];
-            if (!(c > ' ' && c < 127) || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')) {
+            if (!(c > ' ' && c < 127) || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                (c >= 'A' && c <= 'Z')) {
                 return NULL;
             }
             one.s = s + 1;
@@ -318,8 +319,8 @@ static const char *lit_parse_seq(apr_pool_t *p, const char *s, const char *end, 
             npend += one.len;
             continue;
         }
-        if (lit_flush(p, words, nwords, pend, &npend) != 0
-            || lit_concat(p, words, nwords, item, nitem) != 0) {
+        if (lit_flush(p, words, nwords, pend, &npend) != 0 ||
+            lit_concat(p, words, nwords, item, nitem) != 0) {
             return NULL;
         }
     }
@@ -405,8 +406,8 @@ int cors_lit_match(const cors_lit_regex *lr, const char *subject, apr_size_t len
         const char *w = lr->words[i].s;
         apr_size_t wl = lr->words[i].len, k;
         if (lr->at_start && lr->at_end) {
-            if ((len == wl || (len == wl + 1 && subject[wl] == '\n'))
-                && lit_eq(subject, w, wl, lr->nocase)) {
+            if ((len == wl || (len == wl + 1 && subject[wl] == '\n')) &&
+                lit_eq(subject, w, wl, lr->nocase)) {
                 return 1;
             }
         }
@@ -416,9 +417,9 @@ int cors_lit_match(const cors_lit_regex *lr, const char *subject, apr_size_t len
             }
         }
         else if (lr->at_end) {
-            if ((len >= wl && lit_eq(subject + len - wl, w, wl, lr->nocase))
-                || (len >= wl + 1 && subject[len - 1] == '\n'
-                    && lit_eq(subject + len - 1 - wl, w, wl, lr->nocase))) {
+            if ((len >= wl && lit_eq(subject + len - wl, w, wl, lr->nocase)) ||
+                (len >= wl + 1 && subject[len - 1] == '\n' &&
+                 lit_eq(subject + len - 1 - wl, w, wl, lr->nocase))) {
                 return 1;
             }
         }
@@ -437,8 +438,7 @@ int cors_lit_match(const cors_lit_regex *lr, const char *subject, apr_size_t len
 
 static int is_label_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
 
 /* One string the regex is written to accept, by undoing the common regex forms: anchors
@@ -463,8 +463,8 @@ static const char *deregex(apr_pool_t *p, const char *re)
         else if (s[0] == '(' && s[1] == '?' && s[2] == ':') {
             s += 3;
         }
-        else if (*s == '^' || *s == '$' || *s == '(' || *s == ')' || *s == '?' || *s == '+'
-                 || *s == '*') {
+        else if (*s == '^' || *s == '$' || *s == '(' || *s == ')' || *s == '?' || *s == '+' ||
+                 *s == '*') {
             s++;
         }
         else if (*s == '|') {
@@ -558,8 +558,8 @@ typedef struct {
     /* the origin under attack, split */
     const char *scheme;
     const char *host;
-    const char *port;   /* ":8443" or "" */
-    const char *reg;    /* the registrable domain of host (or host) */
+    const char *port; /* ":8443" or "" */
+    const char *reg;  /* the registrable domain of host (or host) */
 } judge_state;
 
 static int judge_match(const judge_state *j, const char *s)
@@ -604,15 +604,15 @@ static int attacker_owns(const judge_state *j, const char *origin)
     cors_origin o;
     const char *host, *ps, *reg;
 
-    if (cors_origin_parse(origin, &o) != CORS_ORIGIN_OK || o.is_null
-        || o.canon[o.host_off] == '[') {
+    if (cors_origin_parse(origin, &o) != CORS_ORIGIN_OK || o.is_null ||
+        o.canon[o.host_off] == '[') {
         return 0;
     }
     host = origin_host(j->pool, &o);
     if (j->psl) {
         ps = psl_unregistrable_domain(j->psl, host);
-        if (ps == NULL || ps == host
-            || !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+        if (ps == NULL || ps == host ||
+            !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
             return 0;
         }
     }
@@ -631,8 +631,8 @@ static const char *tenant_of(const judge_state *j)
 {
     const char *parent = strchr(j->host, '.');
 
-    if (j->psl == NULL || parent == NULL || strcmp(j->reg, j->host) != 0
-        || !psl_is_public_suffix2(j->psl, parent + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+    if (j->psl == NULL || parent == NULL || strcmp(j->reg, j->host) != 0 ||
+        !psl_is_public_suffix2(j->psl, parent + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
         return NULL;
     }
     return parent + 1;
@@ -659,8 +659,8 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
         return a;
     }
     *kind = CORS_ATTACK_PREFIX;
-    if ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", j->reg, port, NULL)))
-        || (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", j->reg, port, NULL)))) {
+    if ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", j->reg, port, NULL))) ||
+        (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", j->reg, port, NULL)))) {
         return a;
     }
     *kind = CORS_ATTACK_DOT;
@@ -687,8 +687,8 @@ static int is_loopback_host(const char *h)
 {
     apr_size_t n = strlen(h);
 
-    return strcmp(h, "localhost") == 0 || (n > 10 && strcmp(h + n - 10, ".localhost") == 0)
-           || strncmp(h, "127.", 4) == 0 || strcmp(h, "[::1]") == 0;
+    return strcmp(h, "localhost") == 0 || (n > 10 && strcmp(h + n - 10, ".localhost") == 0) ||
+           strncmp(h, "127.", 4) == 0 || strcmp(h, "[::1]") == 0;
 }
 
 /* Sets j's origin under attack to o (a canonical origin) when the regex accepts it. */
@@ -717,8 +717,8 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
     for (i = 0; i < hosts->nelts; i++) {
         for (s = 0; s < 2; s++) {
             const char *h = APR_ARRAY_IDX(hosts, i, const char *);
-            if (cors_origin_parse(apr_pstrcat(p, s ? "http://" : "https://", h, NULL), &o)
-                == CORS_ORIGIN_OK) {
+            if (cors_origin_parse(apr_pstrcat(p, s ? "http://" : "https://", h, NULL), &o) ==
+                CORS_ORIGIN_OK) {
                 APR_ARRAY_PUSH(out, cors_origin) = o;
             }
         }
@@ -729,9 +729,8 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
     return out;
 }
 
-int cors_regex_judge(const cors_regex_engine *engine, const void *compiled,
-                     const char *pattern, int nocase, const psl_ctx_t *psl,
-                     apr_pool_t *pool, cors_regex_verdict *out)
+int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, const char *pattern,
+                     int nocase, const psl_ctx_t *psl, apr_pool_t *pool, cors_regex_verdict *out)
 {
     judge_state j;
     apr_array_header_t *aims;
@@ -755,8 +754,8 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled,
     /* accepts an origin that has nothing to do with anything written in it */
     j.reg = "";
     probe = strstr(pattern, "evil") ? "attacker.net" : "evil.com";
-    if ((out->attack = try_attack(&j, apr_pstrcat(pool, "https://", probe, NULL)))
-        || (out->attack = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL)))) {
+    if ((out->attack = try_attack(&j, apr_pstrcat(pool, "https://", probe, NULL))) ||
+        (out->attack = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL)))) {
         out->kind = CORS_ATTACK_ANY;
         out->intended = "any origin";
         if (out->attack[4] == ':') {
@@ -775,8 +774,7 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled,
         if (out->intended == NULL) {
             out->intended = apr_pstrdup(pool, o->canon);
         }
-        if (out->insecure == NULL && strcmp(j.scheme, "http") == 0
-            && !is_loopback_host(j.host)) {
+        if (out->insecure == NULL && strcmp(j.scheme, "http") == 0 && !is_loopback_host(j.host)) {
             out->insecure = apr_pstrdup(pool, o->canon);
         }
         if (out->attack == NULL && (a = attack_origin(&j, &kind, &domain)) != NULL) {
@@ -810,8 +808,7 @@ static const char *escape_dots(apr_pool_t *pool, const char *s)
 const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool)
 {
     switch (v->kind) {
-    case CORS_ATTACK_ANY:
-        return "it accepts any origin; list the trusted origins instead";
+    case CORS_ATTACK_ANY: return "it accepts any origin; list the trusted origins instead";
     case CORS_ATTACK_SUFFIX:
         return "it lets a domain follow the host it is written for; end the regex with the "
                "host ('$' when the regex is not anchored, and no '.*' after the host)";
@@ -820,15 +817,13 @@ const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool)
                             "it lets any text come before '%s' in the same label; match "
                             "whole labels, e.g. '([a-z0-9-]+\\.)?%s'",
                             v->domain, escape_dots(pool, v->domain));
-    case CORS_ATTACK_DOT:
-        return "an unescaped '.' matches any character; escape the dots ('\\.')";
+    case CORS_ATTACK_DOT: return "an unescaped '.' matches any character; escape the dots ('\\.')";
     case CORS_ATTACK_TENANT:
         return apr_psprintf(pool,
                             "anyone can have a site under the public suffix '%s'; list your "
                             "own hosts",
                             v->domain);
-    case CORS_ATTACK_NONE:
-        break;
+    case CORS_ATTACK_NONE: break;
     }
     return "";
 }

@@ -53,12 +53,12 @@ typedef enum {
 } cors_attack_kind;
 
 typedef struct {
-    const char *intended;   /* an origin the regex is written for, or NULL */
-    cors_attack_kind kind;  /* CORS_ATTACK_NONE: no bypass found */
-    const char *attack;     /* the attack origin it accepts, or NULL */
-    const char *domain;     /* the registrable domain the attack is aimed at */
-    const char *insecure;   /* an http:// origin (not loopback) it accepts, or NULL */
-    int accepts_null;       /* it accepts the opaque origin "null" */
+    const char *intended;  /* an origin the regex is written for, or NULL */
+    cors_attack_kind kind; /* CORS_ATTACK_NONE: no bypass found */
+    const char *attack;    /* the attack origin it accepts, or NULL */
+    const char *domain;    /* the registrable domain the attack is aimed at */
+    const char *insecure;  /* an http:// origin (not loopback) it accepts, or NULL */
+    int accepts_null;      /* it accepts the opaque origin "null" */
 } cors_regex_verdict;
 
 /* Judge pattern as it is matched (anchored already when the caller anchors it; nocase
@@ -66,9 +66,8 @@ typedef struct {
  * compile it here when needed. Allocates the verdict's strings from pool. psl may be
  * NULL (the public suffix list is missing): hosts are then compared by their last two
  * labels. Returns -1 when the pattern does not compile, else 0. */
-int cors_regex_judge(const cors_regex_engine *engine, const void *compiled,
-                     const char *pattern, int nocase, const psl_ctx_t *psl,
-                     apr_pool_t *pool, cors_regex_verdict *out);
+int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, const char *pattern,
+                     int nocase, const psl_ctx_t *psl, apr_pool_t *pool, cors_regex_verdict *out);
 
 /* Why an attack gets through and how to fix it, for messages ("an unescaped '.'
  * matches any character: escape the dots ('\.')"). */

@@ -17,18 +17,15 @@ static int cors_is_tchar(unsigned char c)
     /* RFC 9110 5.6.2: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
      * "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
     static const unsigned char tab[256] = {
-        ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1,
-        ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,
-        ['~'] = 1,
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-        ['7'] = 1, ['8'] = 1, ['9'] = 1,
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-        ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-        ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-        ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-        ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+        ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
+        ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,  ['~'] = 1, ['0'] = 1,
+        ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1, ['8'] = 1,
+        ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,  ['F'] = 1, ['G'] = 1,
+        ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1, ['O'] = 1,
+        ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1, ['W'] = 1,
+        ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,  ['d'] = 1, ['e'] = 1,
+        ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1, ['m'] = 1,
+        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,  ['t'] = 1, ['u'] = 1,
         ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
     };
     return tab[c];
@@ -76,17 +73,17 @@ int cors_is_token(const char *s, apr_size_t len)
 
 typedef enum {
     CORS_WILD_NONE = 0,
-    CORS_WILD_SUBDOMAIN = 1,   /* scheme + "*.suffix" */
-    CORS_WILD_PORT = 2         /* scheme://host:* */
+    CORS_WILD_SUBDOMAIN = 1, /* scheme + "*.suffix" */
+    CORS_WILD_PORT = 2       /* scheme://host:* */
 } cors_wild;
 
 /* Result of the shared parser; for configuration entries the host of a subdomain
  * wildcard is the suffix after "*.". */
 typedef struct {
     cors_origin o;
-    int wild;                  /* cors_wild bits */
-    apr_size_t authority_end;  /* offset in the input where the authority ends */
-    apr_size_t userinfo_end;   /* offset after '@', or 0 */
+    int wild;                 /* cors_wild bits */
+    apr_size_t authority_end; /* offset in the input where the authority ends */
+    apr_size_t userinfo_end;  /* offset after '@', or 0 */
 } cors_origin_parsed;
 
 static int cors_default_port(const char *scheme, apr_size_t len)
@@ -205,8 +202,8 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
     if (host_start < p && s[host_start] == '[') {
         for (host_end = host_start + 1; host_end < p && s[host_end] != ']'; host_end++) {
             unsigned char ch = (unsigned char)s[host_end];
-            if (!cors_is_digit(ch) && !(cors_lower(ch) >= 'a' && cors_lower(ch) <= 'f')
-                && ch != ':' && ch != '.') {
+            if (!cors_is_digit(ch) && !(cors_lower(ch) >= 'a' && cors_lower(ch) <= 'f') &&
+                ch != ':' && ch != '.') {
                 return CORS_ORIGIN_BAD_HOST;
             }
         }
@@ -230,8 +227,8 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
             }
             else if (ch == '*') {
                 /* only as the whole leftmost label of a configuration entry */
-                if (!allow_wild || host_end != host_start || host_end + 1 >= p
-                    || s[host_end + 1] != '.') {
+                if (!allow_wild || host_end != host_start || host_end + 1 >= p ||
+                    s[host_end + 1] != '.') {
                     return allow_wild ? CORS_ORIGIN_BAD_WILDCARD : CORS_ORIGIN_BAD_HOST;
                 }
                 out->wild |= CORS_WILD_SUBDOMAIN;
@@ -242,8 +239,8 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
         }
         if (host_end == host_start || host_end == label_start) {
             /* empty host, or a trailing dot */
-            return (host_end == host_start + 1 && s[host_start] == '*')
-                       ? CORS_ORIGIN_BAD_WILDCARD : CORS_ORIGIN_BAD_HOST;
+            return (host_end == host_start + 1 && s[host_start] == '*') ? CORS_ORIGIN_BAD_WILDCARD
+                                                                        : CORS_ORIGIN_BAD_HOST;
         }
     }
 
@@ -261,9 +258,9 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
             }
             for (; d < p; d++) {
                 if (!cors_is_digit((unsigned char)s[d])) {
-                    return (s[d] == '*') ? (allow_wild ? CORS_ORIGIN_BAD_WILDCARD
-                                                       : CORS_ORIGIN_BAD_PORT)
-                                         : CORS_ORIGIN_BAD_PORT;
+                    return (s[d] == '*')
+                               ? (allow_wild ? CORS_ORIGIN_BAD_WILDCARD : CORS_ORIGIN_BAD_PORT)
+                               : CORS_ORIGIN_BAD_PORT;
                 }
                 port = port * 10 + (s[d] - '0');
             }
@@ -305,25 +302,28 @@ static cors_origin_status cors_origin_parse_ex(const char *s, int allow_wild,
 /* Lower-cased character, or 0 where the character cannot appear: in a scheme, and in a
  * reg-name host (letters, digits, '-', '_', '.'). Both share letters and digits. */
 #define CORS_LETTER(u, l) [u] = l, [l] = l
-#define CORS_ALNUM_LOWER                                                                  \
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',         \
-    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',                                   \
-    CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'), CORS_LETTER('C', 'c'),                  \
-    CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),                  \
-    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'),                  \
-    CORS_LETTER('J', 'j'), CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'),                  \
-    CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'), CORS_LETTER('O', 'o'),                  \
-    CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),                  \
-    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'),                  \
-    CORS_LETTER('V', 'v'), CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'),                  \
-    CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z')
+#define CORS_ALNUM_LOWER                                                                          \
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',    \
+    ['7'] = '7', ['8'] = '8', ['9'] = '9', CORS_LETTER('A', 'a'), CORS_LETTER('B', 'b'),          \
+    CORS_LETTER('C', 'c'), CORS_LETTER('D', 'd'), CORS_LETTER('E', 'e'), CORS_LETTER('F', 'f'),   \
+    CORS_LETTER('G', 'g'), CORS_LETTER('H', 'h'), CORS_LETTER('I', 'i'), CORS_LETTER('J', 'j'),   \
+    CORS_LETTER('K', 'k'), CORS_LETTER('L', 'l'), CORS_LETTER('M', 'm'), CORS_LETTER('N', 'n'),   \
+    CORS_LETTER('O', 'o'), CORS_LETTER('P', 'p'), CORS_LETTER('Q', 'q'), CORS_LETTER('R', 'r'),   \
+    CORS_LETTER('S', 's'), CORS_LETTER('T', 't'), CORS_LETTER('U', 'u'), CORS_LETTER('V', 'v'),   \
+    CORS_LETTER('W', 'w'), CORS_LETTER('X', 'x'), CORS_LETTER('Y', 'y'), CORS_LETTER('Z', 'z')
 
 static const char cors_scheme_tab[256] = {
-    ['+'] = '+', ['-'] = '-', ['.'] = '.', CORS_ALNUM_LOWER,
+    ['+'] = '+',
+    ['-'] = '-',
+    ['.'] = '.',
+    CORS_ALNUM_LOWER,
 };
 
 static const char cors_host_tab[256] = {
-    ['-'] = '-', ['_'] = '_', ['.'] = '.', CORS_ALNUM_LOWER,
+    ['-'] = '-',
+    ['_'] = '_',
+    ['.'] = '.',
+    CORS_ALNUM_LOWER,
 };
 #undef CORS_ALNUM_LOWER
 #undef CORS_LETTER
@@ -440,10 +440,10 @@ cors_origin_status cors_origin_parse_full(const char *value, cors_origin *out)
 /* The host part of a canonical origin is h[0..n). */
 static int cors_host_is_loopback(const char *h, apr_size_t n)
 {
-    return (n == 9 && memcmp(h, "localhost", 9) == 0)
-           || (n > 10 && memcmp(h + n - 10, ".localhost", 10) == 0)
-           || (n >= 7 && memcmp(h, "127.", 4) == 0 && cors_is_digit((unsigned char)h[n - 1]))
-           || (n == 5 && memcmp(h, "[::1]", 5) == 0);
+    return (n == 9 && memcmp(h, "localhost", 9) == 0) ||
+           (n > 10 && memcmp(h + n - 10, ".localhost", 10) == 0) ||
+           (n >= 7 && memcmp(h, "127.", 4) == 0 && cors_is_digit((unsigned char)h[n - 1])) ||
+           (n == 5 && memcmp(h, "[::1]", 5) == 0);
 }
 
 int cors_origin_is_loopback(const cors_origin *o)
@@ -453,30 +453,30 @@ int cors_origin_is_loopback(const cors_origin *o)
 
 int cors_origin_is_insecure(const cors_origin *o)
 {
-    return !o->is_null && o->scheme_len == 4 && memcmp(o->canon, "http", 4) == 0
-           && !cors_origin_is_loopback(o);
+    return !o->is_null && o->scheme_len == 4 && memcmp(o->canon, "http", 4) == 0 &&
+           !cors_origin_is_loopback(o);
 }
 
 const char *cors_origin_status_str(cors_origin_status st)
 {
     switch (st) {
-    case CORS_ORIGIN_OK:             return "is valid";
-    case CORS_ORIGIN_EMPTY:          return "is empty";
-    case CORS_ORIGIN_TOO_LONG:       return "is longer than 1024 bytes";
-    case CORS_ORIGIN_CONTROL_CHAR:   return "has a control or non-ASCII character";
-    case CORS_ORIGIN_SPACE:          return "has white space";
-    case CORS_ORIGIN_SEVERAL:        return "holds several origins";
-    case CORS_ORIGIN_NO_SCHEME:      return "has no scheme";
-    case CORS_ORIGIN_BAD_SCHEME:     return "has an invalid scheme";
-    case CORS_ORIGIN_USERINFO:       return "has userinfo";
-    case CORS_ORIGIN_PATH:           return "has a path";
+    case CORS_ORIGIN_OK: return "is valid";
+    case CORS_ORIGIN_EMPTY: return "is empty";
+    case CORS_ORIGIN_TOO_LONG: return "is longer than 1024 bytes";
+    case CORS_ORIGIN_CONTROL_CHAR: return "has a control or non-ASCII character";
+    case CORS_ORIGIN_SPACE: return "has white space";
+    case CORS_ORIGIN_SEVERAL: return "holds several origins";
+    case CORS_ORIGIN_NO_SCHEME: return "has no scheme";
+    case CORS_ORIGIN_BAD_SCHEME: return "has an invalid scheme";
+    case CORS_ORIGIN_USERINFO: return "has userinfo";
+    case CORS_ORIGIN_PATH: return "has a path";
     case CORS_ORIGIN_TRAILING_SLASH: return "has a trailing slash";
-    case CORS_ORIGIN_QUERY:          return "has a query";
-    case CORS_ORIGIN_FRAGMENT:       return "has a fragment";
-    case CORS_ORIGIN_BAD_HOST:       return "has an invalid host";
-    case CORS_ORIGIN_BAD_PORT:       return "has an invalid port";
-    case CORS_ORIGIN_BAD_WILDCARD:   return "has a misplaced wildcard";
-    case CORS_ORIGIN_PUBLIC_SUFFIX:  return "is a wildcard over a public suffix";
+    case CORS_ORIGIN_QUERY: return "has a query";
+    case CORS_ORIGIN_FRAGMENT: return "has a fragment";
+    case CORS_ORIGIN_BAD_HOST: return "has an invalid host";
+    case CORS_ORIGIN_BAD_PORT: return "has an invalid port";
+    case CORS_ORIGIN_BAD_WILDCARD: return "has a misplaced wildcard";
+    case CORS_ORIGIN_PUBLIC_SUFFIX: return "is a wildcard over a public suffix";
     }
     return "is invalid";
 }
@@ -518,10 +518,10 @@ static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
 struct cors_origin_list {
     apr_pool_t *pool;
     const cors_regex_engine *engine;
-    apr_hash_t *exact;        /* "scheme://host[:port]" */
-    apr_hash_t *any_port;     /* "scheme://host" of scheme://host:* */
-    apr_hash_t *sub;          /* "scheme://suffix[:port]" of *.suffix entries */
-    apr_hash_t *sub_any_port; /* "scheme://suffix" of *.suffix:* entries */
+    apr_hash_t *exact;           /* "scheme://host[:port]" */
+    apr_hash_t *any_port;        /* "scheme://host" of scheme://host:* */
+    apr_hash_t *sub;             /* "scheme://suffix[:port]" of *.suffix entries */
+    apr_hash_t *sub_any_port;    /* "scheme://suffix" of *.suffix:* entries */
     apr_array_header_t *entries; /* cors_origin_entry, as added */
     int nregex;
     int any;
@@ -558,8 +558,7 @@ static cors_origin_entry *cors_entry_push(cors_origin_list *l, cors_entry_kind k
 
 /* The entry rewritten as it should have been, for "write '...'" hints. */
 static const char *cors_origin_hint(apr_pool_t *pool, const char *entry,
-                                    const cors_origin_parsed *parsed,
-                                    cors_origin_status st)
+                                    const cors_origin_parsed *parsed, cors_origin_status st)
 {
     const char *sep = strstr(entry, "://");
 
@@ -567,8 +566,7 @@ static const char *cors_origin_hint(apr_pool_t *pool, const char *entry,
     case CORS_ORIGIN_PATH:
     case CORS_ORIGIN_TRAILING_SLASH:
     case CORS_ORIGIN_QUERY:
-    case CORS_ORIGIN_FRAGMENT:
-        return apr_pstrndup(pool, entry, parsed->authority_end);
+    case CORS_ORIGIN_FRAGMENT: return apr_pstrndup(pool, entry, parsed->authority_end);
     case CORS_ORIGIN_USERINFO:
         if (sep) {
             return apr_pstrcat(pool, apr_pstrndup(pool, entry, (apr_size_t)(sep - entry) + 3),
@@ -582,15 +580,13 @@ static const char *cors_origin_hint(apr_pool_t *pool, const char *entry,
             entry++;
         }
         return apr_pstrcat(pool, "https://", entry, NULL);
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
 /* Refusals of an entry that parsed: a wildcard over a public suffix. */
 static const char *cors_origin_check_wild(apr_pool_t *pool, const char *entry,
-                                          const cors_origin_parsed *parsed,
-                                          const psl_ctx_t *psl)
+                                          const cors_origin_parsed *parsed, const psl_ctx_t *psl)
 {
     char suffix[CORS_ORIGIN_MAX + 1];
 
@@ -632,12 +628,11 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
         return NULL;
     }
     if (strcasecmp(entry, "null") == 0) {
-        return apr_psprintf(pool, "origin '%s' must be written 'null' in lower case",
-                            entry);
+        return apr_psprintf(pool, "origin '%s' must be written 'null' in lower case", entry);
     }
     st = cors_origin_parse_ex(entry, 1, &parsed);
-    if (st == CORS_ORIGIN_OK
-        && (err = cors_origin_check_wild(pool, entry, &parsed, cors_psl_ctx(psl))) != NULL) {
+    if (st == CORS_ORIGIN_OK &&
+        (err = cors_origin_check_wild(pool, entry, &parsed, cors_psl_ctx(psl))) != NULL) {
         return err;
     }
     if (st != CORS_ORIGIN_OK) {
@@ -647,23 +642,25 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
             return apr_psprintf(pool,
                                 "origin '%s' has a misplaced wildcard: '*' is allowed only "
                                 "as the whole leftmost label ('https://*.example.com'), as "
-                                "the port ('http://localhost:*'), or alone ('*')", entry);
+                                "the port ('http://localhost:*'), or alone ('*')",
+                                entry);
         case CORS_ORIGIN_SEVERAL:
             return apr_psprintf(pool,
                                 "'%s' holds several origins: give each origin as a "
-                                "separate argument, separated by spaces", entry);
+                                "separate argument, separated by spaces",
+                                entry);
         case CORS_ORIGIN_BAD_PORT:
             return apr_psprintf(pool,
                                 "origin '%s' has an invalid port: use 1 to 65535 without "
-                                "leading zeros, or '*' for any port", entry);
-        default:
-            break;
+                                "leading zeros, or '*' for any port",
+                                entry);
+        default: break;
         }
         if (hint) {
             return apr_psprintf(pool,
                                 "origin '%s' %s: an origin is scheme://host[:port] with "
-                                "nothing else; write '%s'", entry,
-                                cors_origin_status_str(st), hint);
+                                "nothing else; write '%s'",
+                                entry, cors_origin_status_str(st), hint);
         }
         return apr_psprintf(pool,
                             "origin '%s' %s: an origin is scheme://host[:port] "
@@ -675,8 +672,8 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
     if (parsed.wild & CORS_WILD_PORT) {
         /* canon ends without a port: "scheme://host" */
         table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub_any_port : list->any_port;
-        kind = (parsed.wild & CORS_WILD_SUBDOMAIN) ? CORS_ENTRY_SUBDOMAIN_PORT
-                                                   : CORS_ENTRY_ANY_PORT;
+        kind =
+            (parsed.wild & CORS_WILD_SUBDOMAIN) ? CORS_ENTRY_SUBDOMAIN_PORT : CORS_ENTRY_ANY_PORT;
     }
     else {
         table = (parsed.wild & CORS_WILD_SUBDOMAIN) ? list->sub : list->exact;
@@ -719,8 +716,7 @@ const char *cors_origin_list_add_regex(cors_origin_list *list, const char *sourc
                             source, source[upper]);
     }
     pattern = cors_regex_anchor(pool, source);
-    compiled = list->engine ? list->engine->compile(list->engine->baton, pool, pattern, 0)
-                            : NULL;
+    compiled = list->engine ? list->engine->compile(list->engine->baton, pool, pattern, 0) : NULL;
     if (compiled == NULL) {
         return apr_psprintf(pool,
                             "'%s' is not a valid regular expression (PCRE syntax; it is "
@@ -736,9 +732,8 @@ const char *cors_origin_list_add_regex(cors_origin_list *list, const char *sourc
 }
 
 const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
-                                                    cors_origin_entry *e,
-                                                    const cors_psl *psl, apr_pool_t *pool,
-                                                    int store)
+                                                    cors_origin_entry *e, const cors_psl *psl,
+                                                    apr_pool_t *pool, int store)
 {
     cors_regex_verdict *v;
 
@@ -772,19 +767,18 @@ int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *ori
     if (apr_hash_get(list->exact, origin->canon, (apr_ssize_t)origin->len)) {
         return 1;
     }
-    prefix = origin->host_off;             /* "scheme://" */
+    prefix = origin->host_off; /* "scheme://" */
     host = origin->canon + origin->host_off;
-    tail = host + origin->host_len;        /* ":port" or "" */
+    tail = host + origin->host_len; /* ":port" or "" */
     tail_len = origin->len - origin->host_off - origin->host_len;
-    if (apr_hash_count(list->any_port)
-        && apr_hash_get(list->any_port, origin->canon,
-                        (apr_ssize_t)(origin->host_off + origin->host_len))) {
+    if (apr_hash_count(list->any_port) &&
+        apr_hash_get(list->any_port, origin->canon,
+                     (apr_ssize_t)(origin->host_off + origin->host_len))) {
         return 1;
     }
     /* Subdomain wildcards: try each proper parent domain of the host, so the cost is
      * bounded by the host's label count, not by the number of entries. */
-    if ((apr_hash_count(list->sub) || apr_hash_count(list->sub_any_port))
-        && host[0] != '[') {
+    if ((apr_hash_count(list->sub) || apr_hash_count(list->sub_any_port)) && host[0] != '[') {
         memcpy(key, origin->canon, prefix);
         for (h = 0; h < origin->host_len; h++) {
             apr_size_t slen, klen;
@@ -805,9 +799,8 @@ int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *ori
     }
     for (i = 0; list->nregex && i < list->entries->nelts; i++) {
         const cors_origin_entry *e = &APR_ARRAY_IDX(list->entries, i, cors_origin_entry);
-        if (e->kind == CORS_ENTRY_REGEX
-            && list->engine->match(list->engine->baton, e->compiled, origin->canon,
-                                   origin->len)) {
+        if (e->kind == CORS_ENTRY_REGEX &&
+            list->engine->match(list->engine->baton, e->compiled, origin->canon, origin->len)) {
             return 1;
         }
     }
@@ -826,9 +819,9 @@ int cors_origin_list_has_null(const cors_origin_list *list)
 
 int cors_origin_list_count(const cors_origin_list *list)
 {
-    return (int)(apr_hash_count(list->exact) + apr_hash_count(list->any_port)
-                 + apr_hash_count(list->sub) + apr_hash_count(list->sub_any_port))
-           + list->any + list->has_null + list->nregex;
+    return (int)(apr_hash_count(list->exact) + apr_hash_count(list->any_port) +
+                 apr_hash_count(list->sub) + apr_hash_count(list->sub_any_port)) +
+           list->any + list->has_null + list->nregex;
 }
 
 int cors_origin_list_nentries(const cors_origin_list *list)
@@ -850,23 +843,23 @@ int cors_origin_list_unsafe(const cors_origin_list *list, int insecure_ok)
 
 int cors_is_safelisted_method(const char *method)
 {
-    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
-           || strcmp(method, "POST") == 0;
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+           strcmp(method, "POST") == 0;
 }
 
 int cors_is_forbidden_method(const char *method, apr_size_t len)
 {
-    return (len == 7 && strncasecmp(method, "CONNECT", 7) == 0)
-           || (len == 5 && (strncasecmp(method, "TRACE", 5) == 0
-                            || strncasecmp(method, "TRACK", 5) == 0));
+    return (len == 7 && strncasecmp(method, "CONNECT", 7) == 0) ||
+           (len == 5 &&
+            (strncasecmp(method, "TRACE", 5) == 0 || strncasecmp(method, "TRACK", 5) == 0));
 }
 
 /* Lower-case names only: the request path lower-cases once, then asks. */
 static int cors_is_safelisted_lower(const char *name, apr_size_t len)
 {
     switch (len) {
-    case 5:  return memcmp(name, "range", 5) == 0;
-    case 6:  return memcmp(name, "accept", 6) == 0;
+    case 5: return memcmp(name, "range", 5) == 0;
+    case 6: return memcmp(name, "accept", 6) == 0;
     case 12: return memcmp(name, "content-type", 12) == 0;
     case 15: return memcmp(name, "accept-language", 15) == 0;
     case 16: return memcmp(name, "content-language", 16) == 0;
@@ -888,8 +881,7 @@ int cors_is_safelisted_header(const char *name, apr_size_t len)
     return cors_is_safelisted_lower(lower, len);
 }
 
-static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok,
-                           apr_size_t len)
+static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok, apr_size_t len)
 {
     char *key = apr_pstrmemdup(pool, tok, len);
     char *orig = key;
@@ -940,16 +932,33 @@ static void cors_token_join(apr_pool_t *pool, cors_token_list *l)
 static int cors_is_forbidden_header(const char *lower, apr_size_t len)
 {
     static const char *const names[] = {
-        "accept-charset", "accept-encoding", "access-control-request-headers",
-        "access-control-request-method", "access-control-request-private-network",
-        "connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect",
-        "host", "keep-alive", "origin", "referer", "set-cookie", "te", "trailer",
-        "transfer-encoding", "upgrade", "via",
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "access-control-request-private-network",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
     };
     size_t i;
 
-    if ((len >= 6 && memcmp(lower, "proxy-", 6) == 0)
-        || (len >= 4 && memcmp(lower, "sec-", 4) == 0)) {
+    if ((len >= 6 && memcmp(lower, "proxy-", 6) == 0) ||
+        (len >= 4 && memcmp(lower, "sec-", 4) == 0)) {
         return 1;
     }
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -984,8 +993,8 @@ static const char *cors_token_refused(apr_pool_t *pool, cors_token_kind kind, co
                                 apr_pstrmemdup(pool, tok, len));
         }
         for (k = 0; k < sizeof(normalized) / sizeof(normalized[0]); k++) {
-            if (strlen(normalized[k]) == len && strncasecmp(normalized[k], tok, len) == 0
-                && memcmp(normalized[k], tok, len) != 0) {
+            if (strlen(normalized[k]) == len && strncasecmp(normalized[k], tok, len) == 0 &&
+                memcmp(normalized[k], tok, len) != 0) {
                 return apr_psprintf(pool,
                                     "'%s' never matches: browsers send the standard methods "
                                     "in upper case, and methods are case-sensitive; write "
@@ -1000,8 +1009,8 @@ static const char *cors_token_refused(apr_pool_t *pool, cors_token_kind kind, co
                             "granting it does nothing; remove it",
                             apr_pstrmemdup(pool, tok, len));
     }
-    else if (kind == CORS_TOKENS_EXPOSE
-             && (strcmp(lower, "set-cookie") == 0 || strcmp(lower, "set-cookie2") == 0)) {
+    else if (kind == CORS_TOKENS_EXPOSE &&
+             (strcmp(lower, "set-cookie") == 0 || strcmp(lower, "set-cookie2") == 0)) {
         return apr_psprintf(pool,
                             "'%s' is never exposed to scripts, whatever the server says; "
                             "remove it",
@@ -1075,7 +1084,7 @@ int cors_token_list_has(const cors_token_list *list, const char *token, apr_size
         return apr_hash_get(list->set, token, (apr_ssize_t)len) != NULL;
     }
     if (len >= sizeof(lower)) {
-        return 0;  /* longer than any configured name can usefully be */
+        return 0; /* longer than any configured name can usefully be */
     }
     for (i = 0; i < len; i++) {
         lower[i] = (char)cors_lower((unsigned char)token[i]);
@@ -1111,8 +1120,8 @@ bad:
 
 /* ---- Access-Control-Request-Headers --------------------------------------------- */
 
-cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton,
-                                 const char **bad, apr_size_t *bad_len)
+cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton, const char **bad,
+                                 apr_size_t *bad_len)
 {
     apr_size_t n = strnlen(value, CORS_ACRH_MAX_LEN + 1);
     const unsigned char *p = (const unsigned char *)value, *end, *s, *e;
@@ -1177,12 +1186,12 @@ void cors_policy_init(cors_policy *p)
 const char *cors_outcome_str(cors_outcome o)
 {
     switch (o) {
-    case CORS_OUTCOME_NONE:           return "none";
-    case CORS_OUTCOME_ALLOWED:        return "allowed";
-    case CORS_OUTCOME_PREFLIGHT:      return "preflight";
-    case CORS_OUTCOME_DENIED_ORIGIN:  return "denied-origin";
-    case CORS_OUTCOME_DENIED_METHOD:  return "denied-method";
-    case CORS_OUTCOME_DENIED_HEADER:  return "denied-header";
+    case CORS_OUTCOME_NONE: return "none";
+    case CORS_OUTCOME_ALLOWED: return "allowed";
+    case CORS_OUTCOME_PREFLIGHT: return "preflight";
+    case CORS_OUTCOME_DENIED_ORIGIN: return "denied-origin";
+    case CORS_OUTCOME_DENIED_METHOD: return "denied-method";
+    case CORS_OUTCOME_DENIED_HEADER: return "denied-header";
     case CORS_OUTCOME_INVALID_ORIGIN: return "invalid-origin";
     }
     return "none";
@@ -1190,9 +1199,8 @@ const char *cors_outcome_str(cors_outcome o)
 
 int cors_request_is_preflight(const cors_request *req)
 {
-    return req->origin != NULL && req->request_method != NULL
-           && req->request_method[0] != '\0' && req->method != NULL
-           && strcmp(req->method, "OPTIONS") == 0;
+    return req->origin != NULL && req->request_method != NULL && req->request_method[0] != '\0' &&
+           req->method != NULL && strcmp(req->method, "OPTIONS") == 0;
 }
 
 static const char *const cors_vary_origin = "Origin";
@@ -1220,10 +1228,9 @@ static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
     for (i = 0; i < len; i++) {
         dst[i] = (char)cors_lower((unsigned char)name[i]);
     }
-    if (!cors_is_safelisted_lower(dst, len)
-        && (w->allowed == NULL
-            || (!w->allowed->any
-                && !apr_hash_get(w->allowed->set, dst, (apr_ssize_t)len)))) {
+    if (!cors_is_safelisted_lower(dst, len) &&
+        (w->allowed == NULL ||
+         (!w->allowed->any && !apr_hash_get(w->allowed->set, dst, (apr_ssize_t)len)))) {
         w->denied = name;
         w->denied_len = len;
         return 1;
@@ -1263,8 +1270,8 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
      * byte for byte an exact entry (stored canonical) is valid and allowed, and needs
      * no parsing. Anything else is parsed, validated and matched in full. */
     olen = strnlen(req->origin, CORS_ORIGIN_MAX + 1);
-    if (list && olen <= CORS_ORIGIN_MAX
-        && apr_hash_get(list->exact, req->origin, (apr_ssize_t)olen)) {
+    if (list && olen <= CORS_ORIGIN_MAX &&
+        apr_hash_get(list->exact, req->origin, (apr_ssize_t)olen)) {
         /* allowed */
     }
     else if ((st = cors_origin_parse(req->origin, &origin)) != CORS_ORIGIN_OK) {
@@ -1273,8 +1280,8 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
         out->reason = apr_pstrcat(pool, "Origin ", cors_origin_status_str(st), NULL);
         return;
     }
-    else if (!(list && cors_origin_list_allows(list, &origin))
-             && !(regexes && cors_origin_list_allows(regexes, &origin))) {
+    else if (!(list && cors_origin_list_allows(list, &origin)) &&
+             !(regexes && cors_origin_list_allows(regexes, &origin))) {
         out->outcome = CORS_OUTCOME_DENIED_ORIGIN;
         out->status_forbidden = out->is_preflight;
         /* validated above: only origin characters, safe to log */
@@ -1292,8 +1299,8 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
 
     out->outcome = CORS_OUTCOME_PREFLIGHT;
     out->max_age = p->max_age;
-    if (p->allow_private_network && req->request_private_network
-        && strcmp(req->request_private_network, "true") == 0) {
+    if (p->allow_private_network && req->request_private_network &&
+        strcmp(req->request_private_network, "true") == 0) {
         out->allow_private_network = "true";
     }
 
@@ -1336,8 +1343,7 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
         w.len = 0;
         /* every name is followed by at most ", " and preceded by at least one byte */
         w.out = (n <= CORS_ACRH_MAX_LEN) ? apr_palloc(pool, 2 * n + 1) : NULL;
-        hs = w.out ? cors_acrh_parse(req->request_headers, cors_acrh_check, &w, &bad,
-                                     &bad_len)
+        hs = w.out ? cors_acrh_parse(req->request_headers, cors_acrh_check, &w, &bad, &bad_len)
                    : CORS_ACRH_TOO_LONG;
         if (hs == CORS_ACRH_OK && w.denied == NULL) {
             if (w.len) {
@@ -1349,9 +1355,9 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
             out->outcome = CORS_OUTCOME_DENIED_HEADER;
             switch (hs) {
             case CORS_ACRH_OK:
-                out->reason = apr_pstrcat(pool, "header ",
-                                          apr_pstrmemdup(pool, w.denied, w.denied_len),
-                                          " not allowed", NULL);
+                out->reason =
+                    apr_pstrcat(pool, "header ", apr_pstrmemdup(pool, w.denied, w.denied_len),
+                                " not allowed", NULL);
                 break;
             case CORS_ACRH_TOO_LONG:
                 out->reason = "Access-Control-Request-Headers too long";

@@ -29,11 +29,11 @@ extern "C" {
 #endif
 
 /* Request limits (spec rules 1 and 10). */
-#define CORS_ORIGIN_MAX 1024           /* bytes in an Origin value */
-#define CORS_ACRH_MAX_LEN 4096         /* bytes in Access-Control-Request-Headers */
-#define CORS_ACRH_MAX_ELEMENTS 64      /* header names in it */
-#define CORS_ACRH_MAX_EMPTY 16         /* empty elements tolerated (",,", ", ,") */
-#define CORS_MAX_AGE_MAX 86400
+#define CORS_ORIGIN_MAX        1024 /* bytes in an Origin value */
+#define CORS_ACRH_MAX_LEN      4096 /* bytes in Access-Control-Request-Headers */
+#define CORS_ACRH_MAX_ELEMENTS 64   /* header names in it */
+#define CORS_ACRH_MAX_EMPTY    16   /* empty elements tolerated (",,", ", ,") */
+#define CORS_MAX_AGE_MAX       86400
 /* What browsers honour of Access-Control-Max-Age: Chromium caps it at 7200 s, Firefox at
  * 86400 s, WebKit at 600 s. */
 #define CORS_MAX_AGE_CHROMIUM 7200
@@ -54,20 +54,20 @@ typedef enum {
     CORS_ORIGIN_OK = 0,
     CORS_ORIGIN_EMPTY,
     CORS_ORIGIN_TOO_LONG,
-    CORS_ORIGIN_CONTROL_CHAR,   /* control character, NUL or byte >= 0x80 */
-    CORS_ORIGIN_SPACE,          /* space or tab inside */
-    CORS_ORIGIN_SEVERAL,        /* "a, b" or "a b": several origins in one value */
-    CORS_ORIGIN_NO_SCHEME,      /* "example.com", "//example.com" */
+    CORS_ORIGIN_CONTROL_CHAR, /* control character, NUL or byte >= 0x80 */
+    CORS_ORIGIN_SPACE,        /* space or tab inside */
+    CORS_ORIGIN_SEVERAL,      /* "a, b" or "a b": several origins in one value */
+    CORS_ORIGIN_NO_SCHEME,    /* "example.com", "//example.com" */
     CORS_ORIGIN_BAD_SCHEME,
     CORS_ORIGIN_USERINFO,       /* "https://user@host" */
     CORS_ORIGIN_PATH,           /* "https://host/path" */
     CORS_ORIGIN_TRAILING_SLASH, /* "https://host/" */
     CORS_ORIGIN_QUERY,
     CORS_ORIGIN_FRAGMENT,
-    CORS_ORIGIN_BAD_HOST,       /* empty label, bad character, unterminated IPv6 */
-    CORS_ORIGIN_BAD_PORT,       /* not 1..65535, leading zero, empty after ':' */
-    CORS_ORIGIN_BAD_WILDCARD,   /* '*' other than as the whole leftmost label or port */
-    CORS_ORIGIN_PUBLIC_SUFFIX   /* a wildcard over a public suffix: *.co.uk */
+    CORS_ORIGIN_BAD_HOST,     /* empty label, bad character, unterminated IPv6 */
+    CORS_ORIGIN_BAD_PORT,     /* not 1..65535, leading zero, empty after ':' */
+    CORS_ORIGIN_BAD_WILDCARD, /* '*' other than as the whole leftmost label or port */
+    CORS_ORIGIN_PUBLIC_SUFFIX /* a wildcard over a public suffix: *.co.uk */
 } cors_origin_status;
 
 /* A parsed origin in canonical form: scheme and host lower-cased, the default port
@@ -78,8 +78,8 @@ typedef struct {
     apr_size_t scheme_len; /* canon[0..scheme_len) is the scheme */
     apr_size_t host_off;   /* canon[host_off..host_off+host_len) is the host */
     apr_size_t host_len;
-    int port;              /* explicit non-default port, or 0 */
-    int is_null;           /* the opaque origin "null" */
+    int port;    /* explicit non-default port, or 0 */
+    int is_null; /* the opaque origin "null" */
 } cors_origin;
 
 /* Parse a request's Origin header value (spec rule 1): a serialized origin
@@ -136,13 +136,13 @@ typedef enum {
 /* One allow-list entry as it was written, with what the checks need to know of it. */
 typedef struct {
     cors_entry_kind kind;
-    const char *source;        /* the argument as written */
-    const cors_where *where;   /* the directive (NULL when not recorded) */
-    int arg;                   /* the argument's index in it */
-    int insecure;              /* an http:// origin (or wildcard) other than loopback */
-    const char *suffix_below;  /* wildcards: a public suffix below the domain, or NULL */
-    const char *pattern;       /* regexes: anchored, as compiled */
-    const void *compiled;      /* regexes: by the list's engine */
+    const char *source;                /* the argument as written */
+    const cors_where *where;           /* the directive (NULL when not recorded) */
+    int arg;                           /* the argument's index in it */
+    int insecure;                      /* an http:// origin (or wildcard) other than loopback */
+    const char *suffix_below;          /* wildcards: a public suffix below the domain, or NULL */
+    const char *pattern;               /* regexes: anchored, as compiled */
+    const void *compiled;              /* regexes: by the list's engine */
     const cors_regex_verdict *verdict; /* regexes: NULL until judged */
 } cors_origin_entry;
 
@@ -186,9 +186,8 @@ int cors_origin_list_unsafe(const cors_origin_list *list, int insecure_ok);
  * on the entry only when store is set: at configuration time, never at request time
  * (entries are then shared by threads). */
 const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
-                                                    cors_origin_entry *e,
-                                                    const cors_psl *psl, apr_pool_t *pool,
-                                                    int store);
+                                                    cors_origin_entry *e, const cors_psl *psl,
+                                                    apr_pool_t *pool, int store);
 
 /* ---- Token lists (methods, header names) ---------------------------------------- */
 
@@ -254,43 +253,43 @@ typedef int (*cors_acrh_fn)(void *baton, const char *name, apr_size_t len);
  * with ", ") into names, linear time, bounded by the CORS_ACRH_* limits; the length
  * limit is checked before anything else is read. *bad (if not NULL) points at the first
  * offending element for CORS_ACRH_BAD_TOKEN. */
-cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton,
-                                 const char **bad, apr_size_t *bad_len);
+cors_acrh_status cors_acrh_parse(const char *value, cors_acrh_fn fn, void *baton, const char **bad,
+                                 apr_size_t *bad_len);
 
 /* ---- Policy and decision -------------------------------------------------------- */
 
 typedef struct cors_policy {
-    const cors_origin_list *origins;      /* CORSAllowOrigin entries, or NULL */
+    const cors_origin_list *origins;        /* CORSAllowOrigin entries, or NULL */
     const cors_origin_list *origin_regexes; /* CORSAllowOriginRegex entries, or NULL;
-                                           * inactive when both lists are NULL */
-    const cors_token_list *allow_methods; /* NULL: GET, HEAD, POST */
-    const cors_token_list *allow_headers; /* NULL: none (safelisted only) */
-    const cors_token_list *expose_headers;/* NULL: none */
-    int allow_credentials;                /* boolean */
-    int allow_private_network;            /* boolean */
-    const char *max_age;                  /* NULL: unset, else "0".."86400" */
-    int allow_insecure_origins;           /* boolean: http:// origins with credentials */
+                                             * inactive when both lists are NULL */
+    const cors_token_list *allow_methods;   /* NULL: GET, HEAD, POST */
+    const cors_token_list *allow_headers;   /* NULL: none (safelisted only) */
+    const cors_token_list *expose_headers;  /* NULL: none */
+    int allow_credentials;                  /* boolean */
+    int allow_private_network;              /* boolean */
+    const char *max_age;                    /* NULL: unset, else "0".."86400" */
+    int allow_insecure_origins;             /* boolean: http:// origins with credentials */
 } cors_policy;
 
 /* Initialise p to the defaults (everything unset / off). */
 void cors_policy_init(cors_policy *p);
 
 typedef struct {
-    const char *method;           /* request method, e.g. "OPTIONS" */
-    const char *origin;           /* Origin header, NULL when absent */
-    const char *request_method;   /* Access-Control-Request-Method or NULL */
-    const char *request_headers;  /* Access-Control-Request-Headers (joined) or NULL */
+    const char *method;                  /* request method, e.g. "OPTIONS" */
+    const char *origin;                  /* Origin header, NULL when absent */
+    const char *request_method;          /* Access-Control-Request-Method or NULL */
+    const char *request_headers;         /* Access-Control-Request-Headers (joined) or NULL */
     const char *request_private_network; /* Access-Control-Request-Private-Network */
 } cors_request;
 
 typedef enum {
-    CORS_OUTCOME_NONE = 0,        /* no Origin: not a CORS request */
-    CORS_OUTCOME_ALLOWED,         /* actual request from an allowed origin */
-    CORS_OUTCOME_PREFLIGHT,       /* preflight granted in full */
-    CORS_OUTCOME_DENIED_ORIGIN,   /* origin valid but not allowed */
-    CORS_OUTCOME_DENIED_METHOD,   /* preflight: origin allowed, method not */
-    CORS_OUTCOME_DENIED_HEADER,   /* preflight: origin allowed, a header not */
-    CORS_OUTCOME_INVALID_ORIGIN   /* Origin present but not a serialized origin */
+    CORS_OUTCOME_NONE = 0,      /* no Origin: not a CORS request */
+    CORS_OUTCOME_ALLOWED,       /* actual request from an allowed origin */
+    CORS_OUTCOME_PREFLIGHT,     /* preflight granted in full */
+    CORS_OUTCOME_DENIED_ORIGIN, /* origin valid but not allowed */
+    CORS_OUTCOME_DENIED_METHOD, /* preflight: origin allowed, method not */
+    CORS_OUTCOME_DENIED_HEADER, /* preflight: origin allowed, a header not */
+    CORS_OUTCOME_INVALID_ORIGIN /* Origin present but not a serialized origin */
 } cors_outcome;
 
 /* "none", "allowed", "preflight", "denied-origin", ... (the request note values). */
@@ -302,16 +301,16 @@ const char *cors_outcome_str(cors_outcome o);
 typedef struct {
     cors_outcome outcome;
     int is_preflight;
-    int status_forbidden;                 /* preflight answered 403 (rule 5) */
+    int status_forbidden; /* preflight answered 403 (rule 5) */
     const char *allow_origin;
-    const char *allow_credentials;        /* "true" */
-    const char *allow_methods;            /* preflight only */
-    const char *allow_headers;            /* preflight only */
-    const char *max_age;                  /* preflight only */
-    const char *allow_private_network;    /* preflight only, "true" */
-    const char *expose_headers;           /* actual responses only */
-    const char *vary;                     /* always merged into Vary when not NULL */
-    const char *reason;                   /* denial reason, safe to log (no raw bytes) */
+    const char *allow_credentials;     /* "true" */
+    const char *allow_methods;         /* preflight only */
+    const char *allow_headers;         /* preflight only */
+    const char *max_age;               /* preflight only */
+    const char *allow_private_network; /* preflight only, "true" */
+    const char *expose_headers;        /* actual responses only */
+    const char *vary;                  /* always merged into Vary when not NULL */
+    const char *reason;                /* denial reason, safe to log (no raw bytes) */
 } cors_decision;
 
 /* Decide one request (spec rules 1-10). Precondition: p->origins or p->origin_regexes

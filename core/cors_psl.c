@@ -14,9 +14,9 @@
 #include <apr_strings.h>
 
 struct cors_psl {
-    psl_ctx_t *ctx;      /* loaded here, freed with the pool */
+    psl_ctx_t *ctx; /* loaded here, freed with the pool */
     const psl_ctx_t *builtin;
-    apr_hash_t *below;   /* domain -> a rule below it */
+    apr_hash_t *below; /* domain -> a rule below it */
 };
 
 static apr_status_t cors_psl_cleanup(void *data)
@@ -32,8 +32,8 @@ static FILE *cors_psl_text(void)
     char path[1024];
     apr_size_t n;
 
-    if (dist && (n = strlen(dist)) > 6 && n < sizeof(path) - 4
-        && strcmp(dist + n - 6, ".dafsa") == 0) {
+    if (dist && (n = strlen(dist)) > 6 && n < sizeof(path) - 4 &&
+        strcmp(dist + n - 6, ".dafsa") == 0) {
         memcpy(path, dist, n - 6);
         memcpy(path + n - 6, ".dat", 5);
         FILE *f = fopen(path, "r");

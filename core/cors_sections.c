@@ -112,8 +112,8 @@ static const char *cors_chain_scope(apr_pool_t *pool, const cors_server_sections
     }
     scope = chain[n - 1].label;
     for (i = n - 2; i >= 1; i--) {
-        scope = apr_pstrcat(pool, scope, i == n - 2 ? ", merged with " : " and ",
-                            chain[i].label, NULL);
+        scope = apr_pstrcat(pool, scope, i == n - 2 ? ", merged with " : " and ", chain[i].label,
+                            NULL);
     }
     return scope;
 }
@@ -202,8 +202,8 @@ static int cors_url_contains(const char *outer, const char *inner)
 {
     apr_size_t len = strlen(outer);
 
-    return strncmp(inner, outer, len) == 0
-           && (len == 0 || outer[len - 1] == '/' || inner[len] == '/' || inner[len] == '\0');
+    return strncmp(inner, outer, len) == 0 &&
+           (len == 0 || outer[len - 1] == '/' || inner[len] == '/' || inner[len] == '\0');
 }
 
 /* httpd's <Directory> paths end in '/': "/var/www/" contains "/var/www/html/". */
@@ -255,8 +255,7 @@ static void cors_sort_dirs(apr_array_header_t *a)
 
 /* The <Files> chains on top of a directory chain: each <Files> of the merged
  * configuration with the earlier ones of the same name. */
-static void cors_check_files(cors_walk *w, cors_link *chain, int n,
-                             apr_array_header_t *files)
+static void cors_check_files(cors_walk *w, cors_link *chain, int n, apr_array_header_t *files)
 {
     int i, j, k;
 
@@ -342,8 +341,8 @@ static void cors_check_locations(cors_walk *w, cors_link *chain)
         n = 1;
         for (j = 0; j < locs->nelts; j++) {
             const cors_section *a = APR_ARRAY_IDX(locs, j, const cors_section *);
-            if (a == l || (!l->pattern && !a->pattern && cors_section_sets(a)
-                           && cors_url_contains(a->path, l->path))) {
+            if (a == l || (!l->pattern && !a->pattern && cors_section_sets(a) &&
+                           cors_url_contains(a->path, l->path))) {
                 n = cors_push(w, chain, n, a);
             }
         }
@@ -351,8 +350,8 @@ static void cors_check_locations(cors_walk *w, cors_link *chain)
     }
 }
 
-void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv,
-                         const cors_env *env, int stop_at_first, apr_array_header_t *out)
+void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, const cors_env *env,
+                         int stop_at_first, apr_array_header_t *out)
 {
     cors_link chain[CORS_MAX_CHAIN + 1];
     cors_walk w;

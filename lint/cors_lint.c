@@ -67,7 +67,7 @@ static int parse_level(const char *s, lint_severity *out)
 
 static int parse_format(const char *s, lint_format *out)
 {
-    static const char *const names[] = { "text", "json", "sarif", "junit", "checkstyle" };
+    static const char *const names[] = {"text", "json", "sarif", "junit", "checkstyle"};
     int i;
     for (i = 0; i < 5; i++) {
         if (strcmp(s, names[i]) == 0) {
@@ -91,12 +91,12 @@ static void add_define(lint_ctx *ctx, const char *def)
 }
 
 /* One setting, from the command line or the .cors-lint file. Returns NULL or an error. */
-static const char *apply_setting(lint_ctx *ctx, lint_options *o, const char *key,
-                                 const char *val)
+static const char *apply_setting(lint_ctx *ctx, lint_options *o, const char *key, const char *val)
 {
     if (strcmp(key, "format") == 0) {
         return parse_format(val, &o->format) ? "unknown format (text, json, sarif, junit, "
-                                               "checkstyle)" : NULL;
+                                               "checkstyle)"
+                                             : NULL;
     }
     if (strcmp(key, "output") == 0) {
         o->output = val;
@@ -115,7 +115,7 @@ static const char *apply_setting(lint_ctx *ctx, lint_options *o, const char *key
         }
         o->enable_set = 1;
         o->enable |= m;
-        o->disable &= ~m;  /* a later (command-line) enable wins over an earlier disable */
+        o->disable &= ~m; /* a later (command-line) enable wins over an earlier disable */
         return NULL;
     }
     if (strcmp(key, "disable") == 0) {
@@ -202,8 +202,9 @@ static void list_rules(void)
     int i;
     for (i = 0; i < LINT_NRULES; i++) {
         printf("%s  %-7s  %s\n", lint_rules[i].id,
-               lint_rules[i].severity == LINT_ERROR ? "error"
-               : lint_rules[i].severity == LINT_WARNING ? "warning" : "info",
+               lint_rules[i].severity == LINT_ERROR     ? "error"
+               : lint_rules[i].severity == LINT_WARNING ? "warning"
+                                                        : "info",
                lint_rules[i].title);
     }
 }
@@ -271,12 +272,13 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             break;
         }
         if (a[0] == '-' && a[1] != '\0') {
-            static const struct { const char *flag, *key; } map[] = {
-                { "-f", "format" }, { "--format", "format" }, { "-o", "output" },
-                { "--output", "output" }, { "--severity", "severity" },
-                { "--fail-on", "fail-on" }, { "--enable", "enable" },
-                { "--disable", "disable" }, { "-D", "define" }, { "--define", "define" },
-                { "--server-root", "server-root" },
+            static const struct {
+                const char *flag, *key;
+            } map[] = {
+                {"-f", "format"},       {"--format", "format"},           {"-o", "output"},
+                {"--output", "output"}, {"--severity", "severity"},       {"--fail-on", "fail-on"},
+                {"--enable", "enable"}, {"--disable", "disable"},         {"-D", "define"},
+                {"--define", "define"}, {"--server-root", "server-root"},
             };
             size_t k;
             const char *eq = strchr(a, '=');
@@ -312,7 +314,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         const char *key = APR_ARRAY_IDX(cli, i, const char *);
         const char *val = APR_ARRAY_IDX(cli, i + 1, const char *);
         if (strcmp(key, "enable") == 0 && o.enable_set == 1) {
-            o.enable = 0;   /* the command line replaces the settings file's list */
+            o.enable = 0; /* the command line replaces the settings file's list */
             o.enable_set = 2;
         }
         if ((err = apply_setting(&ctx, &o, key, val)) != NULL) {
@@ -328,10 +330,9 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     ctx.enabled &= ~o.disable;
 
     roots = apr_array_make(pool, 8, sizeof(lint_node *));
-    if (lint_read_inputs(&ctx, paths->nelts, (const char *const *)paths->elts, roots,
-                         &err) != 0) {
+    if (lint_read_inputs(&ctx, paths->nelts, (const char *const *)paths->elts, roots, &err) != 0) {
         fprintf(stderr, "cors-lint: %s\n", err);
-        
+
         return 2;
     }
     lint_check(&ctx, roots);
@@ -341,13 +342,13 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         out = fopen(o.output, "w");
         if (out == NULL) {
             fprintf(stderr, "cors-lint: cannot write %s\n", o.output);
-            
+
             return 2;
         }
     }
     if (o.color == 0) {
-        o.color = o.format == LINT_FMT_TEXT && out == stdout && isatty(fileno(stdout))
-                  && getenv("NO_COLOR") == NULL;
+        o.color = o.format == LINT_FMT_TEXT && out == stdout && isatty(fileno(stdout)) &&
+                  getenv("NO_COLOR") == NULL;
     }
     else {
         o.color = 0;
@@ -358,7 +359,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     }
     if (rc != 0) {
         fprintf(stderr, "cors-lint: %s\n", err);
-        
+
         return 2;
     }
     for (i = 0; i < ctx.findings->nelts; i++) {
@@ -367,7 +368,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             worst = (int)f->severity;
         }
     }
-    
+
     return worst >= (int)o.fail_on ? 1 : 0;
 }
 

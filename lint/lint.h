@@ -16,23 +16,34 @@
 
 #define LINT_VERSION "1.0.0"
 
-typedef enum {
-    LINT_INFO = 0,
-    LINT_WARNING = 1,
-    LINT_ERROR = 2
-} lint_severity;
+typedef enum { LINT_INFO = 0, LINT_WARNING = 1, LINT_ERROR = 2 } lint_severity;
 
 enum {
-    CL000, CL001, CL002, CL003, CL004, CL005, CL006, CL007, CL008,
-    CL009, CL010, CL011, CL012, CL013, CL014, CL015, CL016,
+    CL000,
+    CL001,
+    CL002,
+    CL003,
+    CL004,
+    CL005,
+    CL006,
+    CL007,
+    CL008,
+    CL009,
+    CL010,
+    CL011,
+    CL012,
+    CL013,
+    CL014,
+    CL015,
+    CL016,
     LINT_NRULES
 };
 
 typedef struct {
-    const char *id;           /* "CL001" */
+    const char *id; /* "CL001" */
     lint_severity severity;
-    const char *title;        /* one line */
-    const char *security;     /* SARIF security-severity, "0.0".."10.0" */
+    const char *title;    /* one line */
+    const char *security; /* SARIF security-severity, "0.0".."10.0" */
 } lint_rule_info;
 
 extern const lint_rule_info lint_rules[LINT_NRULES];
@@ -52,13 +63,33 @@ typedef struct {
  * it instead of comparing names again for every scope that inherits the line. */
 typedef enum {
     LK_OTHER = 0,
-    LK_HEADER, LK_SETENVIF, LK_SETENVIFNOCASE, LK_REWRITECOND, LK_REWRITERULE,
-    LK_REDIRECT, LK_REQUIRE, LK_ALLOWMETHODS, LK_SCRIPT, LK_DAV, LK_ALLOWOVERRIDE,
-    LK_CORS, LK_DEFINE, LK_UNDEFINE, LK_LOADMODULE, LK_DOCUMENTROOT, LK_INCLUDE,
+    LK_HEADER,
+    LK_SETENVIF,
+    LK_SETENVIFNOCASE,
+    LK_REWRITECOND,
+    LK_REWRITERULE,
+    LK_REDIRECT,
+    LK_REQUIRE,
+    LK_ALLOWMETHODS,
+    LK_SCRIPT,
+    LK_DAV,
+    LK_ALLOWOVERRIDE,
+    LK_CORS,
+    LK_DEFINE,
+    LK_UNDEFINE,
+    LK_LOADMODULE,
+    LK_DOCUMENTROOT,
+    LK_INCLUDE,
     LK_INCLUDEOPTIONAL,
     /* sections */
-    LK_LIMIT, LK_LIMITEXCEPT, LK_IFDEFINE, LK_IFMODULE, LK_CONTAINER,
-    LK_VIRTUALHOST, LK_DIRECTORY, LK_SCOPE
+    LK_LIMIT,
+    LK_LIMITEXCEPT,
+    LK_IFDEFINE,
+    LK_IFMODULE,
+    LK_CONTAINER,
+    LK_VIRTUALHOST,
+    LK_DIRECTORY,
+    LK_SCOPE
 } lint_kind;
 
 lint_kind lint_kind_of(const char *name, int is_section);
@@ -67,19 +98,19 @@ typedef struct lint_node lint_node;
 struct lint_node {
     lint_kind kind;
     unsigned char is_section;
-    unsigned char inactive;    /* <IfDefine>/<IfModule> known to be false */
-    unsigned char no_cors;     /* a section known to hold no CORS* directive, at any
-                                * depth (set by the reader when the section ends) */
+    unsigned char inactive; /* <IfDefine>/<IfModule> known to be false */
+    unsigned char no_cors;  /* a section known to hold no CORS* directive, at any
+                             * depth (set by the reader when the section ends) */
     int argc;
-    lint_mask disabled;        /* inline "# cors-lint: disable=" for this directive */
-    const char *name;          /* as written, without '<' for sections */
-    const char **argv;         /* after ${VAR} expansion and unquoting */
-    int *argcol;               /* column of each argument */
-    const char *args_raw;      /* the argument text as written (for <If> expressions) */
+    lint_mask disabled;   /* inline "# cors-lint: disable=" for this directive */
+    const char *name;     /* as written, without '<' for sections */
+    const char **argv;    /* after ${VAR} expansion and unquoting */
+    int *argcol;          /* column of each argument */
+    const char *args_raw; /* the argument text as written (for <If> expressions) */
     lint_loc loc;
     lint_node *parent;
     lint_node *first_child, *last_child, *next;
-    const char *htaccess_dir;  /* set on the root of a .htaccess file */
+    const char *htaccess_dir; /* set on the root of a .htaccess file */
 };
 
 typedef struct {
@@ -87,47 +118,50 @@ typedef struct {
     lint_severity severity;
     lint_loc loc;
     const char *message;
-    lint_loc related;          /* related.file == NULL: none */
+    lint_loc related; /* related.file == NULL: none */
     const char *related_message;
 } lint_finding;
 
 typedef struct {
     apr_pool_t *pool;
-    apr_array_header_t *findings;  /* lint_finding */
-    apr_hash_t *file_disabled;     /* file -> lint_mask* (disable-file=) */
-    apr_hash_t *seen;              /* dedup key -> 1 */
-    apr_array_header_t *files;     /* const char *: every file read */
+    apr_array_header_t *findings; /* lint_finding */
+    apr_hash_t *file_disabled;    /* file -> lint_mask* (disable-file=) */
+    apr_hash_t *seen;             /* dedup key -> 1 */
+    apr_array_header_t *files;    /* const char *: every file read */
     lint_mask enabled;
-    apr_hash_t *defines;           /* --define and Define: name -> value */
+    apr_hash_t *defines; /* --define and Define: name -> value */
     const char *server_root;
-    void *regex_cache;             /* lint_regex.c */
-    void *cors;                    /* lint_cors.c */
-    char *arena, *arena_end;       /* the reader's bump allocator (lint_reader.c) */
+    void *regex_cache;       /* lint_regex.c */
+    void *cors;              /* lint_cors.c */
+    char *arena, *arena_end; /* the reader's bump allocator (lint_reader.c) */
 } lint_ctx;
 
 /* ---- findings (lint_report.c) ---- */
-void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col,
-              const lint_node *related, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lint_node *related,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void lint_sort(lint_ctx *ctx);
 
 typedef enum {
-    LINT_FMT_TEXT, LINT_FMT_JSON, LINT_FMT_SARIF, LINT_FMT_JUNIT, LINT_FMT_CHECKSTYLE
+    LINT_FMT_TEXT,
+    LINT_FMT_JSON,
+    LINT_FMT_SARIF,
+    LINT_FMT_JUNIT,
+    LINT_FMT_CHECKSTYLE
 } lint_format;
 
 /* Writes the report; returns 0, or -1 with a message in *err. */
-int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min,
-                      int color, const char **err);
+int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min, int color,
+                      const char **err);
 
 /* ---- reader (lint_reader.c) ---- */
 
 /* Reads the arguments (files or directories) as the spec says into a forest of roots:
  * one per server root, plain file, or .htaccess. Returns 0, or -1 when an argument
  * cannot be read at all (*err says why: exit status 2). */
-int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
-                     apr_array_header_t *roots, const char **err);
+int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array_header_t *roots,
+                     const char **err);
 
 /* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
@@ -160,8 +194,8 @@ const lint_node *lint_cors_node(const cors_where *w);
 int lint_cors_col(const cors_where *w, int arg);
 
 /* ---- small helpers shared by the parts ---- */
-int lint_streq(const char *a, const char *b);             /* case-insensitive */
-int lint_rule_parse(const char *id);                     /* "CL005" -> 5, or -1 */
+int lint_streq(const char *a, const char *b);                /* case-insensitive */
+int lint_rule_parse(const char *id);                         /* "CL005" -> 5, or -1 */
 int lint_parse_rule_list(const char *list, lint_mask *mask); /* 0 or -1 */
 
 #endif

@@ -119,17 +119,15 @@ static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
     err = cors_directive_invoke(ctx->pool, c, d, n->argc, (char *const *)n->argv, w,
                                 &cors_state(ctx)->env, &bad);
     if (err) {
-        lint_add(ctx, CL016, n, bad >= 0 && bad < n->argc ? n->argcol[bad] : 0, NULL, "%s",
-                 err);
+        lint_add(ctx, CL016, n, bad >= 0 && bad < n->argc ? n->argcol[bad] : 0, NULL, "%s", err);
     }
     conflicts_completed(ctx, before, c, n, err);
     /* an ITERATE line goes on after its first bad argument here, where httpd stops:
      * every bad argument is reported at once */
-    while (err && d->how == CORS_ARGS_ITERATE && bad >= 0 && ++bad < n->argc
-           && n->argv[bad][0] != '\0') {
-        err = cors_directive_invoke(ctx->pool, c, d, n->argc - bad,
-                                    (char *const *)n->argv + bad, w, &cors_state(ctx)->env,
-                                    NULL);
+    while (err && d->how == CORS_ARGS_ITERATE && bad >= 0 && ++bad < n->argc &&
+           n->argv[bad][0] != '\0') {
+        err = cors_directive_invoke(ctx->pool, c, d, n->argc - bad, (char *const *)n->argv + bad,
+                                    w, &cors_state(ctx)->env, NULL);
         if (err) {
             lint_add(ctx, CL016, n, n->argcol[bad], NULL, "%s", err);
         }
@@ -183,8 +181,7 @@ static void read_all(lint_ctx *ctx, const lint_node *root)
 
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section)
 {
-    return ctx->cors ? apr_hash_get(((lint_cors_state *)ctx->cors)->own, &section,
-                                    sizeof(section))
+    return ctx->cors ? apr_hash_get(((lint_cors_state *)ctx->cors)->own, &section, sizeof(section))
                      : NULL;
 }
 
@@ -343,8 +340,8 @@ static void mark_reported(lint_ctx *ctx, const cors_where *at, const cors_where 
 
     key[0] = at;
     key[1] = creds;
-    apr_hash_set(cors_state(ctx)->reported, apr_pmemdup(ctx->pool, key, sizeof(key)),
-                 sizeof(key), "1");
+    apr_hash_set(cors_state(ctx)->reported, apr_pmemdup(ctx->pool, key, sizeof(key)), sizeof(key),
+                 "1");
 }
 
 static void check_server(lint_ctx *ctx, const cors_server_sections *srv)
@@ -356,8 +353,7 @@ static void check_server(lint_ctx *ctx, const cors_server_sections *srv)
     for (i = 0; i < found->nelts; i++) {
         const cors_merge_problem *mp = &APR_ARRAY_IDX(found, i, cors_merge_problem);
         const lint_node *at = lint_cors_node(mp->primary);
-        int col = mp->primary == mp->problem.at ? lint_cors_col(mp->primary, mp->problem.arg)
-                                                 : 0;
+        int col = mp->primary == mp->problem.at ? lint_cors_col(mp->primary, mp->problem.arg) : 0;
         mark_reported(ctx, mp->problem.at, mp->problem.credentials);
         if (at) {
             lint_add(ctx, CL016, at, col, lint_cors_node(mp->related), "%s", mp->message);
@@ -405,8 +401,7 @@ static void check_servers(lint_ctx *ctx, const lint_node *root)
         vh.locations = apr_array_make(p, 4, sizeof(cors_section *));
         vh.vhosts = NULL;
         collect(ctx, v, &vh);
-        srv.name = apr_psprintf(p, "the virtual host on line %d of %s", v->loc.line,
-                                v->loc.file);
+        srv.name = apr_psprintf(p, "the virtual host on line %d of %s", v->loc.line, v->loc.file);
         srv.defaults = own ? cors_config_merge(p, dflt, own) : dflt;
         srv.files = joined(p, main_s.files, vh.files);
         srv.dirs = joined(p, main_s.dirs, vh.dirs);
@@ -443,8 +438,8 @@ int lint_cors_reported(lint_ctx *ctx, const cors_problem *p)
     const lint_node *sec = section_of(lint_cors_node(p->at));
 
     /* within one section, the directive that completed it was refused */
-    if (sec && sec == section_of(lint_cors_node(p->credentials))
-        && (p->insecure == NULL || sec == section_of(lint_cors_node(p->insecure)))) {
+    if (sec && sec == section_of(lint_cors_node(p->credentials)) &&
+        (p->insecure == NULL || sec == section_of(lint_cors_node(p->insecure)))) {
         return 1;
     }
     key[0] = p->at;

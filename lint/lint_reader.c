@@ -25,11 +25,11 @@
 
 #include <apr_strings.h>
 
-#define LINT_MAX_LINE (16 * 1024 * 1024)  /* httpd's VARBUF_MAX_LEN for config lines */
-#define LINT_MAX_FILE (256 * 1024 * 1024)
-#define LINT_MAX_DEPTH 128                /* section nesting */
+#define LINT_MAX_LINE          (16 * 1024 * 1024) /* httpd's VARBUF_MAX_LEN for config lines */
+#define LINT_MAX_FILE          (256 * 1024 * 1024)
+#define LINT_MAX_DEPTH         128 /* section nesting */
 #define LINT_MAX_INCLUDE_DEPTH 64
-#define LINT_MAX_SCAN 100000              /* files visited in a directory scan */
+#define LINT_MAX_SCAN          100000 /* files visited in a directory scan */
 
 typedef struct {
     lint_ctx *ctx;
@@ -58,8 +58,8 @@ static apr_status_t slab_unmap(void *slab)
 static char *slab_new(lint_ctx *ctx)
 {
 #ifdef MADV_HUGEPAGE
-    char *m = mmap(NULL, 2 * LINT_SLAB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    char *m =
+        mmap(NULL, 2 * LINT_SLAB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m != MAP_FAILED) {
         /* keep the aligned 2 MiB inside the 4 MiB mapped */
         char *a = (char *)(((uintptr_t)m + LINT_SLAB - 1) & ~(uintptr_t)(LINT_SLAB - 1));
@@ -113,11 +113,11 @@ lint_kind lint_kind_of(const char *name, int is_section)
     apr_size_t len = strlen(name);
 
     /* the first letter, then the length, rule out all names but one or two */
-#define KIND(s, kind)                                                                    \
-    do {                                                                                 \
-        if (len == sizeof(s) - 1 && strcasecmp(name, s) == 0) {                         \
-            return kind;                                                                 \
-        }                                                                                \
+#define KIND(s, kind)                                                                             \
+    do {                                                                                          \
+        if (len == sizeof(s) - 1 && strcasecmp(name, s) == 0) {                                   \
+            return kind;                                                                          \
+        }                                                                                         \
     } while (0)
     if (is_section) {
         switch (name[0] | 32) {
@@ -157,9 +157,7 @@ lint_kind lint_kind_of(const char *name, int is_section)
             KIND("RequireAny", LK_CONTAINER);
             KIND("RequireNone", LK_CONTAINER);
             break;
-        case 'v':
-            KIND("VirtualHost", LK_VIRTUALHOST);
-            break;
+        case 'v': KIND("VirtualHost", LK_VIRTUALHOST); break;
         }
         return LK_CONTAINER;
     }
@@ -176,16 +174,12 @@ lint_kind lint_kind_of(const char *name, int is_section)
         KIND("Define", LK_DEFINE);
         KIND("DocumentRoot", LK_DOCUMENTROOT);
         break;
-    case 'h':
-        KIND("Header", LK_HEADER);
-        break;
+    case 'h': KIND("Header", LK_HEADER); break;
     case 'i':
         KIND("Include", LK_INCLUDE);
         KIND("IncludeOptional", LK_INCLUDEOPTIONAL);
         break;
-    case 'l':
-        KIND("LoadModule", LK_LOADMODULE);
-        break;
+    case 'l': KIND("LoadModule", LK_LOADMODULE); break;
     case 'r':
         KIND("RewriteCond", LK_REWRITECOND);
         KIND("RewriteRule", LK_REWRITERULE);
@@ -200,16 +194,14 @@ lint_kind lint_kind_of(const char *name, int is_section)
         KIND("SetEnvIfNoCase", LK_SETENVIFNOCASE);
         KIND("Script", LK_SCRIPT);
         break;
-    case 'u':
-        KIND("UnDefine", LK_UNDEFINE);
-        break;
+    case 'u': KIND("UnDefine", LK_UNDEFINE); break;
     }
 #undef KIND
     return LK_OTHER;
 }
 
-static lint_node *node_make(lint_ctx *ctx, const char *name, int is_section,
-                            const char *file, int line, int col)
+static lint_node *node_make(lint_ctx *ctx, const char *name, int is_section, const char *file,
+                            int line, int col)
 {
     lint_node *n = arena_alloc(ctx, sizeof(*n));
     memset(n, 0, sizeof(*n));
@@ -403,9 +395,9 @@ static void split_args(lint_ctx *ctx, const char *s, apr_size_t len, char *w, in
 
 /* The node of one line: its name, its argument text (${VAR} expanded) and the split
  * arguments, carved from the arena as one block. args is NUL-terminated, alen long. */
-static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen,
-                            const char *args, apr_size_t alen, int is_section,
-                            const char *file, int line, int col, int col0)
+static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen, const char *args,
+                            apr_size_t alen, int is_section, const char *file, int line, int col,
+                            int col0)
 {
     const char *expanded = NULL;
     lint_node *n;
@@ -439,8 +431,7 @@ static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen,
 }
 
 /* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=..." */
-static void parse_comment(lint_ctx *ctx, const char *c, const char *file,
-                          lint_mask *pending)
+static void parse_comment(lint_ctx *ctx, const char *c, const char *file, lint_mask *pending)
 {
     const char *p = strstr(c, "cors-lint:");
     int file_wide;
@@ -488,8 +479,8 @@ static void parse_comment(lint_ctx *ctx, const char *c, const char *file,
     }
 }
 
-static void read_path(lint_reader *rd, const char *path, lint_node *parent,
-                      const lint_node *from, int optional, int depth);
+static void read_path(lint_reader *rd, const char *path, lint_node *parent, const lint_node *from,
+                      int optional, int depth);
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -511,8 +502,8 @@ static apr_array_header_t *list_dir(lint_reader *rd, const char *dir, int *budge
     names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
     while ((e = readdir(d)) != NULL && (budget == NULL || --*budget > 0)) {
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(rd->ctx->pool, dir, "/",
-                                                              e->d_name, NULL);
+            APR_ARRAY_PUSH(names, const char *) =
+                apr_pstrcat(rd->ctx->pool, dir, "/", e->d_name, NULL);
         }
     }
     closedir(d);
@@ -527,8 +518,8 @@ static const char *base_name(const char *path)
 }
 
 /* An Include of a directory: its files, recursing into subdirectories. */
-static void read_dir(lint_reader *rd, const char *dir, lint_node *parent,
-                     const lint_node *from, int depth)
+static void read_dir(lint_reader *rd, const char *dir, lint_node *parent, const lint_node *from,
+                     int depth)
 {
     apr_array_header_t *names = list_dir(rd, dir, NULL);
     int i;
@@ -552,7 +543,7 @@ static void read_dir(lint_reader *rd, const char *dir, lint_node *parent,
 static int ifversion_may_hold(const lint_node *n)
 {
     const char *op = "=", *v;
-    long want[3] = { 0, 0, 0 }, lo[3] = { 2, 4, 0 }, hi[3] = { 2, 4, 1000000 };
+    long want[3] = {0, 0, 0}, lo[3] = {2, 4, 0}, hi[3] = {2, 4, 1000000};
     int neg = 0, k, cmp_lo = 0, cmp_hi = 0, ok_lo, ok_hi;
     char *end;
 
@@ -663,8 +654,8 @@ static void note_module(lint_reader *rd, const lint_node *n)
     base = strrchr(file, '/');
     base = base ? base + 1 : file;
     if (strlen(base) > 3 && strcmp(base + strlen(base) - 3, ".so") == 0) {
-        apr_hash_set(rd->modules, apr_pstrcat(p, apr_pstrndup(p, base, strlen(base) - 3),
-                                              ".c", NULL),
+        apr_hash_set(rd->modules,
+                     apr_pstrcat(p, apr_pstrndup(p, base, strlen(base) - 3), ".c", NULL),
                      APR_HASH_KEY_STRING, "1");
     }
 }
@@ -699,8 +690,8 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
         }
         target = n->argv[0];
         if (target[0] != '/') {
-            target = apr_pstrcat(ctx->pool, ctx->server_root ? ctx->server_root : ".",
-                                 "/", target, NULL);
+            target = apr_pstrcat(ctx->pool, ctx->server_root ? ctx->server_root : ".", "/", target,
+                                 NULL);
         }
         if (strpbrk(target, "*?[") == NULL) {
             read_path(rd, target, n->parent, n, optional, depth);
@@ -711,13 +702,13 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
             if (!optional) {
                 lint_add(ctx, CL000, n, n->argcol[0], NULL,
                          "Include: no file matches %s (httpd refuses to start; use "
-                         "IncludeOptional for a pattern that may match nothing)", target);
+                         "IncludeOptional for a pattern that may match nothing)",
+                         target);
             }
             return;
         }
         if (rc != 0) {
-            lint_add(ctx, CL000, n, n->argcol[0], NULL, "Include: cannot expand %s",
-                     target);
+            lint_add(ctx, CL000, n, n->argcol[0], NULL, "Include: cannot expand %s", target);
             return;
         }
         for (i = 0; i < g.gl_pathc; i++) {
@@ -781,12 +772,12 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
         *w = '\0';
         len = (apr_size_t)(w - line);
         if (len > LINT_MAX_LINE) {
-            lint_loc loc = { file, first, 1 };
+            lint_loc loc = {file, first, 1};
             lint_add_at(ctx, CL000, loc, "line longer than httpd's limit of 16 MiB");
             continue;
         }
         if (memchr(line, '\0', len) != NULL) {
-            lint_loc loc = { file, first, 1 };
+            lint_loc loc = {file, first, 1};
             lint_add_at(ctx, CL000, loc, "NUL byte in the configuration (a binary file?)");
             continue;
         }
@@ -806,7 +797,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 char *name = s + 2, *gt = strchr(name, '>');
                 const char *nm;
                 if (gt == NULL) {
-                    lint_loc loc = { file, first, col };
+                    lint_loc loc = {file, first, col};
                     lint_add_at(ctx, CL000, loc, "section end without '>'");
                     continue;
                 }
@@ -817,13 +808,12 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     continue;
                 }
                 if (top == 0) {
-                    lint_loc loc = { file, first, col };
-                    lint_add_at(ctx, CL000, loc, "</%s> without matching <%s> section", nm,
-                                nm);
+                    lint_loc loc = {file, first, col};
+                    lint_add_at(ctx, CL000, loc, "</%s> without matching <%s> section", nm, nm);
                     continue;
                 }
                 if (!lint_streq(stack[top]->name, nm)) {
-                    lint_loc loc = { file, first, col };
+                    lint_loc loc = {file, first, col};
                     lint_add_at(ctx, CL000, loc, "</%s> closes <%s> opened at line %d", nm,
                                 stack[top]->name, stack[top]->loc.line);
                 }
@@ -836,11 +826,11 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 apr_size_t nlen = strcspn(name, " \t>");
                 gt = strrchr(name, '>');
                 if (gt == NULL) {
-                    lint_loc loc = { file, first, col };
+                    lint_loc loc = {file, first, col};
                     lint_add_at(ctx, CL000, loc, "section line does not end with '>'");
                     gt = name + strlen(name);
                 }
-                *gt = '\0';   /* the arguments end at the last '>' */
+                *gt = '\0'; /* the arguments end at the last '>' */
                 n = node_read(ctx, name, nlen, name + nlen,
                               name + nlen < gt ? (apr_size_t)(gt - name - nlen) : 0, 1, file,
                               first, col, col + 1 + (int)nlen);
@@ -856,8 +846,8 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     continue;
                 }
                 n->inactive = stack[top]->inactive || !is_active_cond(rd, n);
-                if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1
-                    && n->argv[0][0] == '/') {
+                if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1 &&
+                    n->argv[0][0] == '/') {
                     APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
                 }
                 node_append(stack[top], n);
@@ -868,8 +858,8 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             /* a directive */
             {
                 apr_size_t nlen = strcspn(s, " \t");
-                n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0,
-                              file, first, col, col + (int)nlen);
+                n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0, file,
+                              first, col, col + (int)nlen);
                 n->disabled = pending;
                 pending = 0;
                 if (skipped_depth > 0) {
@@ -885,16 +875,16 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
         }
     }
     while (top > 0) {
-        lint_add(ctx, CL000, stack[top], 0, NULL, "<%s> is not closed in %s",
-                 stack[top]->name, file);
+        lint_add(ctx, CL000, stack[top], 0, NULL, "<%s> is not closed in %s", stack[top]->name,
+                 file);
         top--;
     }
     free(stack);
     free(cors_at);
 }
 
-static void read_path(lint_reader *rd, const char *path, lint_node *parent,
-                      const lint_node *from, int optional, int depth)
+static void read_path(lint_reader *rd, const char *path, lint_node *parent, const lint_node *from,
+                      int optional, int depth)
 {
     lint_ctx *ctx = rd->ctx;
     struct stat st;
@@ -905,8 +895,8 @@ static void read_path(lint_reader *rd, const char *path, lint_node *parent,
 
     if (stat(path, &st) != 0) {
         if (!optional && from) {
-            lint_add(ctx, CL000, from, from->argc ? from->argcol[0] : 0, NULL,
-                     "Include: %s: %s", path, strerror(errno));
+            lint_add(ctx, CL000, from, from->argc ? from->argcol[0] : 0, NULL, "Include: %s: %s",
+                     path, strerror(errno));
         }
         return;
     }
@@ -953,7 +943,7 @@ static void read_path(lint_reader *rd, const char *path, lint_node *parent,
     size = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
     fclose(f);
     if (text && memchr(text, '\0', size) != NULL) {
-        lint_loc loc = { apr_pstrdup(ctx->pool, path), 1, 1 };
+        lint_loc loc = {apr_pstrdup(ctx->pool, path), 1, 1};
         lint_add_at(ctx, CL000, loc, "%s holds NUL bytes (a binary file?): not read", path);
         free(text);
         text = NULL;
@@ -973,8 +963,8 @@ static lint_node *new_root(lint_ctx *ctx, const char *file)
 }
 
 /* .htaccess under the server's DocumentRoot and <Directory> paths, in its scope. */
-static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *roots,
-                          int *budget, int depth, lint_node *server)
+static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *roots, int *budget,
+                          int depth, lint_node *server)
 {
     apr_array_header_t *names;
     int i;
@@ -994,7 +984,7 @@ static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *
         else if (strcmp(base_name(full), ".htaccess") == 0) {
             lint_node *root = new_root(rd->ctx, full);
             root->htaccess_dir = dir;
-            root->parent = server;  /* linted in the server's scope of its directory */
+            root->parent = server; /* linted in the server's scope of its directory */
             read_path(rd, full, root, NULL, 0, 0);
             APR_ARRAY_PUSH(roots, lint_node *) = root;
         }
@@ -1002,8 +992,8 @@ static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *
 }
 
 /* A directory that is not a server root: every *.conf and .htaccess, each on its own. */
-static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roots,
-                       int *budget, int depth)
+static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roots, int *budget,
+                       int depth)
 {
     apr_array_header_t *names;
     int i;
@@ -1022,8 +1012,7 @@ static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roo
         if (S_ISDIR(st.st_mode)) {
             scan_plain(rd, full, roots, budget, depth + 1);
         }
-        else if (strcmp(name, ".htaccess") == 0
-                 || (n > 5 && strcmp(name + n - 5, ".conf") == 0)) {
+        else if (strcmp(name, ".htaccess") == 0 || (n > 5 && strcmp(name + n - 5, ".conf") == 0)) {
             lint_node *root = new_root(rd->ctx, full);
             if (strcmp(name, ".htaccess") == 0) {
                 root->htaccess_dir = dir;
@@ -1036,7 +1025,7 @@ static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roo
 
 static const char *find_main_conf(apr_pool_t *p, const char *dir)
 {
-    static const char *const names[] = { "apache2.conf", "httpd.conf", "conf/httpd.conf" };
+    static const char *const names[] = {"apache2.conf", "httpd.conf", "conf/httpd.conf"};
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -1049,8 +1038,8 @@ static const char *find_main_conf(apr_pool_t *p, const char *dir)
     return NULL;
 }
 
-int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
-                     apr_array_header_t *roots, const char **err)
+int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array_header_t *roots,
+                     const char **err)
 {
     lint_reader rd;
     int i;
@@ -1099,8 +1088,8 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
                     for (j = 0; j < rd.doc_dirs->nelts; j++) {
                         const char *dd = APR_ARRAY_IDX(rd.doc_dirs, j, const char *);
                         struct stat dst;
-                        if (last && strncmp(dd, last, ll) == 0
-                            && (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) {
+                        if (last && strncmp(dd, last, ll) == 0 &&
+                            (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) {
                             continue;
                         }
                         if (strpbrk(dd, "*?[") || stat(dd, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
@@ -1127,9 +1116,8 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv,
             }
             fclose(f);
             if (strcmp(base ? base + 1 : arg, ".htaccess") == 0) {
-                root->htaccess_dir = base ? apr_pstrndup(ctx->pool, arg,
-                                                         (apr_size_t)(base - arg))
-                                          : ".";
+                root->htaccess_dir =
+                    base ? apr_pstrndup(ctx->pool, arg, (apr_size_t)(base - arg)) : ".";
             }
             read_path(&rd, arg, root, NULL, 0, 0);
             APR_ARRAY_PUSH(roots, lint_node *) = root;

@@ -109,16 +109,15 @@ const cors_regex_verdict *lint_regex_judge(lint_ctx *ctx, const char *pattern, i
         const psl_ctx_t *psl = cors_psl_ctx(lint_psl(ctx));
         j = apr_pcalloc(ctx->pool, sizeof(*j));
         v = &j->verdict;
-        j->compiles = cors_regex_judge(&c->engine, NULL, pattern, nocase, psl, c->scratch, v)
-                      == 0;
+        j->compiles = cors_regex_judge(&c->engine, NULL, pattern, nocase, psl, c->scratch, v) == 0;
         /* only the verdict is kept */
         v->intended = v->intended ? apr_pstrdup(ctx->pool, v->intended) : NULL;
         v->attack = v->attack ? apr_pstrdup(ctx->pool, v->attack) : NULL;
         v->domain = v->domain ? apr_pstrdup(ctx->pool, v->domain) : NULL;
         v->insecure = v->insecure ? apr_pstrdup(ctx->pool, v->insecure) : NULL;
         apr_pool_clear(c->scratch);
-        apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern),
-                     APR_HASH_KEY_STRING, j);
+        apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern), APR_HASH_KEY_STRING,
+                     j);
     }
     return j->compiles ? &j->verdict : NULL;
 }

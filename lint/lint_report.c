@@ -72,8 +72,8 @@ static void add_finding(lint_ctx *ctx, int rule, lint_loc loc, const lint_node *
     }
 }
 
-void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col,
-              const lint_node *related, const char *fmt, ...)
+void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lint_node *related,
+              const char *fmt, ...)
 {
     va_list ap;
     lint_loc loc = node->loc;
@@ -123,8 +123,7 @@ static int cmp_finding(const void *a, const void *b)
 
 void lint_sort(lint_ctx *ctx)
 {
-    qsort(ctx->findings->elts, (size_t)ctx->findings->nelts, sizeof(lint_finding),
-          cmp_finding);
+    qsort(ctx->findings->elts, (size_t)ctx->findings->nelts, sizeof(lint_finding), cmp_finding);
 }
 
 static const char *sev_name(lint_severity s)
@@ -207,8 +206,9 @@ static void write_json(lint_ctx *ctx, FILE *out, lint_severity min)
         }
         fputs(first ? "\n    {" : ",\n    {", out);
         first = 0;
-        fprintf(out, "\"rule\": \"%s\", \"severity\": \"%s\", \"message\": ",
-                lint_rules[f->rule].id, sev_name(f->severity));
+        fprintf(out,
+                "\"rule\": \"%s\", \"severity\": \"%s\", \"message\": ", lint_rules[f->rule].id,
+                sev_name(f->severity));
         json_str(out, f->message);
         fputs(", \"file\": ", out);
         json_str(out, f->loc.file);
@@ -224,10 +224,11 @@ static void write_json(lint_ctx *ctx, FILE *out, lint_severity min)
         }
         fputs("]}", out);
     }
-    fprintf(out, "%s],\n  \"summary\": {\"errors\": %d, \"warnings\": %d, \"infos\": %d, "
-                 "\"files\": %d}\n}\n", first ? "" : "\n  ",
-            count_sev(ctx, min, LINT_ERROR), count_sev(ctx, min, LINT_WARNING),
-            count_sev(ctx, min, LINT_INFO), ctx->files->nelts);
+    fprintf(out,
+            "%s],\n  \"summary\": {\"errors\": %d, \"warnings\": %d, \"infos\": %d, "
+            "\"files\": %d}\n}\n",
+            first ? "" : "\n  ", count_sev(ctx, min, LINT_ERROR),
+            count_sev(ctx, min, LINT_WARNING), count_sev(ctx, min, LINT_INFO), ctx->files->nelts);
 }
 
 /* SARIF wants paths relative to the working directory, with '/' separators. */
@@ -253,8 +254,9 @@ static void sarif_location(lint_ctx *ctx, FILE *out, lint_loc loc, const char *m
 {
     fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
     json_str(out, relative_uri(ctx, loc.file));
-    fprintf(out, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %d, "
-                 "\"startColumn\": %d}}",
+    fprintf(out,
+            ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %d, "
+            "\"startColumn\": %d}}",
             loc.line > 0 ? loc.line : 1, loc.col > 0 ? loc.col : 1);
     if (msg) {
         fputs(", \"message\": {\"text\": ", out);
@@ -271,13 +273,16 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
     fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
           "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
           "\"name\": \"cors-lint\", \"version\": \"" LINT_VERSION "\", "
-          "\"semanticVersion\": \"" LINT_VERSION "\",\n      \"rules\": [", out);
+          "\"semanticVersion\": \"" LINT_VERSION "\",\n      \"rules\": [",
+          out);
     for (i = 0; i < LINT_NRULES; i++) {
         const lint_rule_info *r = &lint_rules[i];
-        const char *level = r->severity == LINT_ERROR ? "error"
-                            : r->severity == LINT_WARNING ? "warning" : "note";
-        fprintf(out, "%s\n        {\"id\": \"%s\", \"name\": \"%s\", "
-                     "\"shortDescription\": {\"text\": ",
+        const char *level = r->severity == LINT_ERROR     ? "error"
+                            : r->severity == LINT_WARNING ? "warning"
+                                                          : "note";
+        fprintf(out,
+                "%s\n        {\"id\": \"%s\", \"name\": \"%s\", "
+                "\"shortDescription\": {\"text\": ",
                 i ? "," : "", r->id, r->id);
         json_str(out, r->title);
         fputs("}, \"fullDescription\": {\"text\": ", out);
@@ -286,9 +291,10 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
         json_str(out, lint_rule_doc(i));
         fputs(", \"markdown\": ", out);
         json_str(out, lint_rule_doc(i));
-        fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, "
-                     "\"properties\": {\"security-severity\": \"%s\", "
-                     "\"tags\": [\"security\", \"cors\"]}}",
+        fprintf(out,
+                "}, \"defaultConfiguration\": {\"level\": \"%s\"}, "
+                "\"properties\": {\"security-severity\": \"%s\", "
+                "\"tags\": [\"security\", \"cors\"]}}",
                 level, r->security);
     }
     fputs("\n      ]}},\n    \"results\": [", out);
@@ -297,11 +303,13 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
         if (f->severity < min) {
             continue;
         }
-        fprintf(out, "%s\n      {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", "
-                     "\"message\": {\"text\": ",
+        fprintf(out,
+                "%s\n      {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", "
+                "\"message\": {\"text\": ",
                 first ? "" : ",", lint_rules[f->rule].id, f->rule,
-                f->severity == LINT_ERROR ? "error"
-                : f->severity == LINT_WARNING ? "warning" : "note");
+                f->severity == LINT_ERROR     ? "error"
+                : f->severity == LINT_WARNING ? "warning"
+                                              : "note");
         first = 0;
         json_str(out, f->message);
         fputs("}, \"locations\": [", out);
@@ -392,23 +400,21 @@ static void write_junit(lint_ctx *ctx, FILE *out, lint_severity min)
         xmlTextWriterWriteAttribute(
             w, BAD_CAST "name",
             xml_text(p, apr_psprintf(p, "%s:%d:%d %s", f->loc.file, f->loc.line,
-                                     f->loc.col > 0 ? f->loc.col : 1,
-                                     lint_rules[f->rule].id)));
+                                     f->loc.col > 0 ? f->loc.col : 1, lint_rules[f->rule].id)));
         xmlTextWriterStartElement(w, BAD_CAST "failure");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", xml_text(p, f->message));
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST lint_rules[f->rule].id);
         xmlTextWriterWriteString(
             w, xml_text(p, apr_psprintf(p, "%s:%d:%d: %s: %s [%s]", f->loc.file, f->loc.line,
-                                        f->loc.col > 0 ? f->loc.col : 1,
-                                        sev_name(f->severity), f->message,
-                                        lint_rules[f->rule].id)));
+                                        f->loc.col > 0 ? f->loc.col : 1, sev_name(f->severity),
+                                        f->message, lint_rules[f->rule].id)));
         xmlTextWriterEndElement(w);
         xmlTextWriterEndElement(w);
     }
     if (failures == 0) {
         for (i = 0; i < (ctx->files->nelts ? ctx->files->nelts : 1); i++) {
-            const char *file = ctx->files->nelts ? APR_ARRAY_IDX(ctx->files, i, const char *)
-                                                 : "(no file)";
+            const char *file =
+                ctx->files->nelts ? APR_ARRAY_IDX(ctx->files, i, const char *) : "(no file)";
             xmlTextWriterStartElement(w, BAD_CAST "testcase");
             xmlTextWriterWriteAttribute(w, BAD_CAST "classname", xml_text(p, file));
             xmlTextWriterWriteAttribute(w, BAD_CAST "name", xml_text(p, file));
@@ -466,7 +472,7 @@ static void write_checkstyle(lint_ctx *ctx, FILE *out, lint_severity min)
 
 static void write_text(lint_ctx *ctx, FILE *out, lint_severity min, int color)
 {
-    static const char *const colors[] = { "\033[36m", "\033[33m", "\033[31m" };
+    static const char *const colors[] = {"\033[36m", "\033[33m", "\033[31m"};
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     int i, shown = 0;
 
@@ -486,20 +492,19 @@ static void write_text(lint_ctx *ctx, FILE *out, lint_severity min, int color)
     }
     fprintf(out, "%d error%s, %d warning%s, %d info in %d file%s\n",
             count_sev(ctx, min, LINT_ERROR), count_sev(ctx, min, LINT_ERROR) == 1 ? "" : "s",
-            count_sev(ctx, min, LINT_WARNING),
-            count_sev(ctx, min, LINT_WARNING) == 1 ? "" : "s", count_sev(ctx, min, LINT_INFO),
-            ctx->files->nelts, ctx->files->nelts == 1 ? "" : "s");
+            count_sev(ctx, min, LINT_WARNING), count_sev(ctx, min, LINT_WARNING) == 1 ? "" : "s",
+            count_sev(ctx, min, LINT_INFO), ctx->files->nelts, ctx->files->nelts == 1 ? "" : "s");
     (void)shown;
 }
 
-int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min,
-                      int color, const char **err)
+int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min, int color,
+                      const char **err)
 {
     switch (fmt) {
-    case LINT_FMT_TEXT:       write_text(ctx, out, min, color); break;
-    case LINT_FMT_JSON:       write_json(ctx, out, min); break;
-    case LINT_FMT_SARIF:      write_sarif(ctx, out, min); break;
-    case LINT_FMT_JUNIT:      write_junit(ctx, out, min); break;
+    case LINT_FMT_TEXT: write_text(ctx, out, min, color); break;
+    case LINT_FMT_JSON: write_json(ctx, out, min); break;
+    case LINT_FMT_SARIF: write_sarif(ctx, out, min); break;
+    case LINT_FMT_JUNIT: write_junit(ctx, out, min); break;
     case LINT_FMT_CHECKSTYLE: write_checkstyle(ctx, out, min); break;
     }
     if (fflush(out) != 0 || ferror(out)) {

@@ -15,26 +15,25 @@
 #include "lint_scope.h"
 
 const lint_rule_info lint_rules[LINT_NRULES] = {
-    { "CL000", LINT_ERROR, "The configuration could not be read", "5.0" },
-    { "CL001", LINT_ERROR,
-      "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true", "7.5" },
-    { "CL002", LINT_WARNING, "Origin-dependent Access-Control-Allow-Origin without Vary: Origin",
-      "5.3" },
-    { "CL003", LINT_WARNING, "Incomplete or invalid Access-Control-Allow-Methods", "3.1" },
-    { "CL004", LINT_ERROR, "Unconditional origin reflection", "9.1" },
-    { "CL005", LINT_ERROR, "Bypassable origin test", "8.1" },
-    { "CL006", LINT_WARNING, "The null origin is allowed", "6.5" },
-    { "CL007", LINT_WARNING, "An http:// origin is trusted", "5.9" },
-    { "CL008", LINT_WARNING, "CORS header set without 'always': missing on error responses",
-      "3.1" },
-    { "CL009", LINT_ERROR, "Duplicate CORS grant headers", "5.3" },
-    { "CL010", LINT_WARNING, "Preflights will fail authentication", "3.1" },
-    { "CL011", LINT_WARNING, "'*' with credentials is a literal name, not a wildcard", "3.1" },
-    { "CL012", LINT_ERROR, "Malformed CORS header value", "5.3" },
-    { "CL013", LINT_INFO, "Access-Control-Max-Age above what browsers honour", "0.0" },
-    { "CL014", LINT_WARNING, "A redirect applies to preflight requests", "3.1" },
-    { "CL015", LINT_WARNING, ".htaccess CORS lines that never run (AllowOverride)", "3.1" },
-    { "CL016", LINT_ERROR, "mod_cors directive that httpd would refuse", "5.0" },
+    {"CL000", LINT_ERROR, "The configuration could not be read", "5.0"},
+    {"CL001", LINT_ERROR,
+     "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true", "7.5"},
+    {"CL002", LINT_WARNING, "Origin-dependent Access-Control-Allow-Origin without Vary: Origin",
+     "5.3"},
+    {"CL003", LINT_WARNING, "Incomplete or invalid Access-Control-Allow-Methods", "3.1"},
+    {"CL004", LINT_ERROR, "Unconditional origin reflection", "9.1"},
+    {"CL005", LINT_ERROR, "Bypassable origin test", "8.1"},
+    {"CL006", LINT_WARNING, "The null origin is allowed", "6.5"},
+    {"CL007", LINT_WARNING, "An http:// origin is trusted", "5.9"},
+    {"CL008", LINT_WARNING, "CORS header set without 'always': missing on error responses", "3.1"},
+    {"CL009", LINT_ERROR, "Duplicate CORS grant headers", "5.3"},
+    {"CL010", LINT_WARNING, "Preflights will fail authentication", "3.1"},
+    {"CL011", LINT_WARNING, "'*' with credentials is a literal name, not a wildcard", "3.1"},
+    {"CL012", LINT_ERROR, "Malformed CORS header value", "5.3"},
+    {"CL013", LINT_INFO, "Access-Control-Max-Age above what browsers honour", "0.0"},
+    {"CL014", LINT_WARNING, "A redirect applies to preflight requests", "3.1"},
+    {"CL015", LINT_WARNING, ".htaccess CORS lines that never run (AllowOverride)", "3.1"},
+    {"CL016", LINT_ERROR, "mod_cors directive that httpd would refuse", "5.0"},
 };
 
 int lint_rule_parse(const char *id)
@@ -83,9 +82,9 @@ int lint_parse_rule_list(const char *list, lint_mask *mask)
 
 /* An Origin test judged by the core: a bypass (CL005), any origin with reflection
  * (CL004), the null origin (CL006), an http:// origin next to https ones (CL007). */
-static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col,
-                                const char *regex, const cors_regex_verdict *v, int reflects,
-                                int credentials, const char *what)
+static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col, const char *regex,
+                                const cors_regex_verdict *v, int reflects, int credentials,
+                                const char *what)
 {
     if (v == NULL) {
         return;
@@ -101,8 +100,8 @@ static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col,
     }
     else if (v->attack) {
         lint_add(ctx, CL005, n, col, NULL,
-                 "%s '%s' meant for %s also accepts '%s', an origin anyone can register: %s",
-                 what, regex, v->intended ? v->intended : "its origins", v->attack,
+                 "%s '%s' meant for %s also accepts '%s', an origin anyone can register: %s", what,
+                 regex, v->intended ? v->intended : "its origins", v->attack,
                  cors_attack_hint(v, ctx->pool));
     }
     else if (v->accepts_null) {
@@ -197,8 +196,8 @@ static void judge_cors_entries(lint_ctx *ctx, const scope_state *st)
             cors_origin_entry_verdict(c->regexes, e, lint_psl(ctx), ctx->pool, 1);
         const lint_node *n = lint_cors_node(e->where);
         if (n && !(creds && (v->attack || (v->insecure && c->insecure_origins != 1)))) {
-            judge_regex_verdict(ctx, n, lint_cors_col(e->where, e->arg), e->source, v, 1,
-                                creds, "CORSAllowOriginRegex");
+            judge_regex_verdict(ctx, n, lint_cors_col(e->where, e->arg), e->source, v, 1, creds,
+                                "CORSAllowOriginRegex");
         }
     }
 }
@@ -236,8 +235,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     if (acao && reflect_var && *reflect_var) {
         gate = apr_hash_get(st->gates, reflect_var, APR_HASH_KEY_STRING);
     }
-    origin_gated = gate != NULL || st->if_origin != NULL
-                   || (acao && acao->cond_expr && lint_contains_ci(acao->cond_expr, "Origin"));
+    origin_gated = gate != NULL || st->if_origin != NULL ||
+                   (acao && acao->cond_expr && lint_contains_ci(acao->cond_expr, "Origin"));
 
     /* CL001: "*" with credentials */
     if (acao && acao->value && strcmp(acao->value, "*") == 0 && creds) {
@@ -256,8 +255,7 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
                  "Access-Control-Allow-Origin reflects the request's Origin with no "
                  "allow-list test%s; list the trusted origins (SetEnvIf Origin "
                  "\"^https://app\\.example\\.com$\" ... env=...) or use mod_cors",
-                 creds ? ", with credentials: any site can read authenticated responses"
-                       : "");
+                 creds ? ", with credentials: any site can read authenticated responses" : "");
     }
     if (acao && gate && gate->regex && (reflect_var || creds)) {
         judge_gate_regex(ctx, gate->node, gate->regex, gate->regex_col, gate->nocase,
@@ -266,7 +264,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     else if (acao && gate && !gate->regex && reflect_var) {
         lint_add(ctx, CL004, gate->node, 0, acao->node,
                  "%s copies the Origin into %s with no test, and "
-                 "Access-Control-Allow-Origin reflects it", gate->node->name, reflect_var);
+                 "Access-Control-Allow-Origin reflects it",
+                 gate->node->name, reflect_var);
     }
     if (acao && st->if_origin && st->if_regex && (reflect_var || creds)) {
         judge_gate_regex(ctx, st->if_origin, st->if_regex, 0, st->if_regex_nocase,
@@ -295,7 +294,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
                 if (!cors_is_token(tok, n) && memchr(tok, '%', n) == NULL) {
                     lint_add(ctx, CL003, acam->node, acam->value_col, NULL,
                              "Access-Control-Allow-Methods holds '%s', which is not a "
-                             "method token", apr_pstrmemdup(st->pool, tok, n));
+                             "method token",
+                             apr_pstrmemdup(st->pool, tok, n));
                     break;
                 }
                 tok += n;
@@ -311,24 +311,23 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
                             : cors_is_safelisted_method(m);
             }
             else {
-                listed = acam && acam->value && (strcmp(acam->value, "*") == 0
-                                                 || strstr(acam->value, m));
+                listed = acam && acam->value &&
+                         (strcmp(acam->value, "*") == 0 || strstr(acam->value, m));
             }
             if (!listed && (missing == NULL || strcmp(m, missing) < 0)) {
                 missing = m;
             }
         }
         if (missing) {
-            const lint_node *at =
-                !mod_cors ? (acam ? acam->node : acao->node)
-                : st->cors->methods ? lint_scope_cors_node(st, CORS_D_METHODS)
-                : st->cors->origins ? lint_scope_cors_node(st, CORS_D_ORIGIN)
-                                    : lint_scope_cors_node(st, CORS_D_ORIGIN_REGEX);
-            lint_add(ctx, CL003, at, 0,
-                     apr_hash_get(st->methods, missing, APR_HASH_KEY_STRING),
+            const lint_node *at = !mod_cors           ? (acam ? acam->node : acao->node)
+                                  : st->cors->methods ? lint_scope_cors_node(st, CORS_D_METHODS)
+                                  : st->cors->origins
+                                      ? lint_scope_cors_node(st, CORS_D_ORIGIN)
+                                      : lint_scope_cors_node(st, CORS_D_ORIGIN_REGEX);
+            lint_add(ctx, CL003, at, 0, apr_hash_get(st->methods, missing, APR_HASH_KEY_STRING),
                      "%s is served here but not allowed for cross-origin requests; add it "
-                     "to %s", missing,
-                     mod_cors ? "CORSAllowMethods" : "Access-Control-Allow-Methods");
+                     "to %s",
+                     missing, mod_cors ? "CORSAllowMethods" : "Access-Control-Allow-Methods");
         }
     }
 
@@ -345,20 +344,21 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
         else if (strcmp(v, "*") != 0 && (os = cors_origin_parse(v, &o)) != CORS_ORIGIN_OK) {
             lint_add(ctx, CL012, acao->node, acao->value_col, NULL,
                      "Access-Control-Allow-Origin value '%s' %s: it must be exactly one "
-                     "origin (scheme://host[:port]), '*' or 'null'", v,
-                     cors_origin_status_str(os));
+                     "origin (scheme://host[:port]), '*' or 'null'",
+                     v, cors_origin_status_str(os));
         }
         else if (strcmp(v, "*") != 0 && cors_origin_is_insecure(&o) && creds) {
             lint_add(ctx, CL007, acao->node, acao->value_col, NULL,
                      "the http:// origin '%s' is trusted with credentials; anyone on the "
-                     "network path can inject script into it", v);
+                     "network path can inject script into it",
+                     v);
         }
     }
-    if (acac && acac->value && strcmp(acac->value, "true") != 0
-        && !strstr(acac->value, "%{")) {
+    if (acac && acac->value && strcmp(acac->value, "true") != 0 && !strstr(acac->value, "%{")) {
         lint_add(ctx, CL012, acac->node, acac->value_col, NULL,
                  "Access-Control-Allow-Credentials must be exactly 'true' (it is '%s'); to "
-                 "deny credentials, omit the header", acac->value);
+                 "deny credentials, omit the header",
+                 acac->value);
     }
     if (acma && acma->value && !strstr(acma->value, "%{")) {
         const char *v = acma->value;
@@ -374,7 +374,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
         else if (strlen(v) > 5 || atol(v) > CORS_MAX_AGE_CHROMIUM) {
             lint_add(ctx, CL013, acma->node, acma->value_col, NULL,
                      "Access-Control-Max-Age %s is above what Chromium honours (%d s; "
-                     "Firefox: %d s)", v, CORS_MAX_AGE_CHROMIUM, CORS_MAX_AGE_MAX);
+                     "Firefox: %d s)",
+                     v, CORS_MAX_AGE_CHROMIUM, CORS_MAX_AGE_MAX);
         }
     }
     if (mod_cors && st->cors->max_age && atol(st->cors->max_age) > CORS_MAX_AGE_CHROMIUM) {
@@ -395,40 +396,43 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
             lint_add(ctx, CL008, h->node, 0, NULL,
                      "Header %s %s without 'always': it is missing on error responses (401, "
                      "404, 500, ErrorDocument), which browsers then report as a CORS error; "
-                     "write 'Header always %s'", h->action, h->name, h->action);
+                     "write 'Header always %s'",
+                     h->action, h->name, h->action);
         }
-        if (h->hkind == HK_ACAO
-            && (!strcmp(h->action, "add") || !strcmp(h->action, "append")
-                || !strcmp(h->action, "merge"))) {
+        if (h->hkind == HK_ACAO && (!strcmp(h->action, "add") || !strcmp(h->action, "append") ||
+                                    !strcmp(h->action, "merge"))) {
             lint_add(ctx, CL009, h->node, 0, NULL,
                      "Header %s Access-Control-Allow-Origin can send several values; "
-                     "browsers reject that: use 'set'", h->action);
+                     "browsers reject that: use 'set'",
+                     h->action);
         }
         for (j = 0; j < i; j++) {
             const hdr_action *o = &APR_ARRAY_IDX(st->headers, j, hdr_action);
-            if (o->hkind == h->hkind && (h->hkind != HK_AC || lint_streq(o->name, h->name))
-                && lint_header_is_grant(o) && o->always != h->always) {
+            if (o->hkind == h->hkind && (h->hkind != HK_AC || lint_streq(o->name, h->name)) &&
+                lint_header_is_grant(o) && o->always != h->always) {
                 lint_add(ctx, CL009, h->node, 0, o->node,
                          "%s is set in both the 'always' and the 'onsuccess' tables: "
-                         "successful responses carry it twice", h->name);
+                         "successful responses carry it twice",
+                         h->name);
             }
         }
         if (mod_cors && !report_only && h == acao) {
-            lint_add(ctx, CL009, h->node, 0,
-                     lint_scope_cors_node(st, st->cors->origins ? CORS_D_ORIGIN
-                                                                : CORS_D_ORIGIN_REGEX),
-                     "both mod_headers and mod_cors grant CORS here; remove the Header "
-                     "lines (mod_cors answers alone), or set CORSReportOnly On while "
-                     "migrating");
+            lint_add(
+                ctx, CL009, h->node, 0,
+                lint_scope_cors_node(st, st->cors->origins ? CORS_D_ORIGIN : CORS_D_ORIGIN_REGEX),
+                "both mod_headers and mod_cors grant CORS here; remove the Header "
+                "lines (mod_cors answers alone), or set CORSReportOnly On while "
+                "migrating");
         }
     }
 
     /* CL010: authentication without an OPTIONS exemption */
-    if (st->requires->nelts > 0 && !st->options_exempt
-        && (acao || (mod_cors && !lint_scope_cors_flag(st->cors->preflight, 1)))) {
-        const lint_node *req = APR_ARRAY_IDX(st->requires, st->requires->nelts - 1,
-                                             const lint_node *);
-        lint_add(ctx, CL010, req, 0, acao ? acao->node : lint_scope_cors_node(st, CORS_D_PREFLIGHT),
+    if (st->requires->nelts > 0 && !st->options_exempt &&
+        (acao || (mod_cors && !lint_scope_cors_flag(st->cors->preflight, 1)))) {
+        const lint_node *req =
+            APR_ARRAY_IDX(st->requires, st->requires->nelts - 1, const lint_node *);
+        lint_add(ctx, CL010, req, 0,
+                 acao ? acao->node : lint_scope_cors_node(st, CORS_D_PREFLIGHT),
                  "'Require %s' applies to preflights too, which never carry credentials: "
                  "they get a 401 and the browser reports a CORS error; exempt OPTIONS "
                  "(<LimitExcept OPTIONS>) or let mod_cors answer preflights",
@@ -437,13 +441,14 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
 
     /* CL011: "*" with credentials */
     if (creds) {
-        const hdr_action *stars[3] = { acah, acam, aceh };
+        const hdr_action *stars[3] = {acah, acam, aceh};
         int k;
         for (k = 0; k < 3; k++) {
             if (stars[k] && stars[k]->value && strcmp(stars[k]->value, "*") == 0) {
                 lint_add(ctx, CL011, stars[k]->node, stars[k]->value_col, acac->node,
                          "%s: * with credentials is the literal name '*', not a wildcard; "
-                         "list the names", stars[k]->name);
+                         "list the names",
+                         stars[k]->name);
             }
         }
     }
@@ -454,7 +459,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
             const lint_node *r = APR_ARRAY_IDX(st->redirects, i, const lint_node *);
             lint_add(ctx, CL014, r, 0, NULL,
                      "%s also applies to OPTIONS: browsers fail a redirected preflight; "
-                     "exclude it (RewriteCond %%{REQUEST_METHOD} !=OPTIONS)", r->name);
+                     "exclude it (RewriteCond %%{REQUEST_METHOD} !=OPTIONS)",
+                     r->name);
         }
     }
 }
@@ -469,12 +475,13 @@ static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node
         return;
     }
     for (n = root->first_child; n; n = n->next) {
-        if ((lint_streq(n->name, "Header") && n->argc >= 2
-             && lint_contains_ci(n->args_raw, "Access-Control-"))
-            || lint_starts_with_ci(n->name, "CORS")) {
+        if ((lint_streq(n->name, "Header") && n->argc >= 2 &&
+             lint_contains_ci(n->args_raw, "Access-Control-")) ||
+            lint_starts_with_ci(n->name, "CORS")) {
             lint_add(ctx, CL015, n, 0, NULL,
                      "AllowOverride %s for %s does not allow FileInfo, so this .htaccess "
-                     "line never runs", ao, root->htaccess_dir);
+                     "line never runs",
+                     ao, root->htaccess_dir);
             return;
         }
     }
@@ -588,9 +595,10 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
         if (root->htaccess_dir && root->parent) {
             scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
             judge_htaccess(ctx, parent, root);
-            if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None", "All")
-                || lint_contains_ci(parent->allow_override ? parent->allow_override : "",
-                                    "FileInfo")) {
+            if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None",
+                                 "All") ||
+                lint_contains_ci(parent->allow_override ? parent->allow_override : "",
+                                 "FileInfo")) {
                 walk_scope(ctx, root, parent, 0, 0);
             }
         }

@@ -48,7 +48,10 @@ static void scope_own(scope_state *st, unsigned what)
     switch (what) {
     case SCOPE_OWN_HEADERS: st->headers = apr_array_copy(st->pool, st->headers); break;
     case SCOPE_OWN_GATES: st->gates = apr_hash_copy(st->pool, st->gates); break;
-    case SCOPE_OWN_REQUIRES: st->requires = apr_array_copy(st->pool, st->requires); break;
+    case SCOPE_OWN_REQUIRES:
+        st->requires
+        = apr_array_copy(st->pool, st->requires);
+        break;
     case SCOPE_OWN_METHODS: st->methods = apr_hash_copy(st->pool, st->methods); break;
     default: st->redirects = apr_array_copy(st->pool, st->redirects); break;
     }
@@ -91,14 +94,14 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
     }
     h->name = n->argv[i + 1];
     i += 2;
-    act = h->action;   /* lower-case: the first letter picks the one name to compare */
+    act = h->action; /* lower-case: the first letter picks the one name to compare */
     h->unset = act[0] == 'u' && strcmp(act, "unset") == 0;
     if (!h->unset && !(act[0] == 'e' && strcmp(act, "echo") == 0) && i < n->argc) {
         h->value = n->argv[i];
         h->value_col = n->argcol[i];
         i++;
         if (act[0] == 'e' && (strcmp(act, "edit") == 0 || strcmp(act, "edit*") == 0)) {
-            i++;  /* replacement */
+            i++; /* replacement */
         }
     }
     {
@@ -107,17 +110,19 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
             apr_size_t len;
             int kind;
         } known[] = {
-            { "Access-Control-Allow-Origin", 27, HK_ACAO },
-            { "Access-Control-Allow-Credentials", 32, HK_ACAC },
-            { "Access-Control-Allow-Methods", 28, HK_ACAM },
-            { "Access-Control-Allow-Headers", 28, HK_ACAH },
-            { "Access-Control-Expose-Headers", 29, HK_ACEH },
-            { "Access-Control-Max-Age", 22, HK_ACMA },
+            {"Access-Control-Allow-Origin", 27, HK_ACAO},
+            {"Access-Control-Allow-Credentials", 32, HK_ACAC},
+            {"Access-Control-Allow-Methods", 28, HK_ACAM},
+            {"Access-Control-Allow-Headers", 28, HK_ACAH},
+            {"Access-Control-Expose-Headers", 29, HK_ACEH},
+            {"Access-Control-Max-Age", 22, HK_ACMA},
         };
         size_t k, len = strlen(h->name);
         h->hkind = len == 4 && lint_streq(h->name, "Vary") ? HK_VARY
-                   : len >= 15 && (h->name[0] | 32) == 'a'
-                     && strncasecmp(h->name, "Access-Control-", 15) == 0 ? HK_AC : HK_OTHER;
+                   : len >= 15 && (h->name[0] | 32) == 'a' &&
+                           strncasecmp(h->name, "Access-Control-", 15) == 0
+                       ? HK_AC
+                       : HK_OTHER;
         for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
             if (known[k].len == len && lint_streq(h->name, known[k].name)) {
                 h->hkind = known[k].kind;
@@ -164,8 +169,10 @@ const char *lint_value_reflects(const scope_state *st, const char *v)
         const char *form;
         apr_size_t len;
     } direct[] = {
-        { "%{Origin}i", 10 }, { "%{req:Origin}", 13 }, { "%{HTTP:Origin}", 14 },
-        { "%{HTTP_ORIGIN}", 14 },
+        {"%{Origin}i", 10},
+        {"%{req:Origin}", 13},
+        {"%{HTTP:Origin}", 14},
+        {"%{HTTP_ORIGIN}", 14},
     };
     const char *p;
     size_t k;
@@ -202,8 +209,8 @@ static void note_methods(scope_state *st, const lint_node *n, int from)
     for (i = from; i < n->argc; i++) {
         const char *m = n->argv[i];
         /* what a preflight may ask for: neither safelisted, nor OPTIONS, nor forbidden */
-        if (!cors_is_safelisted_method(m) && strcmp(m, "OPTIONS") != 0
-            && !cors_is_forbidden_method(m, strlen(m))) {
+        if (!cors_is_safelisted_method(m) && strcmp(m, "OPTIONS") != 0 &&
+            !cors_is_forbidden_method(m, strlen(m))) {
             scope_own(st, SCOPE_OWN_METHODS);
             apr_hash_set(st->methods, m, APR_HASH_KEY_STRING, n);
             st->changed = 1;
@@ -225,8 +232,8 @@ static const char *rewrite_flag_env(apr_pool_t *p, const char *flags, int *refle
         end = e + strcspn(e, ",]");
         if (colon && colon < end) {
             const char *val = apr_pstrmemdup(p, colon + 1, (apr_size_t)(end - colon - 1));
-            *reflects = lint_contains_ci(val, "%{HTTP:Origin}") || strstr(val, "%0")
-                        || strstr(val, "%1");
+            *reflects =
+                lint_contains_ci(val, "%{HTTP:Origin}") || strstr(val, "%0") || strstr(val, "%1");
             return apr_pstrmemdup(p, e + 2, (apr_size_t)(colon - e - 2));
         }
         e = end;
@@ -242,10 +249,10 @@ static int rewrite_flag_redirect(const char *flags)
     }
     for (r = flags; (r = strchr(r, 'R')) != NULL; r++) {
         if (r[-1] == '[' || r[-1] == ',') {
-            if (r[1] == '=' ) {
+            if (r[1] == '=') {
                 int code = atoi(r + 2);
-                if (strncasecmp(r + 2, "permanent", 9) == 0 || strncasecmp(r + 2, "temp", 4) == 0
-                    || strncasecmp(r + 2, "seeother", 8) == 0) {
+                if (strncasecmp(r + 2, "permanent", 9) == 0 ||
+                    strncasecmp(r + 2, "temp", 4) == 0 || strncasecmp(r + 2, "seeother", 8) == 0) {
                     return 1;
                 }
                 return code >= 300 && code < 400;
@@ -260,8 +267,7 @@ static int rewrite_flag_redirect(const char *flags)
 
 /* The directives of one scope section: its children, looking through the conditional
  * and method containers, but not into nested scopes. */
-void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
-                     const lint_node *limit)
+void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const lint_node *limit)
 {
     const lint_node *n;
     /* RewriteCond %{HTTP:Origin} / %{REQUEST_METHOD} before the next RewriteRule */
@@ -281,7 +287,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 lint_scope_fold(ctx, st, n, n);
             }
             else if (!lint_is_scope_section(n)) {
-                lint_scope_fold(ctx, st, n, limit);  /* IfModule, IfDefine, IfVersion... */
+                lint_scope_fold(ctx, st, n, limit); /* IfModule, IfDefine, IfVersion... */
             }
             continue;
         }
@@ -293,9 +299,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 st->changed |= h.hkind != HK_OTHER;
             }
         }
-        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE)
-                 && n->argc >= 3 && (lint_streq(n->argv[0], "Origin")
-                                     || lint_streq(n->argv[0], "HTTP_ORIGIN"))) {
+        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE) && n->argc >= 3 &&
+                 (lint_streq(n->argv[0], "Origin") || lint_streq(n->argv[0], "HTTP_ORIGIN"))) {
             int i;
             for (i = 2; i < n->argc; i++) {
                 const char *eq = strchr(n->argv[i], '=');
@@ -318,8 +323,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             }
         }
         else if (n->kind == LK_REWRITECOND && n->argc >= 2) {
-            if (lint_contains_ci(n->argv[0], "%{HTTP:Origin}")
-                || lint_contains_ci(n->argv[0], "%{HTTP_ORIGIN}")) {
+            if (lint_contains_ci(n->argv[0], "%{HTTP:Origin}") ||
+                lint_contains_ci(n->argv[0], "%{HTTP_ORIGIN}")) {
                 origin_cond = n;
                 origin_cond_idx = 1;
             }
@@ -340,8 +345,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                 g->node = origin_cond ? origin_cond : n;
                 g->regex = origin_cond ? origin_cond->argv[origin_cond_idx] : NULL;
                 g->regex_col = origin_cond ? origin_cond->argcol[origin_cond_idx] : 0;
-                g->nocase = origin_cond && origin_cond->argc >= 3
-                            && lint_contains_ci(origin_cond->argv[2], "NC");
+                g->nocase = origin_cond && origin_cond->argc >= 3 &&
+                            lint_contains_ci(origin_cond->argv[2], "NC");
                 g->reflects = reflects;
                 if (origin_cond || reflects) {
                     scope_own(st, SCOPE_OWN_GATES);
@@ -357,9 +362,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             origin_cond = NULL;
             method_cond = 0;
         }
-        else if (n->kind == LK_REDIRECT
-                 && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone")
-                                       || lint_streq(n->argv[0], "410")))) {
+        else if (n->kind == LK_REDIRECT && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone") ||
+                                                              lint_streq(n->argv[0], "410")))) {
             scope_own(st, SCOPE_OWN_REDIRECTS);
             APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
             st->changed = 1;
@@ -374,10 +378,10 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
                     }
                 }
             }
-            else if (lint_streq(n->argv[0], "valid-user") || lint_streq(n->argv[0], "user")
-                     || lint_streq(n->argv[0], "group") || lint_streq(n->argv[0], "ldap-user")
-                     || lint_streq(n->argv[0], "ldap-group")
-                     || lint_streq(n->argv[0], "file-owner")) {
+            else if (lint_streq(n->argv[0], "valid-user") || lint_streq(n->argv[0], "user") ||
+                     lint_streq(n->argv[0], "group") || lint_streq(n->argv[0], "ldap-user") ||
+                     lint_streq(n->argv[0], "ldap-group") ||
+                     lint_streq(n->argv[0], "file-owner")) {
                 int exempt = 0;
                 if (limit) {
                     int j, listed = 0;
@@ -408,8 +412,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
             note_methods(st, n, 0);
         }
         else if (n->kind == LK_DAV && n->argc >= 1 && !lint_streq(n->argv[0], "Off")) {
-            static const char *const dav[] = { "PUT", "DELETE", "PROPFIND", "PROPPATCH",
-                                               "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" };
+            static const char *const dav[] = {"PUT",  "DELETE", "PROPFIND", "PROPPATCH", "MKCOL",
+                                              "COPY", "MOVE",   "LOCK",     "UNLOCK"};
             size_t k;
             for (k = 0; k < sizeof(dav) / sizeof(dav[0]); k++) {
                 scope_own(st, SCOPE_OWN_METHODS);
@@ -434,10 +438,10 @@ void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *
     char delim;
     const char *start, *end;
 
-    if (sec->kind != LK_SCOPE || ((sec->name[0] | 32) != 'i' && (sec->name[0] | 32) != 'e')
-        || !(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL
-        || !(lint_contains_ci(e, "%{HTTP:Origin}") || lint_contains_ci(e, "%{HTTP_ORIGIN}")
-             || lint_contains_ci(e, "req('Origin')") || lint_contains_ci(e, "req(\"Origin\")"))) {
+    if (sec->kind != LK_SCOPE || ((sec->name[0] | 32) != 'i' && (sec->name[0] | 32) != 'e') ||
+        !(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL ||
+        !(lint_contains_ci(e, "%{HTTP:Origin}") || lint_contains_ci(e, "%{HTTP_ORIGIN}") ||
+          lint_contains_ci(e, "req('Origin')") || lint_contains_ci(e, "req(\"Origin\")"))) {
         return;
     }
     st->if_origin = sec;
@@ -545,4 +549,3 @@ int lint_scope_credentials(const scope_state *st, const hdr_action **acac)
     }
     return h && h->value && strcasecmp(h->value, "true") == 0;
 }
-

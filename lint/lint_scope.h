@@ -14,27 +14,27 @@ enum { HK_OTHER, HK_ACAO, HK_ACAC, HK_ACAM, HK_ACAH, HK_ACEH, HK_ACMA, HK_VARY, 
 
 typedef struct {
     const lint_node *node;
-    int hkind;              /* HK_*: which header, classified once */
+    int hkind; /* HK_*: which header, classified once */
     int always;
-    const char *action;     /* lower-case */
+    const char *action; /* lower-case */
     const char *name;
     const char *value;
     int value_col;
-    const char *cond_env;   /* env=VAR */
+    const char *cond_env; /* env=VAR */
     int cond_neg;
-    const char *cond_expr;  /* expr=... */
-    int grant;              /* sets a value (lint_header_is_grant) */
+    const char *cond_expr; /* expr=... */
+    int grant;             /* sets a value (lint_header_is_grant) */
     int unset;
 } hdr_action;
 
 /* An environment variable set from a test on the Origin (SetEnvIf Origin, or a
  * RewriteRule E= flag after RewriteCond %{HTTP:Origin}). */
 typedef struct {
-    const lint_node *node;  /* the directive holding the regex */
-    const char *regex;      /* NULL: set with no test at all */
+    const lint_node *node; /* the directive holding the regex */
+    const char *regex;     /* NULL: set with no test at all */
     int regex_col;
     int nocase;
-    int reflects;           /* the value copies the origin ($0, %{HTTP:Origin}) */
+    int reflects; /* the value copies the origin ($0, %{HTTP:Origin}) */
 } env_gate;
 
 typedef struct {
@@ -45,13 +45,13 @@ typedef struct {
     const lint_node *if_origin;  /* an <If> on the Origin around this scope */
     const char *if_regex;
     int if_regex_nocase;
-    const cors_config *cors;     /* mod_cors's, merged by the core (never NULL) */
-    apr_array_header_t *requires;   /* lint_node*: Require needing a user, not exempt */
+    const cors_config *cors;      /* mod_cors's, merged by the core (never NULL) */
+    apr_array_header_t *requires; /* lint_node*: Require needing a user, not exempt */
     int options_exempt;
-    apr_hash_t *methods;         /* served method -> lint_node */
-    apr_array_header_t *redirects;  /* lint_node* */
-    const lint_node *htaccess;   /* the .htaccess root when this scope is one */
-    const char *allow_override;  /* NULL: unknown */
+    apr_hash_t *methods;           /* served method -> lint_node */
+    apr_array_header_t *redirects; /* lint_node* */
+    const lint_node *htaccess;     /* the .htaccess root when this scope is one */
+    const char *allow_override;    /* NULL: unknown */
     /* set when folding a section changes what the rules read (judge_scope in
      * lint_rules.c): a header other than HK_OTHER, a gate, an <If> on the Origin, a
      * mod_cors directive, authentication, a served method, a redirect */
@@ -62,8 +62,12 @@ typedef struct {
 } scope_state;
 
 enum {
-    SCOPE_OWN_HEADERS = 1, SCOPE_OWN_GATES = 2, SCOPE_OWN_REQUIRES = 4, SCOPE_OWN_METHODS = 8,
-    SCOPE_OWN_REDIRECTS = 16, SCOPE_OWN_ALL = 31
+    SCOPE_OWN_HEADERS = 1,
+    SCOPE_OWN_GATES = 2,
+    SCOPE_OWN_REQUIRES = 4,
+    SCOPE_OWN_METHODS = 8,
+    SCOPE_OWN_REDIRECTS = 16,
+    SCOPE_OWN_ALL = 31
 };
 
 int lint_is_scope_section(const lint_node *n);
@@ -75,8 +79,7 @@ int lint_header_is_grant(const hdr_action *h);
 const char *lint_value_reflects(const scope_state *st, const char *v);
 /* Folds the directives of one scope section into st: its children, looking through
  * the conditional and method containers, but not into nested scopes. */
-void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec,
-                     const lint_node *limit);
+void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const lint_node *limit);
 void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec);
 scope_state *lint_scope_make(apr_pool_t *p);
 /* A child scope's starting state: a copy of its parent's effective configuration. */

@@ -155,22 +155,24 @@ static const char *cors_cmd_flag(cmd_parms *cmd, void *conf, int on)
 }
 
 #define CORS_CMD_ITERATE(id, name, field, help)                                                   \
-    AP_INIT_ITERATE(name, cors_cmd_take1, (void *)&cors_directives[id], OR_FILEINFO,     \
-                    help)
+    AP_INIT_ITERATE(name, cors_cmd_take1, (void *)&cors_directives[id], OR_FILEINFO, help)
 #define CORS_CMD_TAKE1(id, name, field, help)                                                     \
     AP_INIT_TAKE1(name, cors_cmd_take1, (void *)&cors_directives[id], OR_FILEINFO, help)
 #define CORS_CMD_TAKE_ARGV(id, name, field, help)                                                 \
-    AP_INIT_TAKE_ARGV(name, cors_cmd_argv, (void *)&cors_directives[id], OR_FILEINFO,    \
-                      help)
+    AP_INIT_TAKE_ARGV(name, cors_cmd_argv, (void *)&cors_directives[id], OR_FILEINFO, help)
 #define CORS_CMD_FLAG(id, name, field, help)                                                      \
     AP_INIT_FLAG(name, cors_cmd_flag, (void *)&cors_directives[id], OR_FILEINFO, help)
 #define CORS_CMD_FLAG_SLOT(id, name, field, help)                                                 \
-    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)offsetof(cors_config, field), OR_FILEINFO,   \
-                 help)
+    AP_INIT_FLAG(name, ap_set_flag_slot, (void *)offsetof(cors_config, field), OR_FILEINFO, help)
 /* the id is pasted at once: httpd.h defines METHODS */
 #define CORS_CMD(id, name, how, field, help) CORS_CMD_##how(CORS_D_##id, name, field, help),
 
-static const command_rec cors_cmds[] = {CORS_DIRECTIVES(CORS_CMD){NULL}};
+/* clang-format off */
+static const command_rec cors_cmds[] = {
+    CORS_DIRECTIVES(CORS_CMD)
+    {NULL}
+};
+/* clang-format on */
 
 static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -188,8 +190,9 @@ static cors_section *cors_section_of(apr_pool_t *p, ap_conf_vector_t *v, cors_se
 
     sec->kind = kind;
     sec->path = cd->d ? cd->d : "";
-    sec->pattern = cd->r ? CORS_PATH_REGEX : cd->d_is_fnmatch ? CORS_PATH_WILDCARD
-                                                              : CORS_PATH_PLAIN;
+    sec->pattern = cd->r              ? CORS_PATH_REGEX
+                   : cd->d_is_fnmatch ? CORS_PATH_WILDCARD
+                                      : CORS_PATH_PLAIN;
     sec->conf = ap_get_module_config(v, &cors_module);
     if (kind == CORS_SEC_DIRECTORY && cd->sec_file) {
         sec->files = apr_array_make(p, cd->sec_file->nelts, sizeof(cors_section *));
@@ -277,10 +280,10 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
         apr_array_header_t *found = apr_array_make(ptemp, 1, sizeof(cors_merge_problem));
         cors_server_sections srv;
 
-        srv.name = s == main_s ? "the main server"
-                               : apr_psprintf(ptemp, "the virtual host on line %d of %s",
-                                              s->defn_line_number,
-                                              s->defn_name ? s->defn_name : "?");
+        srv.name = s == main_s
+                       ? "the main server"
+                       : apr_psprintf(ptemp, "the virtual host on line %d of %s",
+                                      s->defn_line_number, s->defn_name ? s->defn_name : "?");
         srv.defaults = ap_get_module_config(s->lookup_defaults, &cors_module);
         srv.files = cors_sections_of(ptemp, dflt->sec_file, CORS_SEC_FILES);
         srv.dirs = cors_sections_of(ptemp, core->sec_dir, CORS_SEC_DIRECTORY);
@@ -451,12 +454,8 @@ static void cors_scan_fields(const apr_table_t *t, cors_req_fields *f)
             continue;
         }
         switch (strlen(k)) {
-        case 6:
-            slot = strcasecmp(k, "origin") == 0 ? &f->origin : NULL;
-            break;
-        case 14:
-            slot = cors_name_is(k, "content-length", 14) ? &f->content_length : NULL;
-            break;
+        case 6: slot = strcasecmp(k, "origin") == 0 ? &f->origin : NULL; break;
+        case 14: slot = cors_name_is(k, "content-length", 14) ? &f->content_length : NULL; break;
         case 17:
             slot = cors_name_is(k, "transfer-encoding", 17) ? &f->transfer_encoding : NULL;
             break;
@@ -467,12 +466,10 @@ static void cors_scan_fields(const apr_table_t *t, cors_req_fields *f)
             slot = cors_name_is(k, "access-control-request-headers", 30) ? &f->acrh : NULL;
             break;
         case 38:
-            slot = cors_name_is(k, "access-control-request-private-network", 38)
-                       ? &f->acrpn
-                       : NULL;
+            slot =
+                cors_name_is(k, "access-control-request-private-network", 38) ? &f->acrpn : NULL;
             break;
-        default:
-            break;
+        default: break;
         }
         if (slot && *slot == NULL) {
             *slot = e[i].val;
@@ -610,7 +607,8 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
 {
     apr_array_header_t *found;
 
-    if (!pol->allow_credentials || cors_config_problems(r->pool, c, &cors_request_env, NULL) == 0) {
+    if (!pol->allow_credentials ||
+        cors_config_problems(r->pool, c, &cors_request_env, NULL) == 0) {
         return;
     }
     pol->allow_credentials = 0;
@@ -618,7 +616,8 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
         cors_merge_conflict_logged = 1;
         found = apr_array_make(r->pool, 1, sizeof(cors_problem));
         cors_config_problems(r->pool, c, &cors_request_env, found);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s; credentials are not granted here",
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_cors: %s; credentials are not granted here",
                       found->nelts ? APR_ARRAY_IDX(found, 0, cors_problem).message : "conflict");
     }
 }

@@ -23,8 +23,8 @@ int main(int argc, char **argv)
     apr_pool_t *pconf, *preq;
     cors_origin_list *list;
     cors_token_list *methods, *headers;
-    char *method_args[] = { "PUT", "DELETE", "PATCH" };
-    char *header_args[] = { "X-Request-Id", "Authorization", "X-Api-Key" };
+    char *method_args[] = {"PUT", "DELETE", "PATCH"};
+    char *header_args[] = {"X-Request-Id", "Authorization", "X-Api-Key"};
     cors_policy p;
     cors_request req;
     cors_decision d;
@@ -58,7 +58,8 @@ int main(int argc, char **argv)
         }
     }
     for (i = 0; i < wild; i++) {
-        cors_origin_list_add(list, apr_psprintf(pconf, "https://*.tenant%ld.example.net", i), NULL, 0, psl);
+        cors_origin_list_add(list, apr_psprintf(pconf, "https://*.tenant%ld.example.net", i), NULL,
+                             0, psl);
     }
     cors_token_list_parse(pconf, CORS_TOKENS_METHODS, 3, method_args, &methods, NULL);
     cors_token_list_parse(pconf, CORS_TOKENS_HEADERS, 3, header_args, &headers, NULL);
@@ -94,8 +95,8 @@ int main(int argc, char **argv)
             apr_pool_clear(preq);
         }
     }
-    printf("%s: %ld exact, %ld wildcard entries, %ld decisions, %d granted (%s)\n", mode,
-           exact, wild, iters, granted, cors_outcome_str(d.outcome));
+    printf("%s: %ld exact, %ld wildcard entries, %ld decisions, %d granted (%s)\n", mode, exact,
+           wild, iters, granted, cors_outcome_str(d.outcome));
     apr_pool_destroy(pconf);
     apr_terminate();
     return granted == iters ? 0 : 1;

@@ -26,13 +26,15 @@ static cors_policy policies[2];
 
 static void fuzz_init(void)
 {
-    static const char *const entries[] = {
-        "https://app.example.com", "https://*.example.org", "http://localhost:*",
-        "https://*.example.net:*", "null", NULL
-    };
-    char *methods[] = { "PUT DELETE" };
-    char *headers[] = { "X-Request-Id Authorization" };
-    char *expose[] = { "X-Total-Count" };
+    static const char *const entries[] = {"https://app.example.com",
+                                          "https://*.example.org",
+                                          "http://localhost:*",
+                                          "https://*.example.net:*",
+                                          "null",
+                                          NULL};
+    char *methods[] = {"PUT DELETE"};
+    char *headers[] = {"X-Request-Id Authorization"};
+    char *expose[] = {"X-Total-Count"};
     cors_origin_list *list;
     cors_token_list *m, *h, *e;
     int i;
@@ -85,10 +87,9 @@ static void check_parsers_agree(const char *value)
         return;
     }
     st = cors_origin_parse_full(value, &full);
-    if (st != CORS_ORIGIN_OK || fast.len != full.len || strcmp(fast.canon, full.canon) != 0
-        || fast.scheme_len != full.scheme_len || fast.host_off != full.host_off
-        || fast.host_len != full.host_len || fast.port != full.port
-        || fast.is_null != full.is_null) {
+    if (st != CORS_ORIGIN_OK || fast.len != full.len || strcmp(fast.canon, full.canon) != 0 ||
+        fast.scheme_len != full.scheme_len || fast.host_off != full.host_off ||
+        fast.host_len != full.host_len || fast.port != full.port || fast.is_null != full.is_null) {
         abort();
     }
 }
@@ -98,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int initialized;
-    char *fields[4] = { NULL, NULL, NULL, NULL };
+    char *fields[4] = {NULL, NULL, NULL, NULL};
     apr_pool_t *p;
     char *buf, *s;
     cors_request req;

@@ -103,8 +103,8 @@ END_TEST
 
 START_TEST(reader_getword_conf)
 {
-    lint_node *root = read_text("Header always set X-A \"a \\\"b\\\" c\" 'd\\'e' f\\\\g h\\i\n",
-                                NULL);
+    lint_node *root =
+        read_text("Header always set X-A \"a \\\"b\\\" c\" 'd\\'e' f\\\\g h\\i\n", NULL);
     lint_node *n = root->first_child;
 
     ck_assert_ptr_nonnull(n);
@@ -112,10 +112,10 @@ START_TEST(reader_getword_conf)
     ck_assert_int_eq(n->argc, 7);
     ck_assert_str_eq(n->argv[3], "a \"b\" c");
     ck_assert_str_eq(n->argv[4], "d'e");
-    ck_assert_str_eq(n->argv[5], "f\\g");   /* a doubled backslash halves, bare too */
-    ck_assert_str_eq(n->argv[6], "h\\i");   /* other escapes stay as written */
+    ck_assert_str_eq(n->argv[5], "f\\g"); /* a doubled backslash halves, bare too */
+    ck_assert_str_eq(n->argv[6], "h\\i"); /* other escapes stay as written */
     ck_assert_int_eq(n->argcol[2], 19);
-    ck_assert_int_eq(n->argcol[3], 23);   /* the opening quote */
+    ck_assert_int_eq(n->argcol[3], 23); /* the opening quote */
     ck_assert_int_eq(n->argcol[4], 35);
 }
 END_TEST
@@ -140,7 +140,7 @@ START_TEST(reader_continuation_and_defines)
     ck_assert_int_eq(n->loc.line, 4);
     ck_assert_int_eq(n->argc, 2);
     ck_assert_str_eq(n->argv[0], "https://app.example.com");
-    ck_assert_str_eq(n->argv[1], "https://${UNKNOWN}");   /* httpd leaves it literal */
+    ck_assert_str_eq(n->argv[1], "https://${UNKNOWN}"); /* httpd leaves it literal */
 }
 END_TEST
 

@@ -121,8 +121,8 @@ END_TEST
  * directive added to the table without its line in cors_config_merge fails here. */
 static apr_size_t field_size(const cors_directive *d)
 {
-    return d->how == CORS_ARGS_FLAG || d->how == CORS_ARGS_FLAG_SLOT
-                   || d->id == CORS_D_PREFLIGHT_STATUS
+    return d->how == CORS_ARGS_FLAG || d->how == CORS_ARGS_FLAG_SLOT ||
+                   d->id == CORS_D_PREFLIGHT_STATUS
                ? sizeof(int)
                : sizeof(void *);
 }
@@ -138,11 +138,9 @@ START_TEST(test_merge_carries_every_directive)
         ck_assert(cors_config_is_set(add));
         m = cors_config_merge(pool, base, add);
         /* the merged value is the child's, and so is where it was set */
-        ck_assert_msg(memcmp((char *)m + d->offset, (char *)base + d->offset, field_size(d))
-                          != 0,
+        ck_assert_msg(memcmp((char *)m + d->offset, (char *)base + d->offset, field_size(d)) != 0,
                       "%s is not merged", d->name);
-        ck_assert_int_eq(memcmp((char *)m + d->offset, (char *)add + d->offset, field_size(d)),
-                         0);
+        ck_assert_int_eq(memcmp((char *)m + d->offset, (char *)add + d->offset, field_size(d)), 0);
         ck_assert_ptr_eq(m->where[i], add->where[i]);
         ck_assert_ptr_nonnull(m->where[i]);
         /* and an unset child changes nothing */
@@ -223,8 +221,7 @@ START_TEST(test_conflicts_in_a_section)
     refused(LINES("CORSAllowCredentials On", "CORSAllowOrigin *"), "CORSAllowOrigin *");
     refused(LINES("CORSAllowCredentials On", "CORSExposeHeaders *"), "CORSExposeHeaders *");
     refused(LINES("CORSAllowCredentials On", "CORSAllowOriginRegex .*"), "'https://evil.com'");
-    refused(LINES("CORSAllowCredentials On", "CORSAllowOriginRegex https://.*"),
-            "any origin");
+    refused(LINES("CORSAllowCredentials On", "CORSAllowOriginRegex https://.*"), "any origin");
     refused(LINES("CORSAllowOriginRegex https://app.example.com", "CORSAllowCredentials On"),
             "'https://appxexample.com'");
     refused(LINES("CORSAllowCredentials On", "CORSAllowOriginRegex https://.*example\\.com"),
@@ -241,7 +238,8 @@ START_TEST(test_conflicts_in_a_section)
                   "CORSAllowCredentials On", "CORSAllowInsecureOrigins Off"),
             "CORSAllowInsecureOrigins On");
     /* accepted */
-    conf(LINES("CORSAllowCredentials On", "CORSAllowOrigin http://localhost:* http://127.0.0.1:8080",
+    conf(LINES("CORSAllowCredentials On",
+               "CORSAllowOrigin http://localhost:* http://127.0.0.1:8080",
                "CORSAllowOrigin http://[::1]:3000 https://*.example.com http://*.localhost",
                "CORSAllowOriginRegex https://pr-[0-9]+\\.preview\\.example\\.com",
                "CORSAllowMethods *", "CORSAllowHeaders *", "CORSExposeHeaders ETag"));
@@ -256,9 +254,9 @@ END_TEST
 
 START_TEST(test_problems)
 {
-    cors_config *c = conf(LINES("CORSAllowOrigin * http://a.example.com https://*.amazonaws.com",
-                                "CORSAllowOriginRegex .* https://x\\.example\\.com",
-                                "CORSExposeHeaders *"));
+    cors_config *c =
+        conf(LINES("CORSAllowOrigin * http://a.example.com https://*.amazonaws.com",
+                   "CORSAllowOriginRegex .* https://x\\.example\\.com", "CORSExposeHeaders *"));
     apr_array_header_t *found = apr_array_make(pool, 4, sizeof(cors_problem));
     const cors_problem *p;
 
@@ -295,13 +293,13 @@ START_TEST(test_problems_fast_path)
 
     for (i = 0; i < 10000; i++) {
         one[0] = apr_psprintf(pool, "https://app%d.example.com", i);
-        ck_assert_ptr_null(cors_config_set(pool, c, &cors_directives[CORS_D_ORIGIN], 1, one,
-                                           NULL, 0, &env, NULL));
+        ck_assert_ptr_null(cors_config_set(pool, c, &cors_directives[CORS_D_ORIGIN], 1, one, NULL,
+                                           0, &env, NULL));
     }
     ck_assert_int_eq(cors_config_problems(pool, c, &env, NULL), 0);
     one[0] = "http://late.example.com";
-    ck_assert_ptr_nonnull(cors_config_set(pool, c, &cors_directives[CORS_D_ORIGIN], 1, one, NULL,
-                                          0, &env, NULL));
+    ck_assert_ptr_nonnull(
+        cors_config_set(pool, c, &cors_directives[CORS_D_ORIGIN], 1, one, NULL, 0, &env, NULL));
     ck_assert_int_eq(cors_config_problems(pool, c, &env, NULL), 1);
 }
 END_TEST
@@ -315,8 +313,8 @@ static cors_section *sec(cors_section_kind kind, const char *path, const char *c
     s->kind = kind;
     s->path = path;
     s->pattern = (path[0] == '^' || path[0] == '~') ? CORS_PATH_REGEX
-                 : strchr(path, '*')              ? CORS_PATH_WILDCARD
-                                                  : CORS_PATH_PLAIN;
+                 : strchr(path, '*')                ? CORS_PATH_WILDCARD
+                                                    : CORS_PATH_PLAIN;
     s->conf = lines ? conf(lines) : NULL;
     return s;
 }
@@ -344,8 +342,8 @@ static apr_array_header_t *check(const cors_server_sections *srv)
 }
 
 #define CREDS LINES("CORSAllowCredentials On")
-#define STAR LINES("CORSAllowOrigin *")
-#define APP LINES("CORSAllowOrigin https://app.example.com")
+#define STAR  LINES("CORSAllowOrigin *")
+#define APP   LINES("CORSAllowOrigin https://app.example.com")
 
 START_TEST(test_sections_locations)
 {
@@ -461,8 +459,9 @@ START_TEST(test_sections_stop_at_first)
     apr_array_header_t *out = apr_array_make(pool, 2, sizeof(cors_merge_problem));
 
     ADD(srv->locations, sec(CORS_SEC_LOCATION, "/a", STAR));
-    ADD(srv->locations, sec(CORS_SEC_LOCATION, "/b",
-                            LINES("CORSAllowOrigin https://b.example.com", "CORSExposeHeaders *")));
+    ADD(srv->locations,
+        sec(CORS_SEC_LOCATION, "/b",
+            LINES("CORSAllowOrigin https://b.example.com", "CORSExposeHeaders *")));
     ck_assert_int_eq(check(srv)->nelts, 2);
     cors_sections_check(pool, srv, &env, 1, out);
     ck_assert_int_eq(out->nelts, 1);

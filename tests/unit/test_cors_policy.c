@@ -38,17 +38,17 @@ static cors_origin_list *make_list(const char *const *entries)
 
 static const cors_token_list *tokens(cors_token_kind kind, const char *spec)
 {
-    char *argv[1] = { apr_pstrdup(pool, spec) };
+    char *argv[1] = {apr_pstrdup(pool, spec)};
     cors_token_list *l = NULL;
     const char *err = cors_token_list_parse(pool, kind, 1, argv, &l, NULL);
     ck_assert_msg(err == NULL, "%s", err ? err : "");
     return l;
 }
 
-static void decide(const cors_policy *p, const char *method, const char *origin,
-                   const char *acrm, const char *acrh, cors_decision *d)
+static void decide(const cors_policy *p, const char *method, const char *origin, const char *acrm,
+                   const char *acrh, cors_decision *d)
 {
-    cors_request req = { method, origin, acrm, acrh, NULL };
+    cors_request req = {method, origin, acrm, acrh, NULL};
     cors_policy_decide(p, &req, pool, d);
 }
 
@@ -63,9 +63,8 @@ static void assert_no_grant(const cors_decision *d)
     ck_assert_ptr_null(d->allow_private_network);
 }
 
-static const char *const app_entries[] = {
-    "https://app.example.com", "https://*.example.org", "http://localhost:*", NULL
-};
+static const char *const app_entries[] = {"https://app.example.com", "https://*.example.org",
+                                          "http://localhost:*", NULL};
 
 static void app_policy(cors_policy *p, int credentials)
 {
@@ -83,23 +82,23 @@ static const struct {
     const char *in;
     const char *canon;
 } valid_origins[] = {
-    { "https://app.example.com", "https://app.example.com" },
-    { "http://localhost:3000", "http://localhost:3000" },
-    { "capacitor://localhost", "capacitor://localhost" },
-    { "HTTPS://App.Example.COM", "https://app.example.com" },
-    { "https://app.example.com:443", "https://app.example.com" },
-    { "http://app.example.com:80", "http://app.example.com" },
-    { "https://app.example.com:80", "https://app.example.com:80" },
-    { "http://app.example.com:443", "http://app.example.com:443" },
-    { "wss://chat.example.com:443", "wss://chat.example.com" },
-    { "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
-    { "http://[::1]:8080", "http://[::1]:8080" },
-    { "https://[2001:DB8::1]", "https://[2001:db8::1]" },
-    { "https://a_b.example.com", "https://a_b.example.com" },
-    { "https://xn--bcher-kva.example", "https://xn--bcher-kva.example" },
-    { "chrome-extension://abcdefghijklmnop", "chrome-extension://abcdefghijklmnop" },
-    { "https://x.example:65535", "https://x.example:65535" },
-    { "null", "null" },
+    {"https://app.example.com", "https://app.example.com"},
+    {"http://localhost:3000", "http://localhost:3000"},
+    {"capacitor://localhost", "capacitor://localhost"},
+    {"HTTPS://App.Example.COM", "https://app.example.com"},
+    {"https://app.example.com:443", "https://app.example.com"},
+    {"http://app.example.com:80", "http://app.example.com"},
+    {"https://app.example.com:80", "https://app.example.com:80"},
+    {"http://app.example.com:443", "http://app.example.com:443"},
+    {"wss://chat.example.com:443", "wss://chat.example.com"},
+    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+    {"http://[::1]:8080", "http://[::1]:8080"},
+    {"https://[2001:DB8::1]", "https://[2001:db8::1]"},
+    {"https://a_b.example.com", "https://a_b.example.com"},
+    {"https://xn--bcher-kva.example", "https://xn--bcher-kva.example"},
+    {"chrome-extension://abcdefghijklmnop", "chrome-extension://abcdefghijklmnop"},
+    {"https://x.example:65535", "https://x.example:65535"},
+    {"null", "null"},
 };
 
 START_TEST(test_origin_valid)
@@ -117,49 +116,49 @@ static const struct {
     const char *in;
     cors_origin_status st;
 } invalid_origins[] = {
-    { "", CORS_ORIGIN_EMPTY },
-    { "app.example.com", CORS_ORIGIN_NO_SCHEME },
-    { "//app.example.com", CORS_ORIGIN_NO_SCHEME },
-    { "https:app.example.com", CORS_ORIGIN_NO_SCHEME },
-    { "://app.example.com", CORS_ORIGIN_NO_SCHEME },
-    { "1https://app.example.com", CORS_ORIGIN_BAD_SCHEME },
-    { "ht_tps://app.example.com", CORS_ORIGIN_BAD_SCHEME },
-    { "https://user@app.example.com", CORS_ORIGIN_USERINFO },
-    { "https://user:pw@app.example.com", CORS_ORIGIN_USERINFO },
-    { "https://app.example.com@evil.example", CORS_ORIGIN_USERINFO },
-    { "https://app.example.com/", CORS_ORIGIN_TRAILING_SLASH },
-    { "https://app.example.com/path", CORS_ORIGIN_PATH },
-    { "https://app.example.com?x=1", CORS_ORIGIN_QUERY },
-    { "https://app.example.com#top", CORS_ORIGIN_FRAGMENT },
-    { "https://app.example.com, https://evil.example", CORS_ORIGIN_SEVERAL },
-    { "https://app.example.com,https://evil.example", CORS_ORIGIN_SEVERAL },
-    { "https://app.example.com https://evil.example", CORS_ORIGIN_SEVERAL },
-    { "https://app.example.com ", CORS_ORIGIN_SPACE },
-    { " https://app.example.com", CORS_ORIGIN_SPACE },
-    { "https://app.example.com\r\nX-Injected: 1", CORS_ORIGIN_CONTROL_CHAR },
-    { "https://app.example.com\x01", CORS_ORIGIN_CONTROL_CHAR },
-    { "https://app.example.com\x7f", CORS_ORIGIN_CONTROL_CHAR },
-    { "https://app.ex\xc3\xa4mple.com", CORS_ORIGIN_CONTROL_CHAR },
-    { "https://", CORS_ORIGIN_BAD_HOST },
-    { "https://app..example.com", CORS_ORIGIN_BAD_HOST },
-    { "https://.app.example.com", CORS_ORIGIN_BAD_HOST },
-    { "https://app.example.com.", CORS_ORIGIN_BAD_HOST },
-    { "https://app.example.com%60.evil.example", CORS_ORIGIN_BAD_HOST },
-    { "https://app.example.com`.evil.example", CORS_ORIGIN_BAD_HOST },
-    { "https://*.example.com", CORS_ORIGIN_BAD_HOST },
-    { "https://[::1", CORS_ORIGIN_BAD_HOST },
-    { "https://[]", CORS_ORIGIN_BAD_HOST },
-    { "https://[::g]", CORS_ORIGIN_BAD_HOST },
-    { "https://[::1]x", CORS_ORIGIN_BAD_HOST },
-    { "https://app.example.com:", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:0", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:0443", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:65536", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:123456", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:8x", CORS_ORIGIN_BAD_PORT },
-    { "https://app.example.com:*", CORS_ORIGIN_BAD_PORT },
-    { "Null", CORS_ORIGIN_NO_SCHEME },
-    { "null null", CORS_ORIGIN_SPACE },
+    {"", CORS_ORIGIN_EMPTY},
+    {"app.example.com", CORS_ORIGIN_NO_SCHEME},
+    {"//app.example.com", CORS_ORIGIN_NO_SCHEME},
+    {"https:app.example.com", CORS_ORIGIN_NO_SCHEME},
+    {"://app.example.com", CORS_ORIGIN_NO_SCHEME},
+    {"1https://app.example.com", CORS_ORIGIN_BAD_SCHEME},
+    {"ht_tps://app.example.com", CORS_ORIGIN_BAD_SCHEME},
+    {"https://user@app.example.com", CORS_ORIGIN_USERINFO},
+    {"https://user:pw@app.example.com", CORS_ORIGIN_USERINFO},
+    {"https://app.example.com@evil.example", CORS_ORIGIN_USERINFO},
+    {"https://app.example.com/", CORS_ORIGIN_TRAILING_SLASH},
+    {"https://app.example.com/path", CORS_ORIGIN_PATH},
+    {"https://app.example.com?x=1", CORS_ORIGIN_QUERY},
+    {"https://app.example.com#top", CORS_ORIGIN_FRAGMENT},
+    {"https://app.example.com, https://evil.example", CORS_ORIGIN_SEVERAL},
+    {"https://app.example.com,https://evil.example", CORS_ORIGIN_SEVERAL},
+    {"https://app.example.com https://evil.example", CORS_ORIGIN_SEVERAL},
+    {"https://app.example.com ", CORS_ORIGIN_SPACE},
+    {" https://app.example.com", CORS_ORIGIN_SPACE},
+    {"https://app.example.com\r\nX-Injected: 1", CORS_ORIGIN_CONTROL_CHAR},
+    {"https://app.example.com\x01", CORS_ORIGIN_CONTROL_CHAR},
+    {"https://app.example.com\x7f", CORS_ORIGIN_CONTROL_CHAR},
+    {"https://app.ex\xc3\xa4mple.com", CORS_ORIGIN_CONTROL_CHAR},
+    {"https://", CORS_ORIGIN_BAD_HOST},
+    {"https://app..example.com", CORS_ORIGIN_BAD_HOST},
+    {"https://.app.example.com", CORS_ORIGIN_BAD_HOST},
+    {"https://app.example.com.", CORS_ORIGIN_BAD_HOST},
+    {"https://app.example.com%60.evil.example", CORS_ORIGIN_BAD_HOST},
+    {"https://app.example.com`.evil.example", CORS_ORIGIN_BAD_HOST},
+    {"https://*.example.com", CORS_ORIGIN_BAD_HOST},
+    {"https://[::1", CORS_ORIGIN_BAD_HOST},
+    {"https://[]", CORS_ORIGIN_BAD_HOST},
+    {"https://[::g]", CORS_ORIGIN_BAD_HOST},
+    {"https://[::1]x", CORS_ORIGIN_BAD_HOST},
+    {"https://app.example.com:", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:0", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:0443", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:65536", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:123456", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:8x", CORS_ORIGIN_BAD_PORT},
+    {"https://app.example.com:*", CORS_ORIGIN_BAD_PORT},
+    {"Null", CORS_ORIGIN_NO_SCHEME},
+    {"null null", CORS_ORIGIN_SPACE},
 };
 
 START_TEST(test_origin_invalid)
@@ -210,30 +209,30 @@ static const struct {
     const char *entry;
     const char *message_part;
 } bad_entries[] = {
-    { "https://app.example.com/", "trailing slash: an origin is scheme://host[:port] with "
-                                  "nothing else; write 'https://app.example.com'" },
-    { "https://app.example.com/api", "has a path" },
-    { "https://app.example.com/api", "write 'https://app.example.com'" },
-    { "https://app.example.com?a=b", "has a query" },
-    { "https://app.example.com#x", "has a fragment" },
-    { "https://bob@app.example.com", "has userinfo" },
-    { "https://bob@app.example.com", "write 'https://app.example.com'" },
-    { "app.example.com", "has no scheme" },
-    { "app.example.com", "write 'https://app.example.com'" },
-    { "https://app.*.example.com", "misplaced wildcard" },
-    { "https://*example.com", "misplaced wildcard" },
-    { "https://a*.example.com", "misplaced wildcard" },
-    { "https://*", "misplaced wildcard" },
-    { "https://*.*.example.com", "misplaced wildcard" },
-    { "https://app.example.com:8*", "misplaced wildcard" },
-    { "*.example.com", "has no scheme" },
-    { "https://*.com", "public suffix 'com'" },
-    { "https://*.co.uk", "public suffix 'co.uk'" },
-    { "https://*.github.io", "public suffix 'github.io'" },
-    { "https://a.example,https://b.example", "several origins" },
-    { "https://x.example:99999", "invalid port" },
-    { "NULL", "'null' in lower case" },
-    { "https://exa mple.com", "white space" },
+    {"https://app.example.com/", "trailing slash: an origin is scheme://host[:port] with "
+                                 "nothing else; write 'https://app.example.com'"},
+    {"https://app.example.com/api", "has a path"},
+    {"https://app.example.com/api", "write 'https://app.example.com'"},
+    {"https://app.example.com?a=b", "has a query"},
+    {"https://app.example.com#x", "has a fragment"},
+    {"https://bob@app.example.com", "has userinfo"},
+    {"https://bob@app.example.com", "write 'https://app.example.com'"},
+    {"app.example.com", "has no scheme"},
+    {"app.example.com", "write 'https://app.example.com'"},
+    {"https://app.*.example.com", "misplaced wildcard"},
+    {"https://*example.com", "misplaced wildcard"},
+    {"https://a*.example.com", "misplaced wildcard"},
+    {"https://*", "misplaced wildcard"},
+    {"https://*.*.example.com", "misplaced wildcard"},
+    {"https://app.example.com:8*", "misplaced wildcard"},
+    {"*.example.com", "has no scheme"},
+    {"https://*.com", "public suffix 'com'"},
+    {"https://*.co.uk", "public suffix 'co.uk'"},
+    {"https://*.github.io", "public suffix 'github.io'"},
+    {"https://a.example,https://b.example", "several origins"},
+    {"https://x.example:99999", "invalid port"},
+    {"NULL", "'null' in lower case"},
+    {"https://exa mple.com", "white space"},
 };
 
 START_TEST(test_entry_errors)
@@ -242,21 +241,27 @@ START_TEST(test_entry_errors)
     const char *err = cors_origin_list_add(l, bad_entries[_i].entry, NULL, 0, psl);
 
     ck_assert_msg(err != NULL, "%s accepted", bad_entries[_i].entry);
-    ck_assert_msg(strstr(err, bad_entries[_i].message_part) != NULL,
-                  "%s: message '%s' lacks '%s'", bad_entries[_i].entry, err,
-                  bad_entries[_i].message_part);
+    ck_assert_msg(strstr(err, bad_entries[_i].message_part) != NULL, "%s: message '%s' lacks '%s'",
+                  bad_entries[_i].entry, err, bad_entries[_i].message_part);
     ck_assert_int_eq(cors_origin_list_count(l), 0);
 }
 END_TEST
 
 START_TEST(test_entry_forms)
 {
-    static const char *const ok[] = {
-        "https://app.example.com", "http://localhost:3000", "capacitor://localhost",
-        "https://*.example.com", "https://*.example.co.uk", "https://*.localhost",
-        "http://localhost:*", "https://*.example.com:*", "https://*.example.com:8443",
-        "*", "null", "HTTPS://APP.EXAMPLE.COM:443", NULL
-    };
+    static const char *const ok[] = {"https://app.example.com",
+                                     "http://localhost:3000",
+                                     "capacitor://localhost",
+                                     "https://*.example.com",
+                                     "https://*.example.co.uk",
+                                     "https://*.localhost",
+                                     "http://localhost:*",
+                                     "https://*.example.com:*",
+                                     "https://*.example.com:8443",
+                                     "*",
+                                     "null",
+                                     "HTTPS://APP.EXAMPLE.COM:443",
+                                     NULL};
     cors_origin_list *l = make_list(ok);
 
     /* "HTTPS://APP.EXAMPLE.COM:443" is the first entry again once normalized */
@@ -277,11 +282,14 @@ static int allows(const cors_origin_list *l, const char *origin)
 
 START_TEST(test_list_matching)
 {
-    static const char *const entries[] = {
-        "https://app.example.com", "https://*.example.org", "http://localhost:*",
-        "https://*.example.net:*", "https://*.example.io:8443", "http://[::1]:3000",
-        "HTTPS://Upper.Example.com:443", NULL
-    };
+    static const char *const entries[] = {"https://app.example.com",
+                                          "https://*.example.org",
+                                          "http://localhost:*",
+                                          "https://*.example.net:*",
+                                          "https://*.example.io:8443",
+                                          "http://[::1]:3000",
+                                          "HTTPS://Upper.Example.com:443",
+                                          NULL};
     cors_origin_list *l = make_list(entries);
 
     ck_assert(allows(l, "https://app.example.com"));
@@ -321,7 +329,7 @@ END_TEST
 
 START_TEST(test_list_regex)
 {
-    static const char *const entries[] = { "https://app.example.com", NULL };
+    static const char *const entries[] = {"https://app.example.com", NULL};
     cors_origin_list *l = make_list(entries);
 
     ck_assert(!allows(l, "https://pr-12.preview.example.dev"));
@@ -341,13 +349,13 @@ END_TEST
 /* CORSAllowOrigin and CORSAllowOriginRegex merge separately, so a policy holds both. */
 START_TEST(test_decide_separate_regex_list)
 {
-    static const char *const entries[] = { "https://app.example.com", NULL };
+    static const char *const entries[] = {"https://app.example.com", NULL};
     cors_origin_list *regexes = cors_origin_list_make(pool, test_engine());
     cors_policy p;
     cors_decision d;
 
-    ck_assert_ptr_null(cors_origin_list_add_regex(
-        regexes, "https://[a-z]+\\.preview\\.example\\.dev", NULL, 0));
+    ck_assert_ptr_null(
+        cors_origin_list_add_regex(regexes, "https://[a-z]+\\.preview\\.example\\.dev", NULL, 0));
     cors_policy_init(&p);
     p.origin_regexes = regexes;
     decide(&p, "GET", "https://pr.preview.example.dev", NULL, NULL, &d);
@@ -394,9 +402,9 @@ START_TEST(test_tokens)
     const cors_token_list *m = tokens(CORS_TOKENS_METHODS, "PUT, DELETE PATCH PUT");
     const cors_token_list *h = tokens(CORS_TOKENS_HEADERS, "X-Request-Id,Authorization");
     cors_token_list *out = NULL;
-    char *bad_method[] = { "PU(T" };
-    char *bad_header[] = { "X-Ok", "X:Bad" };
-    char *star[] = { "*" };
+    char *bad_method[] = {"PU(T"};
+    char *bad_header[] = {"X-Ok", "X:Bad"};
+    char *star[] = {"*"};
     const char *err;
 
     ck_assert_str_eq(m->joined, "GET, HEAD, POST, PUT, DELETE, PATCH");
@@ -468,7 +476,7 @@ static int collect(void *baton, const char *name, apr_size_t len)
 
 START_TEST(test_acrh_parse)
 {
-    collected c = { 0 };
+    collected c = {0};
     const char *bad = NULL;
     apr_size_t bad_len = 0;
     char *s;
@@ -489,8 +497,7 @@ START_TEST(test_acrh_parse)
     ck_assert(strncmp(bad, "x b", 3) == 0);
 
     /* 16 empty elements are tolerated, 17 are not */
-    ck_assert_int_eq(cors_acrh_parse(",,,,,,,,,,,,,,,x", collect, &c, NULL, NULL),
-                     CORS_ACRH_OK);
+    ck_assert_int_eq(cors_acrh_parse(",,,,,,,,,,,,,,,x", collect, &c, NULL, NULL), CORS_ACRH_OK);
     ck_assert_int_eq(cors_acrh_parse(",,,,,,,,,,,,,,,,,x", collect, &c, NULL, NULL),
                      CORS_ACRH_TOO_MANY_EMPTY);
 
@@ -508,7 +515,7 @@ START_TEST(test_acrh_adversarial)
 {
     apr_size_t n = 1024 * 1024;
     char *s = malloc(n + 1);
-    collected c = { 0 };
+    collected c = {0};
     cors_policy p;
     cors_decision d;
 
@@ -579,7 +586,7 @@ END_TEST
 
 START_TEST(test_decide_star)
 {
-    static const char *const star[] = { "*", NULL };
+    static const char *const star[] = {"*", NULL};
     cors_policy p;
     cors_decision d;
 
@@ -613,8 +620,7 @@ START_TEST(test_decide_preflight_allowed)
 
     app_policy(&p, 1);
     p.max_age = "600";
-    decide(&p, "OPTIONS", "https://app.example.com", "PUT",
-           "content-type,x-request-id", &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "PUT", "content-type,x-request-id", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert(d.is_preflight);
     ck_assert(!d.status_forbidden);
@@ -645,7 +651,7 @@ END_TEST
 
 START_TEST(test_decide_preflight_defaults)
 {
-    static const char *const one[] = { "https://app.example.com", NULL };
+    static const char *const one[] = {"https://app.example.com", NULL};
     cors_policy p;
     cors_decision d;
 
@@ -719,16 +725,14 @@ START_TEST(test_decide_star_methods_headers_echo)
     app_policy(&p, 0);
     p.allow_methods = tokens(CORS_TOKENS_METHODS, "*");
     p.allow_headers = tokens(CORS_TOKENS_HEADERS, "*");
-    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything",
-           &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_methods, "*");
     ck_assert_str_eq(d.allow_headers, "authorization, x-anything");
 
     /* with credentials: "*" would be literal, so the request is echoed */
     p.allow_credentials = 1;
-    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything",
-           &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_methods, "PURGE");
     ck_assert_str_eq(d.allow_headers, "authorization, x-anything");
@@ -740,7 +744,7 @@ START_TEST(test_decide_private_network)
 {
     cors_policy p;
     cors_decision d;
-    cors_request req = { "OPTIONS", "https://app.example.com", "GET", NULL, "true" };
+    cors_request req = {"OPTIONS", "https://app.example.com", "GET", NULL, "true"};
 
     app_policy(&p, 0);
     cors_policy_decide(&p, &req, pool, &d);
@@ -762,7 +766,7 @@ END_TEST
 
 START_TEST(test_decide_null_origin)
 {
-    static const char *const with_null[] = { "https://app.example.com", "null", NULL };
+    static const char *const with_null[] = {"https://app.example.com", "null", NULL};
     cors_policy p;
     cors_decision d;
 
@@ -781,13 +785,13 @@ END_TEST
  * preflight (403, no grant) and as an actual request (no grant), with and without
  * credentials. */
 static const char *const attack_origins[] = {
-    "https://evil.example",                       /* reflection of an unlisted origin */
-    "https://app.example.com.evil.example",       /* prefix match */
-    "https://evilapp.example.com",                /* suffix match */
+    "https://evil.example",                 /* reflection of an unlisted origin */
+    "https://app.example.com.evil.example", /* prefix match */
+    "https://evilapp.example.com",          /* suffix match */
     "https://app.example.comevil.example",
-    "https://appxexample.com",                    /* unescaped dot */
+    "https://appxexample.com", /* unescaped dot */
     "https://app-example.com",
-    "https://app.example.com_.evil.example",      /* special characters */
+    "https://app.example.com_.evil.example", /* special characters */
     "https://app.example.com%60.evil.example",
     "https://app.example.com`.evil.example",
     "https://app.example.com!.evil.example",
@@ -804,24 +808,24 @@ static const char *const attack_origins[] = {
     "https://app.example.com~.evil.example",
     "https://app.example.com{.evil.example",
     "https://app.example.com|.evil.example",
-    "null",                                       /* opaque origin */
-    "http://app.example.com",                     /* downgrade */
-    "https://app.example.com:8443",               /* other port */
+    "null",                         /* opaque origin */
+    "http://app.example.com",       /* downgrade */
+    "https://app.example.com:8443", /* other port */
     "https://app.example.com:444",
-    "https://user@app.example.com",               /* userinfo */
+    "https://user@app.example.com", /* userinfo */
     "https://app.example.com@evil.example",
-    "https://app.example.com/",                   /* trailing slash */
-    "https://app.example.com/path",               /* path */
+    "https://app.example.com/",                      /* trailing slash */
+    "https://app.example.com/path",                  /* path */
     "https://app.example.com, https://evil.example", /* several origins */
     "https://evil.example https://app.example.com",
     "https://app.example.com\r\nSet-Cookie: x=1", /* control characters */
     "https://app.example.com\t",
-    "https://example.org",                        /* apex of a wildcard */
+    "https://example.org", /* apex of a wildcard */
     "https://example.org.evil.example",
     "https://xexample.org",
     "http://a.example.org",
     "https://a.example.org:8443",
-    "http://localhost.evil.example",              /* port wildcard abuse */
+    "http://localhost.evil.example", /* port wildcard abuse */
     "https://localhost:3000",
     "",
 };
@@ -836,17 +840,16 @@ START_TEST(test_attack_denied)
         cors_decision d;
         app_policy(&p, cred);
         decide(&p, "OPTIONS", o, "GET", NULL, &d);
-        ck_assert_msg(d.outcome == CORS_OUTCOME_DENIED_ORIGIN
-                          || d.outcome == CORS_OUTCOME_INVALID_ORIGIN,
+        ck_assert_msg(d.outcome == CORS_OUTCOME_DENIED_ORIGIN ||
+                          d.outcome == CORS_OUTCOME_INVALID_ORIGIN,
                       "preflight from '%s' got %s", o, cors_outcome_str(d.outcome));
         ck_assert_msg(d.status_forbidden, "preflight from '%s' not 403", o);
         assert_no_grant(&d);
-        ck_assert_str_eq(d.vary,
-                         "Origin, Access-Control-Request-Method, "
-                         "Access-Control-Request-Headers");
+        ck_assert_str_eq(d.vary, "Origin, Access-Control-Request-Method, "
+                                 "Access-Control-Request-Headers");
         decide(&p, "GET", o, NULL, NULL, &d);
-        ck_assert_msg(d.outcome == CORS_OUTCOME_DENIED_ORIGIN
-                          || d.outcome == CORS_OUTCOME_INVALID_ORIGIN,
+        ck_assert_msg(d.outcome == CORS_OUTCOME_DENIED_ORIGIN ||
+                          d.outcome == CORS_OUTCOME_INVALID_ORIGIN,
                       "GET from '%s' got %s", o, cors_outcome_str(d.outcome));
         assert_no_grant(&d);
         ck_assert_str_eq(d.vary, "Origin");
@@ -874,8 +877,8 @@ START_TEST(test_decide_exact_shortcut)
             host[k] = (char)('a' + (k + n) % 26);
         }
         host[n] = '\0';
-        ck_assert_ptr_null(cors_origin_list_add(
-            l, apr_psprintf(pool, "https://%s.example", host), NULL, 0, psl));
+        ck_assert_ptr_null(
+            cors_origin_list_add(l, apr_psprintf(pool, "https://%s.example", host), NULL, 0, psl));
     }
     cors_policy_init(&p);
     p.origins = l;
@@ -956,8 +959,7 @@ static Suite *policy_suite(void)
 
     tc = tcase_create("allow-list");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, test_entry_errors, 0,
-                        sizeof(bad_entries) / sizeof(bad_entries[0]));
+    tcase_add_loop_test(tc, test_entry_errors, 0, sizeof(bad_entries) / sizeof(bad_entries[0]));
     tcase_add_test(tc, test_entry_forms);
     tcase_add_test(tc, test_list_matching);
     tcase_add_test(tc, test_list_regex);
