@@ -683,6 +683,7 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
         apr_hash_set(table, key, (apr_ssize_t)parsed.o.len, key);
     }
     e = cors_entry_push(list, kind, entry, where, arg);
+    e->canon = key;
     /* a wildcard's host is its domain: "*.localhost" is loopback, "*.example.com" not */
     e->insecure = cors_origin_is_insecure(&parsed.o);
     if (parsed.wild & CORS_WILD_SUBDOMAIN) {
@@ -1113,9 +1114,9 @@ const char *cors_max_age_parse(apr_pool_t *pool, const char *arg, const char **o
     return NULL;
 bad:
     return apr_psprintf(pool,
-                        "CORSMaxAge '%s' is not a number of seconds from 0 to 86400 "
-                        "(browsers cap it anyway: Chromium at 7200, Firefox at 86400)",
-                        arg);
+                        "CORSMaxAge '%s' is not a number of seconds from 0 to %d (browsers "
+                        "cap it anyway: Chromium at %d, Firefox at %d)",
+                        arg, CORS_MAX_AGE_MAX, CORS_MAX_AGE_CHROMIUM, CORS_MAX_AGE_MAX);
 }
 
 /* ---- Access-Control-Request-Headers --------------------------------------------- */

@@ -137,6 +137,8 @@ typedef enum {
 typedef struct {
     cors_entry_kind kind;
     const char *source;                /* the argument as written */
+    const char *canon;                 /* lower-case, without the wildcard ("https://example.com"),
+                                        * NULL for "*", "null" and regexes */
     const cors_where *where;           /* the directive (NULL when not recorded) */
     int arg;                           /* the argument's index in it */
     int insecure;                      /* an http:// origin (or wildcard) other than loopback */

@@ -170,7 +170,8 @@ static void judge_cors_entries(lint_ctx *ctx, const scope_state *st)
     int creds = c->credentials == 1, has_https = 0, i;
 
     for (i = 0; c->origins && i < cors_origin_list_nentries(c->origins); i++) {
-        has_https |= strncmp(cors_origin_list_entry(c->origins, i)->source, "https://", 8) == 0;
+        const cors_origin_entry *e = cors_origin_list_entry(c->origins, i);
+        has_https |= e->canon && strncmp(e->canon, "https://", 8) == 0;
     }
     for (i = 0; c->origins && i < cors_origin_list_nentries(c->origins); i++) {
         const cors_origin_entry *e = cors_origin_list_entry(c->origins, i);
@@ -333,21 +334,25 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
 
     /* CL006, CL007, CL012: literal values */
     if (acao && acao->value && !reflect_var && !strstr(acao->value, "%{")) {
+        /* judged as a browser reads it: the origin parser's answer */
         const char *v = acao->value;
         cors_origin o;
-        cors_origin_status os;
-        if (strcmp(v, "null") == 0) {
-            lint_add(ctx, CL006, acao->node, acao->value_col, NULL,
-                     "Access-Control-Allow-Origin: null trusts sandboxed iframes and file: "
-                     "pages, which any attacker can produce");
-        }
-        else if (strcmp(v, "*") != 0 && (os = cors_origin_parse(v, &o)) != CORS_ORIGIN_OK) {
+        cors_origin_status os = strcmp(v, "*") == 0 ? CORS_ORIGIN_OK : cors_origin_parse(v, &o);
+        if (os != CORS_ORIGIN_OK) {
             lint_add(ctx, CL012, acao->node, acao->value_col, NULL,
                      "Access-Control-Allow-Origin value '%s' %s: it must be exactly one "
                      "origin (scheme://host[:port]), '*' or 'null'",
                      v, cors_origin_status_str(os));
         }
-        else if (strcmp(v, "*") != 0 && cors_origin_is_insecure(&o) && creds) {
+        else if (strcmp(v, "*") == 0) {
+            /* "*" is judged by CL001 and CL011 */
+        }
+        else if (o.is_null) {
+            lint_add(ctx, CL006, acao->node, acao->value_col, NULL,
+                     "Access-Control-Allow-Origin: null trusts sandboxed iframes and file: "
+                     "pages, which any attacker can produce");
+        }
+        else if (cors_origin_is_insecure(&o) && creds) {
             lint_add(ctx, CL007, acao->node, acao->value_col, NULL,
                      "the http:// origin '%s' is trusted with credentials; anyone on the "
                      "network path can inject script into it",

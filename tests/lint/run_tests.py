@@ -311,6 +311,20 @@ def cl007_http_origins():
            "CL007", 1, 39)
     expect_none(lint_one("CORSAllowOrigin https://a.example.com http://localhost:3000\n"),
                 "CL007")
+    # judged by the origin parser, not the spelling: HTTPS:// is https, 127.1.2.3 loopback;
+    # several lines of one section are judged together
+    expect(lint_one("CORSAllowOrigin HTTPS://A.example.com\nCORSAllowOrigin http://b.example.com\n"),
+           "CL007", 2, 17)
+    expect_none(lint_one("CORSAllowOrigin https://a.example.com http://127.1.2.3:8080 "
+                         "http://*.localhost\n"), "CL007")
+    # with credentials it is refused (CL016) unless CORSAllowInsecureOrigins On: then CL007
+    found = lint_one("CORSAllowCredentials On\nCORSAllowInsecureOrigins On\n"
+                     "CORSAllowOrigin http://intranet.example.com\n")
+    expect(found, "CL007", 3, 17)
+    expect_none(found, "CL016")
+    found = lint_one('Header always set Access-Control-Allow-Origin "http://a.example.com"\n'
+                     'Header always set Access-Control-Allow-Credentials "true"\n')
+    expect(found, "CL007", 1)
 
 
 @test
