@@ -177,6 +177,17 @@ static const char *cors_set_tokens(apr_pool_t *pool, cors_token_list **out,
     if (argc == 0) {
         return apr_pstrcat(pool, d->name, " needs at least one argument", NULL);
     }
+    if (argc >= CORS_MAX_ARGS) {
+        /* httpd passes the first 64 words and drops the rest without a word */
+        if (bad_arg) {
+            *bad_arg = argc - 1;
+        }
+        return apr_psprintf(pool,
+                            "%s has more than %d arguments, and httpd drops those after the "
+                            "%dth: give them in one quoted argument, separated by commas "
+                            "(\"X-A, X-B, ...\")",
+                            d->name, CORS_MAX_ARGS - 1, CORS_MAX_ARGS);
+    }
     err = cors_token_list_parse(pool, kind, argc, argv, out, bad_arg);
     if (err) {
         return apr_pstrcat(pool, d->name, ": ", err, NULL);
@@ -199,8 +210,9 @@ static const char *cors_set_value(apr_pool_t *pool, cors_config *c, const cors_d
         if (*l == NULL) {
             *l = cors_origin_list_make(pool, env->engine);
         }
-        err = d->id == CORS_D_ORIGIN ? cors_origin_list_add(*l, argv[0], where, arg, env->psl)
-                                     : cors_origin_list_add_regex(*l, argv[0], where, arg);
+        err = d->id == CORS_D_ORIGIN
+                  ? cors_origin_list_add(*l, argv[0], where, arg, env->psl)
+                  : cors_origin_list_add_regex(*l, argv[0], where, arg, env->psl);
         return err ? apr_pstrcat(pool, d->name, ": ", err, NULL) : NULL;
     }
     case CORS_D_METHODS:
@@ -225,44 +237,43 @@ static const char *cors_set_value(apr_pool_t *pool, cors_config *c, const cors_d
     }
 }
 
-/* Is problem p (of a section's configuration after a directive) one that was there
- * before it? Problems are told apart by kind and place. */
-static int cors_problem_known(const apr_array_header_t *before, const cors_problem *p)
+/* httpd keeps no comment at the end of a line: "CORSAllowOrigin https://a.com # x" has
+ * the arguments "#" and "x". Said plainly instead of as a bad origin or token. */
+static const char *cors_trailing_comment(apr_pool_t *pool, const cors_directive *d, int argc,
+                                         char *const *argv, int *bad_arg)
 {
     int i;
 
-    for (i = 0; before && i < before->nelts; i++) {
-        const cors_problem *q = &APR_ARRAY_IDX(before, i, cors_problem);
-        if (q->kind == p->kind && q->at == p->at && q->arg == p->arg) {
-            return 1;
+    for (i = 0; i < argc; i++) {
+        if (argv[i][0] == '#') {
+            if (bad_arg) {
+                *bad_arg = i;
+            }
+            return apr_pstrcat(pool, d->name, ": '", argv[i],
+                               "' starts a comment, but httpd "
+                               "has none at the end of a line: put it on a line of its own",
+                               NULL);
         }
     }
-    return 0;
+    return NULL;
 }
 
-/* Can this directive complete a conflict with credentials? */
-static int cors_directive_conflicts(const cors_directive *d)
-{
-    return d->id == CORS_D_ORIGIN || d->id == CORS_D_ORIGIN_REGEX || d->id == CORS_D_EXPOSE ||
-           d->id == CORS_D_CREDENTIALS || d->id == CORS_D_INSECURE_ORIGINS;
-}
-
+/* Conflicts with credentials are not checked here: a later line of the same section
+ * may resolve them (CORSAllowInsecureOrigins On), so they are checked once every
+ * section is read (cors_sections_check), or per request for .htaccess. */
 const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d, int argc,
                             char *const *argv, const cors_where *where, int arg,
                             const cors_env *env, int *bad_arg)
 {
-    apr_array_header_t *before = NULL, *after;
     const char *err;
-    int i, checks = cors_directive_conflicts(d);
 
     if (bad_arg) {
         *bad_arg = -1;
     }
-    if (checks && c->credentials == 1) {
-        before = apr_array_make(pool, 2, sizeof(cors_problem));
-        cors_config_problems(pool, c, env, before);
+    err = cors_trailing_comment(pool, d, argc, argv, bad_arg);
+    if (err == NULL) {
+        err = cors_set_value(pool, c, d, argc, argv, where, arg, env, bad_arg);
     }
-    err = cors_set_value(pool, c, d, argc, argv, where, arg, env, bad_arg);
     if (err) {
         if (bad_arg && *bad_arg < 0 && argc > 0) {
             *bad_arg = 0; /* TAKE_ARGV lists say which argument themselves */
@@ -270,20 +281,6 @@ const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directi
         return err;
     }
     c->where[d->id] = where;
-    if (!checks || c->credentials != 1) {
-        return NULL;
-    }
-    after = apr_array_make(pool, 2, sizeof(cors_problem));
-    cors_config_problems(pool, c, env, after);
-    for (i = 0; i < after->nelts; i++) {
-        const cors_problem *p = &APR_ARRAY_IDX(after, i, cors_problem);
-        if (!cors_problem_known(before, p)) {
-            if (bad_arg && p->at == where) {
-                *bad_arg = p->arg;
-            }
-            return p->message;
-        }
-    }
     return NULL;
 }
 
@@ -322,7 +319,7 @@ const char *cors_directive_invoke(apr_pool_t *pool, cors_config *c, const cors_d
         return NULL;
     case CORS_ARGS_TAKE_ARGV:
         /* at most AP_MAX_ARGC (64) words; an empty last word is not one */
-        argc = nwords > 64 ? 64 : nwords;
+        argc = nwords > CORS_MAX_ARGS ? CORS_MAX_ARGS : nwords;
         if (argc > 0 && argc == nwords && words[argc - 1][0] == '\0') {
             argc--;
         }
@@ -429,15 +426,13 @@ static void cors_origin_problems(cors_problems *ps, const cors_origin_list *l, i
     }
 }
 
-static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, int insecure_ok,
-                                const cors_env *env)
+static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, int insecure_ok)
 {
     int i;
 
     for (i = 0; i < cors_origin_list_nentries(l); i++) {
-        cors_origin_entry *e = cors_origin_list_entry(l, i);
-        const cors_regex_verdict *v =
-            cors_origin_entry_verdict(l, e, env->psl, ps->pool, env->store_verdicts);
+        const cors_origin_entry *e = cors_origin_list_entry(l, i);
+        const cors_regex_verdict *v = cors_origin_entry_verdict(e);
         if (v == NULL) {
             continue;
         }
@@ -453,8 +448,7 @@ static void cors_regex_problems(cors_problems *ps, const cors_origin_list *l, in
 /* The request-time question (out NULL: a request merged an .htaccess or <If> onto
  * credentials): is there any problem? The allow-list knows without a walk over its
  * entries; regexes were judged at start-up, unless an .htaccess brought them. */
-static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c, const cors_env *env,
-                                   int insecure_ok)
+static int cors_config_has_problem(const cors_config *c, int insecure_ok)
 {
     int i;
 
@@ -463,8 +457,8 @@ static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c, const
         return 1;
     }
     for (i = 0; c->regexes && i < cors_origin_list_nentries(c->regexes); i++) {
-        const cors_regex_verdict *v = cors_origin_entry_verdict(
-            c->regexes, cors_origin_list_entry(c->regexes, i), env->psl, pool, 0);
+        const cors_regex_verdict *v =
+            cors_origin_entry_verdict(cors_origin_list_entry(c->regexes, i));
         if (v && (v->attack || (v->insecure && !insecure_ok))) {
             return 1;
         }
@@ -472,8 +466,7 @@ static int cors_config_has_problem(apr_pool_t *pool, const cors_config *c, const
     return 0;
 }
 
-int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env *env,
-                         apr_array_header_t *out)
+int cors_config_problems(apr_pool_t *pool, const cors_config *c, apr_array_header_t *out)
 {
     cors_problems ps;
     int insecure_ok = c->insecure_origins == 1;
@@ -482,7 +475,7 @@ int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env 
         return 0;
     }
     if (out == NULL) {
-        return cors_config_has_problem(pool, c, env, insecure_ok);
+        return cors_config_has_problem(c, insecure_ok);
     }
     ps.pool = pool;
     ps.c = c;
@@ -492,7 +485,7 @@ int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env 
         cors_origin_problems(&ps, c->origins, insecure_ok);
     }
     if (c->regexes) {
-        cors_regex_problems(&ps, c->regexes, insecure_ok, env);
+        cors_regex_problems(&ps, c->regexes, insecure_ok);
     }
     if (c->expose && c->expose->any) {
         cors_problem_add(&ps, CORS_PROBLEM_ANY_EXPOSE, NULL, NULL);

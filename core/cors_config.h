@@ -94,6 +94,9 @@ const char *cors_directive_suggest(const char *name);
 
 #define CORS_UNSET (-1)
 
+/* httpd's AP_MAX_ARGC: a TAKE_ARGV directive gets at most this many words. */
+#define CORS_MAX_ARGS 64
+
 /* Every member is unset (NULL, 0 or CORS_UNSET) until a directive of the section sets
  * it, so that a merge takes exactly what the child sets. */
 typedef struct cors_config {
@@ -119,7 +122,6 @@ typedef struct cors_config {
 typedef struct {
     const cors_psl *psl;
     const cors_regex_engine *engine;
-    int store_verdicts; /* keep regex verdicts on the entries: configuration time only */
 } cors_env;
 
 cors_config *cors_config_make(apr_pool_t *pool);
@@ -140,9 +142,10 @@ int cors_config_active(const cors_config *c);
 /* Apply one directive (for ITERATE, one argument: argc 1, arg its index on the line; for
  * FLAG and FLAG_SLOT, argv[0] "On" or "Off") to a section's configuration, as httpd
  * calls the directive's handler. Returns NULL, or the message httpd prints: what is
- * wrong with the arguments, or a conflict with credentials that this directive completes
- * within the section. *bad_arg (when not NULL) gets the index of the argument at fault,
- * or -1. where is kept (not copied) for later messages. */
+ * wrong with the arguments. Conflicts between directives (credentials with "*"...) are
+ * the section checks' (cors_sections_check), since a later line may resolve them.
+ * *bad_arg (when not NULL) gets the index of the argument at fault, or -1. where is
+ * kept (not copied) for later messages. */
 const char *cors_config_set(apr_pool_t *pool, cors_config *c, const cors_directive *d, int argc,
                             char *const *argv, const cors_where *where, int arg,
                             const cors_env *env, int *bad_arg);
@@ -176,17 +179,19 @@ typedef struct {
 } cors_problem;
 
 /* The problems of one configuration (a section's own, or merged), in a fixed order,
- * appended to out (cors_problem); with out NULL, stops at the first and builds no
- * message. Returns how many were found. */
-int cors_config_problems(apr_pool_t *pool, const cors_config *c, const cors_env *env,
-                         apr_array_header_t *out);
+ * appended to out (cors_problem); with out NULL (a request's merge), stops at the first
+ * and builds no message: a few comparisons, whatever the size of the allow-list (the
+ * lists know whether they hold a problem; regexes were judged when read). Returns how
+ * many were found. */
+int cors_config_problems(apr_pool_t *pool, const cors_config *c, apr_array_header_t *out);
 
 /* ---- Sections --------------------------------------------------------------------------- */
 
 typedef enum {
     CORS_SEC_DIRECTORY, /* <Directory>, <DirectoryMatch> */
     CORS_SEC_FILES,     /* <Files>, <FilesMatch> */
-    CORS_SEC_LOCATION   /* <Location>, <LocationMatch> */
+    CORS_SEC_LOCATION,  /* <Location>, <LocationMatch> */
+    CORS_SEC_IF         /* <If>, <ElseIf>, <Else> */
 } cors_section_kind;
 
 enum { CORS_PATH_PLAIN = 0, CORS_PATH_WILDCARD = 1, CORS_PATH_REGEX = 2 };
@@ -199,18 +204,22 @@ struct cors_section {
     int pattern;               /* CORS_PATH_PLAIN, CORS_PATH_WILDCARD or CORS_PATH_REGEX */
     const cors_config *conf;   /* the section's own directives; NULL: none */
     apr_array_header_t *files; /* cors_section *: <Files> inside a <Directory>, or NULL */
+    apr_array_header_t *ifs;   /* cors_section *: <If> sections inside it, or NULL */
 };
 
 /* The sections of one server as httpd has them after reading the configuration: a
  * virtual host's defaults merged onto the main server's, and the main server's
- * <Directory>, <Files> and <Location> sections before its own. <If> sections and
- * .htaccess files are not here: their conflicts can only be known per request. */
+ * <Directory>, <Files>, <Location> and <If> sections before its own. .htaccess files
+ * are not here: they are read per request. */
 typedef struct {
-    const char *name; /* "the main server", "<VirtualHost *:443>" */
+    const char *name; /* "the main server", "the virtual host on line N of FILE" */
     const cors_config *defaults;
-    apr_array_header_t *files;     /* cors_section *: top-level <Files> */
-    apr_array_header_t *dirs;      /* cors_section *: in configuration order */
-    apr_array_header_t *locations; /* cors_section *: in configuration order */
+    const cors_config *main_defaults; /* a virtual host's: the main server's, whose lines
+                                       * merge before the host's own; or NULL */
+    apr_array_header_t *files;        /* cors_section *: top-level <Files> */
+    apr_array_header_t *dirs;         /* cors_section *: in configuration order */
+    apr_array_header_t *locations;    /* cors_section *: in configuration order */
+    apr_array_header_t *ifs;          /* cors_section *: top-level <If> */
 } cors_server_sections;
 
 /* A problem of a merged configuration, reported on the directive that completes it (the
@@ -226,8 +235,8 @@ typedef struct {
 /* Check every configuration a request to this server can be given by httpd's merge of
  * sections wherever the sections alone decide it (see cors_sections.c). Appends each
  * problem once (cors_merge_problem) to out; with stop_at_first, only the first. */
-void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, const cors_env *env,
-                         int stop_at_first, apr_array_header_t *out);
+void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, int stop_at_first,
+                         apr_array_header_t *out);
 
 #ifdef __cplusplus
 }

@@ -695,8 +695,32 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
     return NULL;
 }
 
+/* The judge's verdict on a regex, kept in the list's pool; the judge's own work (its
+ * attack strings) goes in a pool of its own, given back at once. */
+static const cors_regex_verdict *cors_regex_verdict_of(cors_origin_list *list,
+                                                       const void *compiled, const char *pattern,
+                                                       const cors_psl *psl)
+{
+    cors_regex_verdict *v = apr_pcalloc(list->pool, sizeof(*v)), tmp;
+    apr_pool_t *scratch;
+
+    if (apr_pool_create(&scratch, list->pool) != APR_SUCCESS) {
+        return v;
+    }
+    if (cors_regex_judge(list->engine, compiled, pattern, 0, cors_psl_ctx(psl), scratch, &tmp) ==
+        0) {
+        *v = tmp;
+        v->intended = tmp.intended ? apr_pstrdup(list->pool, tmp.intended) : NULL;
+        v->attack = tmp.attack ? apr_pstrdup(list->pool, tmp.attack) : NULL;
+        v->domain = tmp.domain ? apr_pstrdup(list->pool, tmp.domain) : NULL;
+        v->insecure = tmp.insecure ? apr_pstrdup(list->pool, tmp.insecure) : NULL;
+    }
+    apr_pool_destroy(scratch);
+    return v;
+}
+
 const char *cors_origin_list_add_regex(cors_origin_list *list, const char *source,
-                                       const cors_where *where, int arg)
+                                       const cors_where *where, int arg, const cors_psl *psl)
 {
     apr_pool_t *pool = list->pool;
     cors_origin_entry *e;
@@ -728,28 +752,15 @@ const char *cors_origin_list_add_regex(cors_origin_list *list, const char *sourc
     e = cors_entry_push(list, CORS_ENTRY_REGEX, source, where, arg);
     e->pattern = pattern;
     e->compiled = compiled;
+    /* judged once, here: requests only read the verdict */
+    e->verdict = cors_regex_verdict_of(list, compiled, pattern, psl);
     list->nregex++;
     return NULL;
 }
 
-const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
-                                                    cors_origin_entry *e, const cors_psl *psl,
-                                                    apr_pool_t *pool, int store)
+const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_entry *e)
 {
-    cors_regex_verdict *v;
-
-    if (e->kind != CORS_ENTRY_REGEX) {
-        return NULL;
-    }
-    if (e->verdict) {
-        return e->verdict;
-    }
-    v = apr_palloc(pool, sizeof(*v));
-    cors_regex_judge(list->engine, e->compiled, e->pattern, 0, cors_psl_ctx(psl), pool, v);
-    if (store) {
-        e->verdict = v;
-    }
-    return v;
+    return e->kind == CORS_ENTRY_REGEX ? e->verdict : NULL;
 }
 
 int cors_origin_list_allows(const cors_origin_list *list, const cors_origin *origin)

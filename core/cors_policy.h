@@ -145,7 +145,7 @@ typedef struct {
     const char *suffix_below;          /* wildcards: a public suffix below the domain, or NULL */
     const char *pattern;               /* regexes: anchored, as compiled */
     const void *compiled;              /* regexes: by the list's engine */
-    const cors_regex_verdict *verdict; /* regexes: NULL until judged */
+    const cors_regex_verdict *verdict; /* regexes: the judge's */
 } cors_origin_entry;
 
 typedef struct cors_origin_list cors_origin_list;
@@ -162,9 +162,10 @@ const char *cors_origin_list_add(cors_origin_list *list, const char *entry,
                                  const cors_where *where, int arg, const cors_psl *psl);
 
 /* Add one CORSAllowOriginRegex argument: refused when empty, when it has an upper-case
- * letter that must match itself, or when it does not compile; anchored here. */
+ * letter that must match itself, or when it does not compile; anchored here, and judged
+ * (cors_judge.h) once, so that no request ever runs the judge. */
 const char *cors_origin_list_add_regex(cors_origin_list *list, const char *source,
-                                       const cors_where *where, int arg);
+                                       const cors_where *where, int arg, const cors_psl *psl);
 
 /* Does the list allow this origin? Exact table, then wildcards by the host's parent
  * domains, then regexes. Cost independent of the number of exact and wildcard entries. */
@@ -184,12 +185,9 @@ cors_origin_entry *cors_origin_list_entry(const cors_origin_list *list, int i);
  * comparisons, whatever the list's size. */
 int cors_origin_list_unsafe(const cors_origin_list *list, int insecure_ok);
 
-/* The judge's verdict on a regex entry: the one kept on the entry, or judged now. Kept
- * on the entry only when store is set: at configuration time, never at request time
- * (entries are then shared by threads). */
-const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_list *list,
-                                                    cors_origin_entry *e, const cors_psl *psl,
-                                                    apr_pool_t *pool, int store);
+/* The judge's verdict on a regex entry (judged when it was added), or NULL for other
+ * entries. */
+const cors_regex_verdict *cors_origin_entry_verdict(const cors_origin_entry *e);
 
 /* ---- Token lists (methods, header names) ---------------------------------------- */
 

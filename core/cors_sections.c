@@ -13,10 +13,12 @@
  *  - a <Location> with every <Location> whose path is a prefix of its own on a segment
  *    boundary (/x and /x/y, in configuration order, whichever comes first);
  *  - <Location />, which every request merges, over each of the chains above;
- *  - a regex or wildcard section with the server's defaults only.
+ *  - a regex or wildcard section with the server's defaults only;
+ *  - and every section on its own, <If> sections included, whatever the order of its
+ *    lines (a later CORSAllowInsecureOrigins On resolves an earlier conflict).
  *
- * <If> sections and .htaccess files depend on the request: mod_cors checks those when a
- * request merges them.
+ * What an <If> merges depends on the request, and .htaccess files are read per request:
+ * mod_cors checks those merges when a request makes them.
  */
 #include "cors_config.h"
 
@@ -35,7 +37,6 @@ typedef struct {
 typedef struct {
     apr_pool_t *pool;
     const cors_server_sections *srv;
-    const cors_env *env;
     apr_array_header_t *out;
     apr_hash_t *seen;
     int stop;
@@ -49,8 +50,11 @@ static int cors_section_sets(const cors_section *s)
 
 static const char *cors_section_label(apr_pool_t *pool, const cors_section *s)
 {
-    static const char *const names[] = {"Directory", "Files", "Location"};
+    static const char *const names[] = {"Directory", "Files", "Location", "If"};
 
+    if (s->kind == CORS_SEC_IF) {
+        return "an <If> section";
+    }
     return apr_psprintf(pool, "<%s%s %s>", names[s->kind],
                         s->pattern == CORS_PATH_REGEX ? "Match" : "", s->path);
 }
@@ -78,22 +82,26 @@ static int cors_config_holds(const cors_config *c, const cors_where *w)
     return 0;
 }
 
-/* The position of w in the merge: the last link that holds it, then its line. */
-static long cors_rank(const cors_link *chain, int n, const cors_where *w)
+/* The position of w in the merge: the last link that holds it (a virtual host's
+ * defaults hold the main server's lines, which merge first), then its line. */
+static long cors_rank(const cors_server_sections *srv, const cors_link *chain, int n,
+                      const cors_where *w)
 {
     int i;
 
     for (i = n - 1; i >= 0; i--) {
         if (cors_config_holds(chain[i].conf, w)) {
-            return (long)i * 100000000L + (w->line % 100000000L);
+            int sub = !(i == 0 && srv->main_defaults && cors_config_holds(srv->main_defaults, w));
+            return (long)(2 * i + sub) * 100000000L + (w->line % 100000000L);
         }
     }
     return -1;
 }
 
-static int cors_later(const cors_link *chain, int n, const cors_where *a, const cors_where *b)
+static int cors_later(const cors_server_sections *srv, const cors_link *chain, int n,
+                      const cors_where *a, const cors_where *b)
 {
-    long ra = cors_rank(chain, n, a), rb = cors_rank(chain, n, b);
+    long ra = cors_rank(srv, chain, n, a), rb = cors_rank(srv, chain, n, b);
 
     if (ra != rb) {
         return ra > rb;
@@ -118,24 +126,16 @@ static const char *cors_chain_scope(apr_pool_t *pool, const cors_server_sections
     return scope;
 }
 
-/* Merge a chain (chain[0] is the defaults) and record its problems. */
-static void cors_check_chain(cors_walk *w, const cors_link *chain, int n)
+/* Record the problems of m, the merge of chain (chain[0] is the defaults, or, for a
+ * section on its own, the section), each on the directive that merges last. */
+static void cors_check_merged(cors_walk *w, const cors_config *m, const cors_link *chain, int n,
+                              const char *scope)
 {
-    const cors_config *m = chain[0].conf;
     apr_array_header_t *found;
     int i;
 
-    if (n > CORS_MAX_CHAIN || (w->stop && w->out->nelts > 0)) {
-        return;
-    }
-    for (i = 1; i < n; i++) {
-        m = cors_config_merge(w->pool, m, chain[i].conf);
-    }
-    if (!cors_config_active(m)) {
-        return;
-    }
     found = apr_array_make(w->pool, 2, sizeof(cors_problem));
-    cors_config_problems(w->pool, m, w->env, found);
+    cors_config_problems(w->pool, m, found);
     for (i = 0; i < found->nelts; i++) {
         const cors_problem *p = &APR_ARRAY_IDX(found, i, cors_problem);
         const cors_where *primary = p->at, *related = p->credentials, *key[2];
@@ -143,11 +143,11 @@ static void cors_check_chain(cors_walk *w, const cors_link *chain, int n)
         if (p->at == NULL || p->credentials == NULL) {
             continue;
         }
-        if (cors_later(chain, n, p->credentials, primary)) {
+        if (cors_later(w->srv, chain, n, p->credentials, primary)) {
             primary = p->credentials;
             related = p->at;
         }
-        if (p->insecure && cors_later(chain, n, p->insecure, primary)) {
+        if (p->insecure && cors_later(w->srv, chain, n, p->insecure, primary)) {
             primary = p->insecure;
             related = p->at;
         }
@@ -161,12 +161,60 @@ static void cors_check_chain(cors_walk *w, const cors_link *chain, int n)
         mp->problem = *p;
         mp->primary = primary;
         mp->related = related;
-        mp->scope = cors_chain_scope(w->pool, w->srv, chain, n);
+        mp->scope = scope;
         mp->message = apr_psprintf(w->pool, "%s (in %s; with line %d of %s)", p->message,
                                    mp->scope, related->line, related->file ? related->file : "?");
         if (w->stop) {
             return;
         }
+    }
+}
+
+/* Merge a chain (chain[0] is the defaults) and check what a request there gets. */
+static void cors_check_chain(cors_walk *w, const cors_link *chain, int n)
+{
+    const cors_config *m = chain[0].conf;
+    int i;
+
+    if (n > CORS_MAX_CHAIN || (w->stop && w->out->nelts > 0)) {
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        m = cors_config_merge(w->pool, m, chain[i].conf);
+    }
+    if (cors_config_active(m)) {
+        cors_check_merged(w, m, chain, n, cors_chain_scope(w->pool, w->srv, chain, n));
+    }
+}
+
+/* A section on its own, active or not, and the sections inside it. */
+static void cors_check_own(cors_walk *w, const cors_section *s)
+{
+    cors_link one;
+    int i;
+
+    if (w->stop && w->out->nelts > 0) {
+        return;
+    }
+    if (cors_config_is_set(s->conf)) {
+        one.conf = s->conf;
+        one.label = cors_section_label(w->pool, s);
+        cors_check_merged(w, s->conf, &one, 1, one.label);
+    }
+    for (i = 0; s->files && i < s->files->nelts; i++) {
+        cors_check_own(w, APR_ARRAY_IDX(s->files, i, const cors_section *));
+    }
+    for (i = 0; s->ifs && i < s->ifs->nelts; i++) {
+        cors_check_own(w, APR_ARRAY_IDX(s->ifs, i, const cors_section *));
+    }
+}
+
+static void cors_check_own_all(cors_walk *w, const apr_array_header_t *secs)
+{
+    int i;
+
+    for (i = 0; secs && i < secs->nelts; i++) {
+        cors_check_own(w, APR_ARRAY_IDX(secs, i, const cors_section *));
     }
 }
 
@@ -350,8 +398,8 @@ static void cors_check_locations(cors_walk *w, cors_link *chain)
     }
 }
 
-void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, const cors_env *env,
-                         int stop_at_first, apr_array_header_t *out)
+void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, int stop_at_first,
+                         apr_array_header_t *out)
 {
     cors_link chain[CORS_MAX_CHAIN + 1];
     cors_walk w;
@@ -359,7 +407,6 @@ void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, cons
 
     w.pool = pool;
     w.srv = srv;
-    w.env = env;
     w.out = out;
     w.stop = stop_at_first;
     w.seen = apr_hash_make(pool);
@@ -372,6 +419,10 @@ void cors_sections_check(apr_pool_t *pool, const cors_server_sections *srv, cons
     }
     chain[0].conf = srv->defaults;
     chain[0].label = srv->name;
+    cors_check_own_all(&w, srv->files);
+    cors_check_own_all(&w, srv->dirs);
+    cors_check_own_all(&w, srv->locations);
+    cors_check_own_all(&w, srv->ifs);
     cors_check_with_roots(&w, chain, 1);
     if (srv->dirs) {
         cors_check_dirs(&w, chain);

@@ -185,8 +185,6 @@ void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots);
 /* The configuration of a section's own CORS* directives (through <IfModule>, <Limit>...
  * containers, not nested sections), or NULL when it has none. */
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section);
-/* The core's environment for the linter (PCRE2, the public suffix list). */
-const cors_env *lint_cors_env(lint_ctx *ctx);
 /* Was this problem reported as CL016 already (by a directive, or at start-up)? */
 int lint_cors_reported(lint_ctx *ctx, const cors_problem *p);
 /* The node and column of a place the core recorded. */

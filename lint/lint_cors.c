@@ -30,15 +30,9 @@ static lint_cors_state *cors_state(lint_ctx *ctx)
         s->reported = apr_hash_make(ctx->pool);
         s->env.psl = lint_psl(ctx);
         s->env.engine = lint_regex_engine(ctx);
-        s->env.store_verdicts = 1;
         ctx->cors = s;
     }
     return s;
-}
-
-const cors_env *lint_cors_env(lint_ctx *ctx)
-{
-    return &cors_state(ctx)->env;
 }
 
 const lint_node *lint_cors_node(const cors_where *w)
@@ -55,52 +49,9 @@ int lint_cors_col(const cors_where *w, int arg)
 
 /* ---- Each section's own configuration ------------------------------------------------ */
 
-/* The problems of a section's configuration so far, when it has credentials. */
-static apr_array_header_t *problems_of(lint_ctx *ctx, const cors_config *c)
-{
-    apr_array_header_t *found = apr_array_make(ctx->pool, 2, sizeof(cors_problem));
-
-    if (c->credentials == 1) {
-        cors_config_problems(ctx->pool, c, &cors_state(ctx)->env, found);
-    }
-    return found;
-}
-
-static int problem_in(const apr_array_header_t *a, const cors_problem *p)
-{
-    int i;
-
-    for (i = 0; i < a->nelts; i++) {
-        const cors_problem *q = &APR_ARRAY_IDX(a, i, cors_problem);
-        if (q->kind == p->kind && q->at == p->at && q->arg == p->arg) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* httpd stops at the first conflict a directive completes within its section (err);
- * the others it completes are reported on their own lines, with the directive as the
- * related place. */
-static void conflicts_completed(lint_ctx *ctx, const apr_array_header_t *before,
-                                const cors_config *c, const lint_node *n, const char *err)
-{
-    apr_array_header_t *after = problems_of(ctx, c);
-    int i;
-
-    for (i = 0; i < after->nelts; i++) {
-        const cors_problem *p = &APR_ARRAY_IDX(after, i, cors_problem);
-        const lint_node *at = lint_cors_node(p->at);
-        if (at && !problem_in(before, p) && !(err && strcmp(err, p->message) == 0)) {
-            lint_add(ctx, CL016, at, lint_cors_col(p->at, p->arg), n, "%s", p->message);
-        }
-    }
-}
-
 static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
 {
     const cors_directive *d = cors_directive_find(n->name);
-    apr_array_header_t *before;
     cors_where *w;
     const char *err;
     int bad = -1;
@@ -115,13 +66,11 @@ static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
     w->file = n->loc.file;
     w->line = n->loc.line;
     w->src = n;
-    before = problems_of(ctx, c);
     err = cors_directive_invoke(ctx->pool, c, d, n->argc, (char *const *)n->argv, w,
                                 &cors_state(ctx)->env, &bad);
     if (err) {
         lint_add(ctx, CL016, n, bad >= 0 && bad < n->argc ? n->argcol[bad] : 0, NULL, "%s", err);
     }
-    conflicts_completed(ctx, before, c, n, err);
     /* an ITERATE line goes on after its first bad argument here, where httpd stops:
      * every bad argument is reported at once */
     while (err && d->how == CORS_ARGS_ITERATE && bad >= 0 && ++bad < n->argc &&
@@ -267,37 +216,70 @@ static cors_section *section_make(lint_ctx *ctx, const lint_node *n, cors_sectio
     return sec;
 }
 
+/* Where httpd files the sections it reads: a list is NULL where httpd refuses that kind
+ * (a <Directory> in a <Directory>, a <Files> in a <Location>). */
 typedef struct {
-    apr_array_header_t *files, *dirs, *locations, *vhosts;
+    apr_array_header_t *files, *dirs, *locations, *ifs, *vhosts;
 } section_lists;
 
-static cors_section_kind section_kind(const lint_node *n, int *ok)
+/* -1: not a section the start-up checks see (<Proxy>: mod_proxy's, merged per request). */
+static int section_kind(const lint_node *n)
 {
-    const char *name = n->name;
+    static const struct {
+        const char *name;
+        int kind;
+    } kinds[] = {
+        {"Directory", CORS_SEC_DIRECTORY},
+        {"DirectoryMatch", CORS_SEC_DIRECTORY},
+        {"Files", CORS_SEC_FILES},
+        {"FilesMatch", CORS_SEC_FILES},
+        {"Location", CORS_SEC_LOCATION},
+        {"LocationMatch", CORS_SEC_LOCATION},
+        {"If", CORS_SEC_IF},
+        {"ElseIf", CORS_SEC_IF},
+        {"Else", CORS_SEC_IF},
+    };
+    size_t i;
 
-    *ok = 1;
-    if (n->kind == LK_DIRECTORY || strcasecmp(name, "DirectoryMatch") == 0) {
-        return CORS_SEC_DIRECTORY;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strcasecmp(n->name, kinds[i].name) == 0) {
+            return kinds[i].kind;
+        }
     }
-    if (strcasecmp(name, "Files") == 0 || strcasecmp(name, "FilesMatch") == 0) {
-        return CORS_SEC_FILES;
-    }
-    if (strcasecmp(name, "Location") == 0 || strcasecmp(name, "LocationMatch") == 0) {
-        return CORS_SEC_LOCATION;
-    }
-    *ok = 0;
-    return CORS_SEC_FILES;
+    return -1;
 }
 
-/* The sections directly in sec (through containers), sorted into lists as httpd files
- * them; a <Directory>'s own <Files> go with it. */
+static apr_array_header_t *list_make(lint_ctx *ctx)
+{
+    return apr_array_make(ctx->pool, 2, sizeof(cors_section *));
+}
+
+static void collect(lint_ctx *ctx, const lint_node *sec, section_lists *out);
+
+/* A section and, collected into it, the <Files> (of a <Directory>) and <If> sections
+ * httpd files in its configuration. */
+static cors_section *section_read_tree(lint_ctx *ctx, const lint_node *n, cors_section_kind kind)
+{
+    cors_section *sec = section_make(ctx, n, kind);
+    section_lists inner = {NULL, NULL, NULL, NULL, NULL};
+
+    inner.ifs = list_make(ctx);
+    inner.files = kind == CORS_SEC_DIRECTORY ? list_make(ctx) : NULL;
+    collect(ctx, n, &inner);
+    sec->files = inner.files;
+    sec->ifs = inner.ifs;
+    return sec;
+}
+
+/* The sections directly in sec (through containers such as <IfModule>), sorted into
+ * lists as httpd files them. */
 static void collect(lint_ctx *ctx, const lint_node *sec, section_lists *out)
 {
     const lint_node *n;
 
     for (n = sec->first_child; n; n = n->next) {
-        int ok;
-        cors_section_kind kind;
+        apr_array_header_t *list = NULL;
+        int kind;
         if (!n->is_section || n->inactive) {
             continue;
         }
@@ -308,28 +290,20 @@ static void collect(lint_ctx *ctx, const lint_node *sec, section_lists *out)
             continue;
         }
         if (!lint_is_scope_section(n)) {
-            collect(ctx, n, out); /* <IfModule>, <IfDefine>... */
+            collect(ctx, n, out);
             continue;
         }
-        kind = section_kind(n, &ok);
-        if (!ok) {
-            continue; /* <If>, <Proxy>: known per request */
+        kind = section_kind(n);
+        switch (kind) {
+        case CORS_SEC_DIRECTORY: list = out->dirs; break;
+        case CORS_SEC_FILES: list = out->files; break;
+        case CORS_SEC_LOCATION: list = out->locations; break;
+        case CORS_SEC_IF: list = out->ifs; break;
+        default: break;
         }
-        if (kind == CORS_SEC_DIRECTORY) {
-            cors_section *d = section_make(ctx, n, kind);
-            section_lists inner = {NULL, NULL, NULL, NULL};
-            inner.files = apr_array_make(ctx->pool, 2, sizeof(cors_section *));
-            collect(ctx, n, &inner);
-            d->files = inner.files;
-            if (out->dirs) { /* httpd refuses a <Directory> in a <Directory> */
-                APR_ARRAY_PUSH(out->dirs, cors_section *) = d;
-            }
-        }
-        else if (kind == CORS_SEC_FILES) {
-            APR_ARRAY_PUSH(out->files, cors_section *) = section_make(ctx, n, kind);
-        }
-        else if (out->locations) {
-            APR_ARRAY_PUSH(out->locations, cors_section *) = section_make(ctx, n, kind);
+        if (list) {
+            APR_ARRAY_PUSH(list, cors_section *) =
+                section_read_tree(ctx, n, (cors_section_kind)kind);
         }
     }
 }
@@ -344,19 +318,28 @@ static void mark_reported(lint_ctx *ctx, const cors_where *at, const cors_where 
                  "1");
 }
 
-static void check_server(lint_ctx *ctx, const cors_server_sections *srv)
+/* Each problem the core finds, as CL016 on the line httpd names. httpd stops at the
+ * first; when a second one would fall on the same line (one CORSAllowCredentials On
+ * with both "*" and CORSExposeHeaders *), it goes on its other line. */
+static void check_server(lint_ctx *ctx, const cors_server_sections *srv, apr_hash_t *used)
 {
     apr_array_header_t *found = apr_array_make(ctx->pool, 2, sizeof(cors_merge_problem));
     int i;
 
-    cors_sections_check(ctx->pool, srv, &cors_state(ctx)->env, 0, found);
+    cors_sections_check(ctx->pool, srv, 0, found);
     for (i = 0; i < found->nelts; i++) {
         const cors_merge_problem *mp = &APR_ARRAY_IDX(found, i, cors_merge_problem);
-        const lint_node *at = lint_cors_node(mp->primary);
-        int col = mp->primary == mp->problem.at ? lint_cors_col(mp->primary, mp->problem.arg) : 0;
+        const cors_where *at = mp->primary, *rel = mp->related;
+        int col;
+        if (apr_hash_get(used, &at, sizeof(at)) && at != mp->problem.at) {
+            rel = at;
+            at = mp->problem.at;
+        }
+        apr_hash_set(used, apr_pmemdup(ctx->pool, &at, sizeof(at)), sizeof(at), "1");
         mark_reported(ctx, mp->problem.at, mp->problem.credentials);
-        if (at) {
-            lint_add(ctx, CL016, at, col, lint_cors_node(mp->related), "%s", mp->message);
+        col = at == mp->problem.at ? lint_cors_col(at, mp->problem.arg) : 0;
+        if (lint_cors_node(at)) {
+            lint_add(ctx, CL016, lint_cors_node(at), col, lint_cors_node(rel), "%s", mp->message);
         }
     }
 }
@@ -370,43 +353,54 @@ static apr_array_header_t *joined(apr_pool_t *p, const apr_array_header_t *a,
     return out;
 }
 
-/* The main server of a tree, then each virtual host on top of it. */
+static section_lists lists_make(lint_ctx *ctx, int vhosts)
+{
+    section_lists l;
+
+    l.files = list_make(ctx);
+    l.dirs = list_make(ctx);
+    l.locations = list_make(ctx);
+    l.ifs = list_make(ctx);
+    l.vhosts = vhosts ? apr_array_make(ctx->pool, 4, sizeof(const lint_node *)) : NULL;
+    return l;
+}
+
+/* The main server of a tree, then each virtual host on top of it, as httpd fixes up
+ * virtual hosts: defaults merged, and the main server's sections before the host's. */
 static void check_servers(lint_ctx *ctx, const lint_node *root)
 {
     apr_pool_t *p = ctx->pool;
-    section_lists main_s, vh;
+    section_lists main_s = lists_make(ctx, 1), vh;
     cors_server_sections srv;
     const cors_config *dflt = lint_cors_own(ctx, root);
+    apr_hash_t *used = apr_hash_make(p);
     int i;
 
-    main_s.files = apr_array_make(p, 4, sizeof(cors_section *));
-    main_s.dirs = apr_array_make(p, 4, sizeof(cors_section *));
-    main_s.locations = apr_array_make(p, 4, sizeof(cors_section *));
-    main_s.vhosts = apr_array_make(p, 4, sizeof(const lint_node *));
     collect(ctx, root, &main_s);
     if (dflt == NULL) {
         dflt = cors_config_make(p);
     }
     srv.name = "the main server";
     srv.defaults = dflt;
+    srv.main_defaults = NULL;
     srv.files = main_s.files;
     srv.dirs = main_s.dirs;
     srv.locations = main_s.locations;
-    check_server(ctx, &srv);
+    srv.ifs = main_s.ifs;
+    check_server(ctx, &srv, used);
     for (i = 0; i < main_s.vhosts->nelts; i++) {
         const lint_node *v = APR_ARRAY_IDX(main_s.vhosts, i, const lint_node *);
         const cors_config *own = lint_cors_own(ctx, v);
-        vh.files = apr_array_make(p, 4, sizeof(cors_section *));
-        vh.dirs = apr_array_make(p, 4, sizeof(cors_section *));
-        vh.locations = apr_array_make(p, 4, sizeof(cors_section *));
-        vh.vhosts = NULL;
+        vh = lists_make(ctx, 0);
         collect(ctx, v, &vh);
         srv.name = apr_psprintf(p, "the virtual host on line %d of %s", v->loc.line, v->loc.file);
         srv.defaults = own ? cors_config_merge(p, dflt, own) : dflt;
+        srv.main_defaults = dflt;
         srv.files = joined(p, main_s.files, vh.files);
         srv.dirs = joined(p, main_s.dirs, vh.dirs);
         srv.locations = joined(p, main_s.locations, vh.locations);
-        check_server(ctx, &srv);
+        srv.ifs = joined(p, main_s.ifs, vh.ifs);
+        check_server(ctx, &srv, used);
     }
 }
 
@@ -423,25 +417,10 @@ void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots)
     }
 }
 
-/* The scope section a directive is written in. */
-static const lint_node *section_of(const lint_node *n)
-{
-    for (n = n ? n->parent : NULL; n && n->parent && !n->htaccess_dir && !lint_is_scope_section(n);
-         n = n->parent) {
-    }
-    return n;
-}
-
 int lint_cors_reported(lint_ctx *ctx, const cors_problem *p)
 {
     const cors_where *key[2];
-    const lint_node *sec = section_of(lint_cors_node(p->at));
 
-    /* within one section, the directive that completed it was refused */
-    if (sec && sec == section_of(lint_cors_node(p->credentials)) &&
-        (p->insecure == NULL || sec == section_of(lint_cors_node(p->insecure)))) {
-        return 1;
-    }
     key[0] = p->at;
     key[1] = p->credentials;
     return ctx->cors && apr_hash_get(((lint_cors_state *)ctx->cors)->reported, key, sizeof(key));

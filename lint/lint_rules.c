@@ -145,7 +145,7 @@ static void judge_cors_problems(lint_ctx *ctx, const scope_state *st)
     apr_array_header_t *found = apr_array_make(st->pool, 2, sizeof(cors_problem));
     int i;
 
-    cors_config_problems(st->pool, st->cors, lint_cors_env(ctx), found);
+    cors_config_problems(st->pool, st->cors, found);
     for (i = 0; i < found->nelts; i++) {
         const cors_problem *p = &APR_ARRAY_IDX(found, i, cors_problem);
         const lint_node *at = lint_cors_node(p->at), *cr = lint_cors_node(p->credentials);
@@ -192,11 +192,10 @@ static void judge_cors_entries(lint_ctx *ctx, const scope_state *st)
         }
     }
     for (i = 0; c->regexes && i < cors_origin_list_nentries(c->regexes); i++) {
-        cors_origin_entry *e = cors_origin_list_entry(c->regexes, i);
-        const cors_regex_verdict *v =
-            cors_origin_entry_verdict(c->regexes, e, lint_psl(ctx), ctx->pool, 1);
+        const cors_origin_entry *e = cors_origin_list_entry(c->regexes, i);
+        const cors_regex_verdict *v = cors_origin_entry_verdict(e);
         const lint_node *n = lint_cors_node(e->where);
-        if (n && !(creds && (v->attack || (v->insecure && c->insecure_origins != 1)))) {
+        if (n && v && !(creds && (v->attack || (v->insecure && c->insecure_origins != 1)))) {
             judge_regex_verdict(ctx, n, lint_cors_col(e->where, e->arg), e->source, v, 1, creds,
                                 "CORSAllowOriginRegex");
         }

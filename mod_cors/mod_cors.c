@@ -92,12 +92,8 @@ static int cors_regex_match(void *baton, const void *compiled, const char *s, ap
 
 static const cors_regex_engine cors_ap_regex = {cors_regex_compile, cors_regex_match, NULL};
 
-/* The public suffix list and the engine, for one configuration cycle (pconf). Handlers
- * keep regex verdicts on the entries they create: those belong to the section being
- * read (at request time, to the request's own .htaccess). A request that checks a merge
- * keeps nothing: it may read entries shared with other threads. */
-static cors_env cors_config_env = {NULL, &cors_ap_regex, 1};
-static cors_env cors_request_env = {NULL, &cors_ap_regex, 0};
+/* The public suffix list and the engine, for one configuration cycle (pconf). */
+static cors_env cors_config_env = {NULL, &cors_ap_regex};
 
 /* ---- Configuration --------------------------------------------------------------- */
 
@@ -182,11 +178,15 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 
 /* ---- Start-up checks of merged sections --------------------------------------------- */
 
+static apr_array_header_t *cors_sections_of(apr_pool_t *p, apr_array_header_t *vectors,
+                                            cors_section_kind kind);
+
+/* A section as the core sees it, with the <Files> of a <Directory> and the <If>
+ * sections of any (httpd files them in the enclosing section's core configuration). */
 static cors_section *cors_section_of(apr_pool_t *p, ap_conf_vector_t *v, cors_section_kind kind)
 {
     const core_dir_config *cd = ap_get_core_module_config(v);
     cors_section *sec = apr_pcalloc(p, sizeof(*sec));
-    int i;
 
     sec->kind = kind;
     sec->path = cd->d ? cd->d : "";
@@ -195,11 +195,10 @@ static cors_section *cors_section_of(apr_pool_t *p, ap_conf_vector_t *v, cors_se
                                       : CORS_PATH_PLAIN;
     sec->conf = ap_get_module_config(v, &cors_module);
     if (kind == CORS_SEC_DIRECTORY && cd->sec_file) {
-        sec->files = apr_array_make(p, cd->sec_file->nelts, sizeof(cors_section *));
-        for (i = 0; i < cd->sec_file->nelts; i++) {
-            APR_ARRAY_PUSH(sec->files, cors_section *) = cors_section_of(
-                p, APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), CORS_SEC_FILES);
-        }
+        sec->files = cors_sections_of(p, cd->sec_file, CORS_SEC_FILES);
+    }
+    if (cd->sec_if) {
+        sec->ifs = cors_sections_of(p, cd->sec_if, CORS_SEC_IF);
     }
     return sec;
 }
@@ -263,9 +262,8 @@ static void cors_warn_sections(apr_pool_t *p, server_rec *s, const apr_array_hea
 }
 
 /* One hook for `apachectl -t` and a real start (as mod_authz_core does): conflicts
- * that only merging sections shows are refused here. Those within a section were
- * refused by the directive that completed them; .htaccess and <If> are checked when a
- * request merges them. */
+ * with credentials, within a section or made by merging sections, are refused here;
+ * .htaccess files and what <If> sections merge are checked when a request merges them. */
 static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                              server_rec *main_s)
 {
@@ -285,10 +283,13 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
                        : apr_psprintf(ptemp, "the virtual host on line %d of %s",
                                       s->defn_line_number, s->defn_name ? s->defn_name : "?");
         srv.defaults = ap_get_module_config(s->lookup_defaults, &cors_module);
+        srv.main_defaults =
+            s == main_s ? NULL : ap_get_module_config(main_s->lookup_defaults, &cors_module);
+        srv.ifs = cors_sections_of(ptemp, dflt->sec_if, CORS_SEC_IF);
         srv.files = cors_sections_of(ptemp, dflt->sec_file, CORS_SEC_FILES);
         srv.dirs = cors_sections_of(ptemp, core->sec_dir, CORS_SEC_DIRECTORY);
         srv.locations = cors_sections_of(ptemp, core->sec_url, CORS_SEC_LOCATION);
-        cors_sections_check(ptemp, &srv, &cors_config_env, 1, found);
+        cors_sections_check(ptemp, &srv, 1, found);
         if (found->nelts) {
             return cors_refuse(s, &APR_ARRAY_IDX(found, 0, cors_merge_problem));
         }
@@ -363,7 +364,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 static apr_status_t cors_psl_reset(void *data)
 {
     (void)data;
-    cors_config_env.psl = cors_request_env.psl = NULL;
+    cors_config_env.psl = NULL;
     return APR_SUCCESS;
 }
 
@@ -371,7 +372,7 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
 {
     (void)plog;
     (void)ptemp;
-    cors_config_env.psl = cors_request_env.psl = cors_psl_open(pconf);
+    cors_config_env.psl = cors_psl_open(pconf);
     apr_pool_cleanup_register(pconf, NULL, cors_psl_reset, apr_pool_cleanup_null);
     return OK;
 }
@@ -607,15 +608,14 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
 {
     apr_array_header_t *found;
 
-    if (!pol->allow_credentials ||
-        cors_config_problems(r->pool, c, &cors_request_env, NULL) == 0) {
+    if (!pol->allow_credentials || cors_config_problems(r->pool, c, NULL) == 0) {
         return;
     }
     pol->allow_credentials = 0;
     if (!cors_merge_conflict_logged) {
         cors_merge_conflict_logged = 1;
         found = apr_array_make(r->pool, 1, sizeof(cors_problem));
-        cors_config_problems(r->pool, c, &cors_request_env, found);
+        cors_config_problems(r->pool, c, found);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "mod_cors: %s; credentials are not granted here",
                       found->nelts ? APR_ARRAY_IDX(found, 0, cors_problem).message : "conflict");

@@ -333,8 +333,8 @@ START_TEST(test_list_regex)
     cors_origin_list *l = make_list(entries);
 
     ck_assert(!allows(l, "https://pr-12.preview.example.dev"));
-    ck_assert_ptr_null(
-        cors_origin_list_add_regex(l, "https://pr-[0-9]+\\.preview\\.example\\.dev", NULL, 0));
+    ck_assert_ptr_null(cors_origin_list_add_regex(l, "https://pr-[0-9]+\\.preview\\.example\\.dev",
+                                                  NULL, 0, psl));
     ck_assert_int_eq(cors_origin_list_count(l), 2);
     ck_assert(allows(l, "https://pr-12.preview.example.dev"));
     /* matched against the canonical form, and anchored */
@@ -354,8 +354,8 @@ START_TEST(test_decide_separate_regex_list)
     cors_policy p;
     cors_decision d;
 
-    ck_assert_ptr_null(
-        cors_origin_list_add_regex(regexes, "https://[a-z]+\\.preview\\.example\\.dev", NULL, 0));
+    ck_assert_ptr_null(cors_origin_list_add_regex(
+        regexes, "https://[a-z]+\\.preview\\.example\\.dev", NULL, 0, psl));
     cors_policy_init(&p);
     p.origin_regexes = regexes;
     decide(&p, "GET", "https://pr.preview.example.dev", NULL, NULL, &d);
