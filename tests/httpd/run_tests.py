@@ -1213,6 +1213,9 @@ CONFIG_ERRORS = [
     ("<Directory /srv/www>\nCORSAllowCredentials On\n</Directory>\n"
      "<Directory /srv/www/pub>\nCORSAllowOrigin http://app.example.com\n</Directory>",
      "is an http:// origin"),
+    ("CORSAllowMethods " + " ".join("M%d" % i for i in range(64)),
+     "has more than 63 arguments, and httpd drops those after the 64th"),
+    ("CORSAllowOrigin https://app.example.com # the app", "'#' starts a comment"),
     # conflicts that only appear once scopes are merged
     ("<Location /x>\nCORSAllowCredentials On\n</Location>\n"
      "<Location /x/y>\nCORSAllowOrigin *\n</Location>",
@@ -1246,6 +1249,9 @@ def configuration_errors_fail_configtest(s):
             "CORSAllowCredentials On\nCORSAllowInsecureOrigins On\n"
             "CORSAllowOrigin http://intranet.example.com\n"
             "CORSAllowOriginRegex http://[a-z]+\\.corp\\.example\\.com\n",
+            # the README's example: a later line resolves what an earlier one started
+            "<Location /legacy>\nCORSAllowOrigin http://intranet.example.com\n"
+            "CORSAllowCredentials On\nCORSAllowInsecureOrigins On\n</Location>\n",
             "CORSAllowCredentials On\nCORSAllowOrigin http://localhost:* http://127.0.0.1:8080 "
             "http://[::1]:3000\nCORSAllowOriginRegex https://pr-[0-9]+\\.preview\\.example\\.com\n"
             "CORSAllowMethods PUT DELETE patch\n",

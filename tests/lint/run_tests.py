@@ -613,6 +613,21 @@ def cl016_what_httpd_refuses_with_the_module():
              "CORSAllowOriginRegex .*\n</Directory>\n</VirtualHost>\n", 4, "evil.com")):
         f = expect(lint_one(text), "CL016", line)
         check(part in f["message"], "%r: %s" % (text, f["message"]))
+    for text, line, col, part in (
+            ("CORSAllowHeaders " + " ".join("X-%d" % i for i in range(64)) + "\n", 1, None,
+             "more than 63 arguments"),
+            ("CORSAllowOrigin https://app.example.com # the app\n", 1, 41,
+             "'#' starts a comment")):
+        f = expect(lint_one(text), "CL016", line, col)
+        check(part in f["message"], f["message"])
+    # the README's example: a later line resolves what an earlier one started
+    expect_none(lint_one("""
+        <Location /legacy>
+            CORSAllowOrigin http://intranet.example.com
+            CORSAllowCredentials On
+            CORSAllowInsecureOrigins On
+        </Location>
+        """), "CL016")
     # accepted by httpd: no CL016
     expect_none(lint_one("""
         CORSAllowCredentials On
