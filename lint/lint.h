@@ -178,10 +178,12 @@ const cors_regex_verdict *lint_regex_judge(lint_ctx *ctx, const char *pattern, i
 
 /* ---- the mod_cors configuration model (lint_cors.c) ---- */
 
-/* Reads every CORS* directive into the core's per-section configuration, as httpd's
- * handlers would (CL016 for what httpd refuses, line by line), then runs the core's
- * start-up checks on the sections of each server (CL016 on the line httpd names). */
+/* Reads every CORS* directive of the server trees and files into the core's per-section
+ * configuration, as httpd's handlers would (CL016 for what httpd refuses, line by line),
+ * then runs the core's start-up checks on the sections of each server (CL016 on the line
+ * httpd names). .htaccess files are read by lint_cors_read, where httpd would read them. */
 void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots);
+void lint_cors_read(lint_ctx *ctx, const lint_node *root);
 /* The configuration of a section's own CORS* directives (through <IfModule>, <Limit>...
  * containers, not nested sections), or NULL when it has none. */
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section);

@@ -128,6 +128,11 @@ static void read_all(lint_ctx *ctx, const lint_node *root)
     }
 }
 
+void lint_cors_read(lint_ctx *ctx, const lint_node *root)
+{
+    read_all(ctx, root);
+}
+
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section)
 {
     return ctx->cors ? apr_hash_get(((lint_cors_state *)ctx->cors)->own, &section, sizeof(section))
@@ -410,8 +415,8 @@ void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots)
 
     for (i = 0; i < roots->nelts; i++) {
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
-        read_all(ctx, root);
         if (root->htaccess_dir == NULL) {
+            read_all(ctx, root);
             check_servers(ctx, root);
         }
     }

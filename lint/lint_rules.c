@@ -469,24 +469,66 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     }
 }
 
-/* CL015: a .htaccess whose CORS lines never run. */
-static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node *root)
+/* What httpd does with a .htaccess under AllowOverride ao: never reads it (None, the
+ * default), reads it and runs mod_headers' and mod_cors's lines (All, FileInfo), or reads
+ * it and refuses those lines, answering 500 for every request there (AuthConfig...). */
+enum { HT_IGNORED, HT_RUNS, HT_REFUSED };
+
+static int htaccess_fate(const char *ao)
+{
+    int fate = HT_IGNORED;
+
+    while (ao && *ao) {
+        apr_size_t n;
+        ao += strspn(ao, " \t");
+        n = strcspn(ao, " \t");
+        if ((n == 3 && strncasecmp(ao, "All", 3) == 0) ||
+            (n >= 8 && strncasecmp(ao, "FileInfo", 8) == 0 && (n == 8 || ao[8] == '='))) {
+            return HT_RUNS;
+        }
+        if (n > 0 && !(n == 4 && strncasecmp(ao, "None", 4) == 0)) {
+            fate = HT_REFUSED;
+        }
+        ao += n;
+    }
+    return fate;
+}
+
+static int is_cors_line(const lint_node *n)
+{
+    return (lint_streq(n->name, "Header") && n->argc >= 2 &&
+            lint_contains_ci(n->args_raw, "Access-Control-")) ||
+           n->kind == LK_CORS;
+}
+
+/* CL015: a .htaccess whose CORS lines never run, and CL016 for mod_cors lines httpd
+ * refuses there (every request then gets a 500). */
+static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node *root, int fate)
 {
     const char *ao = st->allow_override ? st->allow_override : "None";
     const lint_node *n;
+    int said = 0;
 
-    if (lint_contains_ci(ao, "All") || lint_contains_ci(ao, "FileInfo")) {
-        return;
-    }
-    for (n = root->first_child; n; n = n->next) {
-        if ((lint_streq(n->name, "Header") && n->argc >= 2 &&
-             lint_contains_ci(n->args_raw, "Access-Control-")) ||
-            lint_starts_with_ci(n->name, "CORS")) {
+    for (n = root->first_child; n && fate != HT_RUNS; n = n->next) {
+        if (!is_cors_line(n)) {
+            continue;
+        }
+        if (fate == HT_REFUSED && n->kind == LK_CORS) {
+            lint_add(ctx, CL016, n, 0, NULL,
+                     "%s not allowed here: AllowOverride %s for %s does not allow FileInfo, so "
+                     "httpd answers 500 Internal Server Error to every request there; add "
+                     "FileInfo to AllowOverride",
+                     n->name, ao, root->htaccess_dir);
+        }
+        else if (!said) {
             lint_add(ctx, CL015, n, 0, NULL,
-                     "AllowOverride %s for %s does not allow FileInfo, so this .htaccess "
-                     "line never runs",
+                     fate == HT_IGNORED
+                         ? "AllowOverride %s for %s: httpd never reads this .htaccess, so its "
+                           "CORS lines never run"
+                         : "AllowOverride %s for %s does not allow FileInfo: httpd refuses this "
+                           "line and answers 500 Internal Server Error to every request there",
                      ao, root->htaccess_dir);
-            return;
+            said = 1;
         }
     }
 }
@@ -598,13 +640,17 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
         if (root->htaccess_dir && root->parent) {
             scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
-            judge_htaccess(ctx, parent, root);
-            if (lint_contains_ci(parent->allow_override ? parent->allow_override : "None",
-                                 "All") ||
-                lint_contains_ci(parent->allow_override ? parent->allow_override : "",
-                                 "FileInfo")) {
+            int fate = htaccess_fate(parent->allow_override);
+            judge_htaccess(ctx, parent, root, fate);
+            if (fate == HT_RUNS) {
+                lint_cors_read(ctx, root);
                 walk_scope(ctx, root, parent, 0, 0);
             }
+        }
+        else if (root->htaccess_dir) {
+            /* on its own: whoever passed it means it to be read */
+            lint_cors_read(ctx, root);
+            walk_scope(ctx, root, NULL, 0, 0);
         }
         else {
             walk_scope(ctx, root, NULL, 0, 0);

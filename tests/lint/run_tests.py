@@ -525,6 +525,29 @@ def cl015_htaccess_allowoverride():
         expect(found, "CL008", 2, 1, "open/.htaccess")
     finally:
         t.cleanup()
+    # mod_cors lines as httpd treats them: never read under None (not even a bad one is
+    # refused), refused with a 500 for the whole directory under AuthConfig
+    t = Tree({})
+    try:
+        docroot = t.path("www")
+        t.write("root/apache2.conf", """
+            DocumentRoot %s
+            <Directory %s>
+                AllowOverride None
+            </Directory>
+            <Directory %s/auth>
+                AllowOverride AuthConfig
+            </Directory>
+            """ % (docroot, docroot, docroot))
+        t.write("www/.htaccess", "CORSAllowOrigin https://bad.example.com/\n")
+        t.write("www/auth/.htaccess", "CORSAllowOrigin https://ok.example.com\n")
+        found, _ = t.findings("root")
+        check(not has(found, "CL016", None, None, "www/.htaccess"), "None: %s" % found)
+        expect(found, "CL015", 1, 1, "www/.htaccess")
+        f = expect(found, "CL016", 1, 1, "auth/.htaccess")
+        check("not allowed here" in f["message"] and "500" in f["message"], f["message"])
+    finally:
+        t.cleanup()
 
 
 @test

@@ -6,9 +6,10 @@
 Writes --count random server configurations (tests/parity/gen.py) and gives each to
 `apache2 -t` with the freshly built module and to cors-lint: every configuration httpd
 refuses must get a CL016 on the line httpd names, and every one it accepts no CL016.
-Then --htaccess random .htaccess files, under a directory that allows FileInfo, some
-below a section with credentials, served by one real httpd: every .htaccess that makes
-httpd answer 500 must get a CL016, and every other one none.
+Then --htaccess random .htaccess files, under directories that allow FileInfo (some
+below a section with credentials), that allow none, and that allow AuthConfig only,
+served by one real httpd: every .htaccess that makes httpd answer 500 must get a CL016,
+and every other one none.
 
 Ends with "N passed, N failed" (one per configuration); exits 1 on any disagreement,
 printing each one with its configuration.
@@ -118,7 +119,17 @@ Group www-data
     CORSAllowOrigin https://app.example.com
     CORSAllowCredentials On
 </Directory>
+<Directory "{root}/htdocs/none">
+    AllowOverride None
+</Directory>
+<Directory "{root}/htdocs/auth">
+    AllowOverride AuthConfig
+</Directory>
 """
+
+# where each .htaccess goes, in turn: FileInfo allowed, the same under credentials, never
+# read (None), read but FileInfo refused (AuthConfig: a 500 for every request there)
+HTACCESS_DIRS = ["h%05d", "creds/h%05d", "none/h%05d", "auth/h%05d"]
 
 
 def htaccess_configs(args, work, g):
@@ -126,7 +137,7 @@ def htaccess_configs(args, work, g):
     port = free_port()
     dirs = []
     for i in range(args.htaccess):
-        rel = ("creds/h%05d" if i % 2 else "h%05d") % i
+        rel = HTACCESS_DIRS[i % len(HTACCESS_DIRS)] % i
         d = os.path.join(root, "htdocs", rel)
         os.makedirs(d)
         body = g.htaccess()
