@@ -13,7 +13,7 @@
  *  - a <Location> with every <Location> whose path is a prefix of its own on a segment
  *    boundary (/x and /x/y, in configuration order, whichever comes first);
  *  - <Location />, which every request merges, over each of the chains above;
- *  - a regex or wildcard section with the server's defaults only;
+ *  - a regex or wildcard section with the server's defaults (and <Location />) only;
  *  - and every section on its own, <If> sections included, whatever the order of its
  *    lines (a later CORSAllowInsecureOrigins On resolves an earlier conflict).
  *
@@ -84,15 +84,15 @@ static int cors_config_holds(const cors_config *c, const cors_where *w)
 
 /* The position of w in the merge: the last link that holds it (a virtual host's
  * defaults hold the main server's lines, which merge first), then its line. */
-static long cors_rank(const cors_server_sections *srv, const cors_link *chain, int n,
-                      const cors_where *w)
+static apr_int64_t cors_rank(const cors_server_sections *srv, const cors_link *chain, int n,
+                             const cors_where *w)
 {
     int i;
 
     for (i = n - 1; i >= 0; i--) {
         if (cors_config_holds(chain[i].conf, w)) {
             int sub = !(i == 0 && srv->main_defaults && cors_config_holds(srv->main_defaults, w));
-            return (long)(2 * i + sub) * 100000000L + (w->line % 100000000L);
+            return (apr_int64_t)(2 * i + sub) * 100000000 + (w->line % 100000000);
         }
     }
     return -1;
@@ -101,7 +101,7 @@ static long cors_rank(const cors_server_sections *srv, const cors_link *chain, i
 static int cors_later(const cors_server_sections *srv, const cors_link *chain, int n,
                       const cors_where *a, const cors_where *b)
 {
-    long ra = cors_rank(srv, chain, n, a), rb = cors_rank(srv, chain, n, b);
+    apr_int64_t ra = cors_rank(srv, chain, n, a), rb = cors_rank(srv, chain, n, b);
 
     if (ra != rb) {
         return ra > rb;
@@ -224,7 +224,7 @@ static void cors_check_with_roots(cors_walk *w, cors_link *chain, int n)
     int i;
 
     cors_check_chain(w, chain, n);
-    if (w->roots->nelts == 0 || n + w->roots->nelts > CORS_MAX_CHAIN) {
+    if (w->roots->nelts == 0 || n > CORS_MAX_CHAIN || n + w->roots->nelts > CORS_MAX_CHAIN) {
         return;
     }
     for (i = 0; i < w->roots->nelts; i++) {
@@ -235,10 +235,12 @@ static void cors_check_with_roots(cors_walk *w, cors_link *chain, int n)
     cors_check_chain(w, chain, n + w->roots->nelts);
 }
 
+/* Adds s to the chain. A chain of more than CORS_MAX_CHAIN sections (nobody writes one)
+ * is marked by a length past it and not checked, rather than checked wrong. */
 static int cors_push(cors_walk *w, cors_link *chain, int n, const cors_section *s)
 {
     if (n >= CORS_MAX_CHAIN) {
-        return n;
+        return CORS_MAX_CHAIN + 1;
     }
     chain[n].conf = s->conf;
     chain[n].label = cors_section_label(w->pool, s);
@@ -386,11 +388,13 @@ static void cors_check_locations(cors_walk *w, cors_link *chain)
         if (!cors_section_sets(l)) {
             continue;
         }
+        /* a regex or wildcard <Location> meets at least every <Location /> */
         n = 1;
         for (j = 0; j < locs->nelts; j++) {
             const cors_section *a = APR_ARRAY_IDX(locs, j, const cors_section *);
-            if (a == l || (!l->pattern && !a->pattern && cors_section_sets(a) &&
-                           cors_url_contains(a->path, l->path))) {
+            if (a == l ||
+                (!a->pattern && cors_section_sets(a) &&
+                 (l->pattern ? strcmp(a->path, "/") == 0 : cors_url_contains(a->path, l->path)))) {
                 n = cors_push(w, chain, n, a);
             }
         }

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include <apr_file_info.h>
 #include <apr_strings.h>
 
 #include "lint.h"
@@ -141,55 +142,50 @@ const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section)
 
 /* ---- Servers and their sections, as httpd has them ------------------------------------ */
 
-/* apr_filepath_merge's canonical form of an absolute path, with the trailing '/' that
- * httpd adds to a <Directory> path: "//a/./b/../c" -> "/a/c/". */
-static const char *canonical_dir(apr_pool_t *p, const char *path)
+/* httpd's paths of sections, made as core.c makes them, with the same APR call. A
+ * <Directory> path is absolute (a relative one is taken from the working directory: "/"
+ * for httpd started as a service), canonical and ends in '/'; a <Files> name is merged
+ * onto "" ("./a.txt" is "a.txt"). */
+static const char *directory_path(apr_pool_t *p, const char *path)
 {
-    char *out = apr_palloc(p, strlen(path) + 2), *o = out;
-    const char *s = path;
+    char *merged = NULL;
 
-    if (strcmp(path, "/") == 0 || path[0] != '/') {
+    if (strcmp(path, "/") == 0 ||
+        apr_filepath_merge(&merged, "/", path, APR_FILEPATH_TRUENAME, p) != APR_SUCCESS) {
         return path;
     }
-    while (*s) {
-        const char *e;
-        apr_size_t n;
-        while (*s == '/') {
-            s++;
-        }
-        e = strchr(s, '/');
-        n = e ? (apr_size_t)(e - s) : strlen(s);
-        if (n == 0) {
-            break;
-        }
-        if (n == 1 && s[0] == '.') {
-            /* nothing */
-        }
-        else if (n == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > out && *--o != '/') {
-            }
-        }
-        else {
-            *o++ = '/';
-            memcpy(o, s, n);
-            o += n;
-        }
-        s += n;
-    }
-    *o++ = '/';
-    *o = '\0';
-    return out;
+    return merged[0] && merged[strlen(merged) - 1] == '/' ? merged
+                                                          : apr_pstrcat(p, merged, "/", NULL);
 }
 
-/* apr_fnmatch_test: does the path hold a wildcard? */
+static const char *files_path(apr_pool_t *p, const char *path)
+{
+    char *merged = NULL;
+
+    return apr_filepath_merge(&merged, "", path, 0, p) == APR_SUCCESS ? merged : path;
+}
+
+/* apr_fnmatch_test: a '*' or '?', or a '[' with a later unescaped ']'. */
 static int is_wildcard(const char *s)
 {
+    int nesting = 0;
+
     for (; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-        }
-        else if (*s == '*' || *s == '?' || (*s == '[' && strchr(s, ']'))) {
-            return 1;
+        switch (*s) {
+        case '?':
+        case '*': return 1;
+        case '\\':
+            if (*++s == '\0') {
+                return 0;
+            }
+            break;
+        case '[': ++nesting; break;
+        case ']':
+            if (nesting) {
+                return 1;
+            }
+            break;
+        default: break;
         }
     }
     return 0;
@@ -213,7 +209,10 @@ static cors_section *section_make(lint_ctx *ctx, const lint_node *n, cors_sectio
     }
     else {
         if (kind == CORS_SEC_DIRECTORY) {
-            path = canonical_dir(ctx->pool, path);
+            path = directory_path(ctx->pool, path);
+        }
+        else if (kind == CORS_SEC_FILES) {
+            path = files_path(ctx->pool, path);
         }
         sec->pattern = is_wildcard(path) ? CORS_PATH_WILDCARD : CORS_PATH_PLAIN;
     }

@@ -41,6 +41,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
+#include "apr_atomic.h"
 #include "apr_strings.h"
 
 #include <stddef.h>
@@ -600,7 +601,7 @@ static int cors_answer_preflight(request_rec *r, int status, const cors_req_fiel
 
 /* Conflicts that only merging shows and that start-up could not see (.htaccess, <If>,
  * regex sections) are logged once per process, at level error. */
-static int cors_merge_conflict_logged;
+static volatile apr_uint32_t cors_merge_conflict_logged;
 
 /* Credentials where a request merged a conflict with them (see above): never granted,
  * and said once. Costs a few comparisons, and only with credentials. */
@@ -612,8 +613,8 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
         return;
     }
     pol->allow_credentials = 0;
-    if (!cors_merge_conflict_logged) {
-        cors_merge_conflict_logged = 1;
+    /* worker threads race for it: the first one logs */
+    if (apr_atomic_cas32(&cors_merge_conflict_logged, 1, 0) == 0) {
         found = apr_array_make(r->pool, 1, sizeof(cors_problem));
         cors_config_problems(r->pool, c, found);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -643,6 +643,16 @@ def cl016_what_httpd_refuses_with_the_module():
              "'#' starts a comment")):
         f = expect(lint_one(text), "CL016", line, col)
         check(part in f["message"], f["message"])
+    # sections named as httpd names them: <Files ./a.txt> is <Files a.txt>, a relative
+    # <Directory> is taken from "/", and every request merges <Location />
+    for text, line in (
+            ("<Files ./a.txt>\nCORSAllowCredentials On\n</Files>\n"
+             "<Files a.txt>\nCORSAllowOrigin *\n</Files>\n", 5),
+            ("<Directory />\nCORSAllowCredentials On\n</Directory>\n"
+             "<Directory srv/x>\nCORSAllowOrigin *\n</Directory>\n", 5),
+            ("<Location />\nCORSAllowCredentials On\n</Location>\n"
+             "<LocationMatch ^/api>\nCORSAllowOrigin *\n</LocationMatch>\n", 5)):
+        expect(lint_one(text), "CL016", line)
     # the README's example: a later line resolves what an earlier one started
     expect_none(lint_one("""
         <Location /legacy>

@@ -55,8 +55,9 @@ WEIGHTS = {"CORSAllowOrigin": 6, "CORSAllowOriginRegex": 3, "CORSAllowCredential
 REFUSED = 0.04  # the chance that a directive gets an argument httpd refuses
 
 LOCATIONS = ["/", "/a", "/a/b", "/a/b/c", "/ab", "/a/", "/x", "/x/y"]
-DIRECTORIES = ["/srv/p", "/srv/p/a", "/srv/p/a/b", "/srv/p/ab", "/srv/q", "/srv/p/a/../a"]
-FILES = ["a.json", "b.json", "a.json", "*.json"]
+DIRECTORIES = ["/srv/p", "/srv/p/a", "/srv/p/a/b", "/srv/p/ab", "/srv/q", "/srv/p/a/../a",
+               "srv/p/a", "/srv//p/./a/"]
+FILES = ["a.json", "b.json", "a.json", "*.json", "./a.json"]
 CONDITIONS = ['"%{QUERY_STRING} =~ /x/"', '"-n %{HTTP_COOKIE}"', '"true"']
 
 

@@ -75,8 +75,10 @@ def verdict(refused, line, findings):
 
 
 def configtest(path, root):
+    # from "/", as a service manager starts httpd: a relative <Directory> path is taken
+    # from the working directory
     r = subprocess.run([APACHE, "-d", root, "-f", path, "-t"], capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=60, cwd="/")
     out = r.stdout + r.stderr
     m = SYNTAX.search(out)
     return r.returncode != 0, int(m.group(1)) if m else None, out.strip()

@@ -416,6 +416,21 @@ START_TEST(test_sections_locations)
     ADD(srv->locations, sec(CORS_SEC_LOCATION, "/xy", STAR));
     ADD(srv->locations, sec(CORS_SEC_LOCATION, "^/x", STAR));
     ck_assert_int_eq(check(srv)->nelts, 0);
+    /* every request merges <Location />, regex and wildcard ones included */
+    srv = server(NULL);
+    ADD(srv->locations, sec(CORS_SEC_LOCATION, "/", CREDS));
+    ADD(srv->locations, sec(CORS_SEC_LOCATION, "^/api", STAR));
+    ck_assert_int_eq(check(srv)->nelts, 1);
+    /* a chain longer than any real one is not checked (nor checked wrong) */
+    srv = server(CREDS);
+    {
+        int k;
+        for (k = 0; k < 70; k++) {
+            ADD(srv->locations, sec(CORS_SEC_LOCATION, "/d", APP));
+        }
+        ADD(srv->locations, sec(CORS_SEC_LOCATION, "/d/e", LINES("CORSMaxAge 5")));
+        ck_assert_int_eq(check(srv)->nelts, 0);
+    }
     /* ... but a trailing slash does: <Location /x/> is merged into /x/y */
     srv = server(NULL);
     ADD(srv->locations, sec(CORS_SEC_LOCATION, "/x/", CREDS));
