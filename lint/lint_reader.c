@@ -718,6 +718,20 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     }
 }
 
+/* A line continued over several: its columns are in the joined text, not on the
+ * (last) line it is numbered by, so findings on it point at the line alone. */
+static void node_joined(lint_node *n, int joined)
+{
+    int i;
+
+    if (joined) {
+        n->loc.col = 1;
+        for (i = 0; i < n->argc; i++) {
+            n->argcol[i] = 1;
+        }
+    }
+}
+
 /* Read one file's text into nodes under parent. */
 static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t size,
                       lint_node *parent, int depth)
@@ -727,7 +741,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
     /* rd->cors_count when each open section was opened: unchanged at its end, the
      * section holds no CORS* directive */
     apr_size_t *cors_at = malloc(sizeof(apr_size_t) * (LINT_MAX_DEPTH + 1));
-    int top = 0, skipped_depth = 0;
+    int top = 0, skipped_depth = 0, joined;
     lint_mask pending = 0;
     char *cur = text, *end = text + size;
     int lineno = 0;
@@ -740,10 +754,12 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
     stack[0] = parent;
     while (cur < end) {
         char *line = cur, *nl, *w, *s;
-        int first = lineno + 1;
+        int first, start = lineno + 1;
         apr_size_t len;
 
-        /* join physical lines ending in a backslash, in place */
+        /* join physical lines ending in a backslash, in place: only a backslash just
+         * before the newline (or CR LF) continues a line, as in httpd's
+         * ap_cfg_getline_core; the directive is on the last line, as httpd numbers it */
         w = cur;
         for (;;) {
             char *e;
@@ -753,14 +769,14 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             if (e > cur && e[-1] == '\r') {
                 e--;
             }
-            while (e > cur && (e[-1] == ' ' || e[-1] == '\t')) {
-                e--;
-            }
             if (e > cur && e[-1] == '\\' && nl) {
                 memmove(w, cur, (apr_size_t)(e - 1 - cur));
                 w += e - 1 - cur;
                 cur = nl + 1;
                 continue;
+            }
+            while (e > cur && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
+                e--;
             }
             if (w != cur) {
                 memmove(w, cur, (apr_size_t)(e - cur));
@@ -769,7 +785,9 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             cur = nl ? nl + 1 : end;
             break;
         }
+        first = lineno;
         *w = '\0';
+        joined = first > start;
         len = (apr_size_t)(w - line);
         if (len > LINT_MAX_LINE) {
             lint_loc loc = {file, first, 1};
@@ -834,6 +852,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 n = node_read(ctx, name, nlen, name + nlen,
                               name + nlen < gt ? (apr_size_t)(gt - name - nlen) : 0, 1, file,
                               first, col, col + 1 + (int)nlen);
+                node_joined(n, joined);
                 n->disabled = pending;
                 pending = 0;
                 if (top >= LINT_MAX_DEPTH) {
@@ -860,6 +879,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 apr_size_t nlen = strcspn(s, " \t");
                 n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0, file,
                               first, col, col + (int)nlen);
+                node_joined(n, joined);
                 n->disabled = pending;
                 pending = 0;
                 if (skipped_depth > 0) {

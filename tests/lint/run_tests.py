@@ -774,12 +774,25 @@ def continuation_lines_and_comments():
                      "# a comment that ends in a backslash \\\n"
                      "CORSAllowOrigin swallowed-by-the-comment\n"
                      "CORSAllowOrigin \"quoted origin/\" 'single/'\n")
-    f = expect(found, "CL016", 1)
+    # numbered as httpd numbers it: the last of its lines
+    f = expect(found, "CL016", 2, 1)
     check("bad-origin" in f["message"], f["message"])
     check(not any("swallowed" in f["message"] for f in found), "comment continuation")
     f = expect(found, "CL016", 5, 17)
     check("'quoted origin/'" in f["message"], f["message"])
     expect(found, "CL016", 5, 34)
+    # only a backslash right before the newline continues a line: after a space it is an
+    # argument of its own, and the next line a directive of its own
+    found = lint_one("# a comment \\ \nCORSAllowOrigin bogus\n"
+                     "CORSAllowOrigin https://a.example.com \\ \n"
+                     "CORSAllowOrigin https://b.example.com\r\n"
+                     "CORSAllowOrigin https://c.example.com \\\r\n  https://d.example.com/\r\n")
+    f = expect(found, "CL016", 2, 17)
+    check("'bogus'" in f["message"], f["message"])
+    f = expect(found, "CL016", 3, 39)
+    check("'\\'" in f["message"], f["message"])
+    f = expect(found, "CL016", 6)
+    check("'https://d.example.com/'" in f["message"], f["message"])
     # a bare word loses one of two backslashes, as ap_getword_conf does: the regex
     # httpd compiles is ^https://a\.b\.com$, which is safe
     found = lint_one("SetEnvIf Origin ^https://a\\\\.b\\\\.com$ OK=$0\n"

@@ -70,7 +70,18 @@ class Gen:
         name = self.r.choices(names, [WEIGHTS.get(n, 1) for n in names])[0]
         good, bad = VALUES[name]
         value = self.r.choice(bad if not good or self.r.random() < REFUSED else good)
-        return (name + " " + value).rstrip()
+        line = (name + " " + value).rstrip()
+        # httpd's line syntax: a backslash right before the newline continues the line
+        # (and a comment line so continued swallows the next one); after a space it
+        # does not
+        roll = self.r.random()
+        if roll < 0.03 and value:
+            return name + " \\\n    " + value
+        if roll < 0.05:
+            return "# a comment \\\n" + line
+        if roll < 0.06:
+            return "# not continued \\ \n" + line
+        return line
 
     def directives(self, lo, hi):
         return [self.directive() for _ in range(self.r.randint(lo, hi))]
