@@ -6,6 +6,7 @@
 #include "cors_judge.h"
 #include "cors_policy.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <apr_strings.h>
 
@@ -442,11 +443,11 @@ static int is_label_char(char c)
 }
 
 /* One string the regex is written to accept, by undoing the common regex forms: anchors
- * dropped, "\." -> ".", a class or ".+" / ".*" -> "a", "(a|b)" -> "a", "x?" -> "x". The
- * caller checks that the regex accepts the result before using it. */
+ * dropped, "\." -> ".", a class or ".+" / ".*" -> "a", "(a|b)" -> "a", "x?" -> "x",
+ * "x{3}" -> "xxx". The caller checks that the regex accepts the result before using it. */
 static const char *deregex(apr_pool_t *p, const char *re)
 {
-    char *out = apr_palloc(p, strlen(re) * 2 + 2), *o = out;
+    char *out = apr_palloc(p, strlen(re) * 2 + 64), *o = out;
     const char *s = re;
     int skipping = 0;
 
@@ -484,12 +485,23 @@ static const char *deregex(apr_pool_t *p, const char *re)
             s = e + 1;
         }
         else if (*s == '.') {
-            /* a dot next to letters is meant as a dot; ".+" / ".*" is a label */
-            *o++ = (s[1] == '+' || s[1] == '*') ? 'a' : '.';
+            /* a dot between label characters is meant as a dot; ".+", ".*" or a dot
+             * elsewhere stands for a label character */
+            int dot = s > re && is_label_char(s[-1]) && is_label_char(s[1]);
+            *o++ = dot ? '.' : 'a';
             s++;
         }
         else if (*s == '{') {
+            /* the previous character, as many times as the least the braces ask for */
             const char *e = strchr(s, '}');
+            long n = strtol(s + 1, NULL, 10);
+            if (o > out && n == 0) {
+                o--;
+            }
+            for (; o > out && n > 1 && n < 32; n--) {
+                *o = o[-1];
+                o++;
+            }
             s = e ? e + 1 : s + 1;
         }
         else {
@@ -498,6 +510,43 @@ static const char *deregex(apr_pool_t *p, const char *re)
     }
     *o = '\0';
     return out;
+}
+
+/* The top-level alternatives of a regex (inside mod_cors's "^(?:...)$" too), each
+ * sampled by deregex: "a|b" is written for both. */
+static apr_array_header_t *regex_samples(apr_pool_t *p, const char *re)
+{
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
+    apr_size_t n = strlen(re);
+    const char *s, *start;
+    int depth = 0;
+
+    if (n > 6 && strncmp(re, "^(?:", 4) == 0 && strcmp(re + n - 2, ")$") == 0) {
+        re = apr_pstrndup(p, re + 4, n - 6);
+    }
+    for (s = start = re;; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+        }
+        else if (*s == '[') {
+            s = skip_class(s + 1) - 1;
+        }
+        else if (*s == '(') {
+            depth++;
+        }
+        else if (*s == ')') {
+            depth--;
+        }
+        else if ((*s == '|' && depth == 0) || *s == '\0') {
+            if (out->nelts < 16) {
+                APR_ARRAY_PUSH(out, const char *) = deregex(p, apr_pstrndup(p, start, s - start));
+            }
+            if (*s == '\0') {
+                return out;
+            }
+            start = s + 1;
+        }
+    }
 }
 
 /* The host names written in a regex: runs of labels joined by '.' or '\.', with at least
@@ -555,6 +604,7 @@ typedef struct {
     const cors_lit_regex *lit;
     const psl_ctx_t *psl;
     apr_pool_t *pool;
+    const char *pattern;
     /* the origin under attack, split */
     const char *scheme;
     const char *host;
@@ -631,11 +681,47 @@ static const char *tenant_of(const judge_state *j)
 {
     const char *parent = strchr(j->host, '.');
 
+    /* a private suffix (github.io, herokuapp.com): a name under "com" is no tenant */
     if (j->psl == NULL || parent == NULL || strcmp(j->reg, j->host) != 0 ||
-        !psl_is_public_suffix2(j->psl, parent + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+        !psl_is_public_suffix2(j->psl, parent + 1, PSL_TYPE_PRIVATE | PSL_TYPE_NO_STAR_RULE)) {
         return NULL;
     }
     return parent + 1;
+}
+
+static const char *escape_dots(apr_pool_t *pool, const char *s);
+
+/* The longest end of the registrable domain that the regex has written out literally
+ * ("example.com" of "aexample.com" in ".+example\.com"), or NULL. */
+static const char *literal_domain(const judge_state *j)
+{
+    const char *d;
+
+    for (d = j->reg; *d && *d != '.'; d++) {
+        if (is_label_char(*d) && *d != '-' &&
+            (strstr(j->pattern, d) || strstr(j->pattern, escape_dots(j->pool, d)))) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* The host with its registrable label (or its tenant label) changed by one character:
+ * inserted or replaced by 'x' or '1', at position i of that label. */
+static const char *label_variant(const judge_state *j, apr_size_t i, int op)
+{
+    apr_size_t hl = strlen(j->host), at = hl - strlen(j->reg) + i;
+    char c = (op & 1) ? '1' : 'x';
+
+    if (op < 2) {
+        return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
+                           j->host + at, NULL);
+    }
+    if (j->host[at] == c || j->host[at] == '.') {
+        return NULL;
+    }
+    return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
+                       j->host + at + 1, NULL);
 }
 
 /* The attacks on one intended origin, most realistic first; the first the regex accepts
@@ -643,10 +729,13 @@ static const char *tenant_of(const judge_state *j)
 static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const char **domain)
 {
     apr_pool_t *p = j->pool;
-    const char *sch = j->scheme, *h = j->host, *port = j->port, *a, *q;
+    const char *sch = j->scheme, *h = j->host, *port = j->port, *a, *q, *lit;
     const char *tenant = tenant_of(j);
-    static const char *const tails[] = {".evil.com", "-evil.com", "_.evil.com"};
-    size_t k;
+    static const char *const tails[] = {".evil.com", "-evil.com", "_.evil.com", ".xyz"};
+    static const char *const tlds[] = {"net", "org", "xyz", "io", "co"};
+    apr_size_t k, label = strcspn(j->reg, ".");
+    const char *ps = j->psl ? psl_unregistrable_domain(j->psl, h) : NULL;
+    int op;
 
     *domain = j->reg;
     *kind = CORS_ATTACK_TENANT;
@@ -659,8 +748,10 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
         return a;
     }
     *kind = CORS_ATTACK_PREFIX;
-    if ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", j->reg, port, NULL))) ||
-        (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", j->reg, port, NULL)))) {
+    if ((lit = literal_domain(j)) != NULL &&
+        ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", lit, port, NULL))) ||
+         (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", lit, port, NULL))))) {
+        *domain = lit;
         return a;
     }
     *kind = CORS_ATTACK_DOT;
@@ -673,11 +764,66 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
             }
         }
     }
+    /* the registrable name itself a pattern: "example-[a-z]+\.com", "d[a-z0-9]+" */
+    *kind = CORS_ATTACK_LABEL;
+    for (op = 0; op < 4; op++) {
+        for (k = 0; k <= label; k++) {
+            const char *v = (op < 2 || k < label) ? label_variant(j, k, op) : NULL;
+            if (v && (a = try_attack(j, apr_pstrcat(p, sch, "://", v, port, NULL)))) {
+                *domain = tenant;
+                return a;
+            }
+        }
+    }
+    /* another top-level domain: "example\.[a-z]+" */
+    *kind = CORS_ATTACK_TLD;
+    for (k = 0; ps && ps != h && k < sizeof(tlds) / sizeof(tlds[0]); k++) {
+        if (strstr(j->pattern, tlds[k]) == NULL &&
+            (a = try_attack(j, apr_pstrcat(p, sch, "://", apr_pstrndup(p, h, (apr_size_t)(ps - h)),
+                                           tlds[k], port, NULL)))) {
+            return a;
+        }
+    }
     *kind = CORS_ATTACK_SUFFIX;
     for (k = 1; k < sizeof(tails) / sizeof(tails[0]); k++) {
         if ((a = try_attack(j, apr_pstrcat(p, sch, "://", h, tails[k], port, NULL)))) {
             return a;
         }
+    }
+    *kind = CORS_ATTACK_NONE;
+    return NULL;
+}
+
+/* When no origin written in the regex matches it ("https://(?=.*example).*"), its words
+ * with a domain of the attacker's around them. */
+static const char *attack_words(judge_state *j, cors_attack_kind *kind)
+{
+    const char *s = j->pattern, *a;
+    int words = 0;
+
+    while (*s && words < 8) {
+        apr_size_t n = 0;
+        while (s[n] >= 'a' && s[n] <= 'z') {
+            n++;
+        }
+        if (n >= 4 && !(n <= 5 && strncmp(s, "https", n) == 0) &&
+            (s == j->pattern || s[-1] != '\\')) {
+            const char *w = apr_pstrndup(j->pool, s, n);
+            words++;
+            *kind = CORS_ATTACK_LABEL;
+            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://", w, "-evil.com", NULL)))) {
+                return a;
+            }
+            *kind = CORS_ATTACK_PREFIX;
+            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://evil", w, ".com", NULL)))) {
+                return a;
+            }
+            *kind = CORS_ATTACK_SUFFIX;
+            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://", w, ".evil.com", NULL)))) {
+                return a;
+            }
+        }
+        s += n ? n : 1;
     }
     *kind = CORS_ATTACK_NONE;
     return NULL;
@@ -704,17 +850,18 @@ static int judge_aim(judge_state *j, const cors_origin *o)
     return 1;
 }
 
-/* The origins to attack: each host written in the regex, as https and as http, then the
- * de-regexed sample (it has a label where the regex has a class, and the port). */
+/* The origins to attack: each host written in the regex, as https and as http, then a
+ * de-regexed sample of each alternative (it has a label where the regex has a class, and
+ * the port). At most 16 hosts: the judge's work stays bounded, whatever the regex. */
 static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
 {
     apr_array_header_t *out = apr_array_make(p, 8, sizeof(cors_origin));
     apr_array_header_t *hosts = regex_hosts(p, pattern);
-    const char *sample = deregex(p, pattern);
+    apr_array_header_t *samples = regex_samples(p, pattern);
     cors_origin o;
     int i, s;
 
-    for (i = 0; i < hosts->nelts; i++) {
+    for (i = 0; i < hosts->nelts && i < 16; i++) {
         for (s = 0; s < 2; s++) {
             const char *h = APR_ARRAY_IDX(hosts, i, const char *);
             if (cors_origin_parse(apr_pstrcat(p, s ? "http://" : "https://", h, NULL), &o) ==
@@ -723,8 +870,11 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
             }
         }
     }
-    if (cors_origin_parse(sample, &o) == CORS_ORIGIN_OK && !o.is_null) {
-        APR_ARRAY_PUSH(out, cors_origin) = o;
+    for (i = 0; i < samples->nelts; i++) {
+        if (cors_origin_parse(APR_ARRAY_IDX(samples, i, const char *), &o) == CORS_ORIGIN_OK &&
+            !o.is_null) {
+            APR_ARRAY_PUSH(out, cors_origin) = o;
+        }
     }
     return out;
 }
@@ -742,6 +892,7 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
     j.engine = engine;
     j.psl = psl;
     j.pool = pool;
+    j.pattern = pattern;
     j.lit = cors_lit_compile(pool, pattern, nocase);
     j.compiled = compiled;
     if (j.lit == NULL && j.compiled == NULL) {
@@ -787,6 +938,14 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
             break;
         }
     }
+    if (out->attack == NULL && out->intended == NULL) {
+        cors_attack_kind kind;
+        j.reg = "";
+        if ((out->attack = attack_words(&j, &kind)) != NULL) {
+            out->kind = kind;
+            out->domain = "";
+        }
+    }
     return 0;
 }
 
@@ -813,11 +972,24 @@ const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool)
         return "it lets a domain follow the host it is written for; end the regex with the "
                "host ('$' when the regex is not anchored, and no '.*' after the host)";
     case CORS_ATTACK_PREFIX:
+        if (v->domain == NULL || *v->domain == '\0') {
+            return "it lets any text come before a name written in it; match whole labels";
+        }
         return apr_psprintf(pool,
                             "it lets any text come before '%s' in the same label; match "
                             "whole labels, e.g. '([a-z0-9-]+\\.)?%s'",
                             v->domain, escape_dots(pool, v->domain));
     case CORS_ATTACK_DOT: return "an unescaped '.' matches any character; escape the dots ('\\.')";
+    case CORS_ATTACK_LABEL:
+        return v->domain && *v->domain
+                   ? apr_psprintf(pool,
+                                  "the site name under the public suffix '%s' is a pattern, "
+                                  "and anyone can have a site of a matching name there; list "
+                                  "your own hosts",
+                                  v->domain)
+                   : "part of the domain name is a pattern, so names anyone can register "
+                     "match it; list the domains you own";
+    case CORS_ATTACK_TLD: return "it accepts other top-level domains; list each domain you own";
     case CORS_ATTACK_TENANT:
         return apr_psprintf(pool,
                             "anyone can have a site under the public suffix '%s'; list your "

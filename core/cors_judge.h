@@ -49,7 +49,9 @@ typedef enum {
     CORS_ATTACK_SUFFIX, /* lets a domain follow the host it is written for */
     CORS_ATTACK_PREFIX, /* lets text come before the registrable domain in its label */
     CORS_ATTACK_DOT,    /* an unescaped '.' stands for any character */
-    CORS_ATTACK_TENANT  /* any tenant of a public suffix (*.github.io, *.netlify.app) */
+    CORS_ATTACK_TENANT, /* any tenant of a public suffix (*.github.io, *.netlify.app) */
+    CORS_ATTACK_LABEL,  /* the registrable name is itself a pattern ("example-[a-z]+") */
+    CORS_ATTACK_TLD     /* another top-level domain ("example\.[a-z]+") */
 } cors_attack_kind;
 
 typedef struct {

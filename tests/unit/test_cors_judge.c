@@ -73,6 +73,32 @@ START_TEST(test_attacks)
                   "any origin");
     expect_attack("^http://localhost.*$", "http://localhost.evil.com", CORS_ATTACK_SUFFIX,
                   "end the regex");
+    /* found by review and by a new user's trial: every alternative is attacked, a name
+     * that is a pattern, another TLD, a domain appended, a repeat count, a look-ahead */
+    expect_attack("^(?:https://app\\.example\\.com|https://.+partner\\.com)$",
+                  "https://evilpartner.com", CORS_ATTACK_PREFIX, "before 'partner.com'");
+    expect_attack("^(?:https://.+example\\.com(:[0-9]{4})?)$", "https://evilexample.com:1111",
+                  CORS_ATTACK_PREFIX, "before 'example.com'");
+    expect_attack("^https://example\\.[a-z]+$", "https://example.net", CORS_ATTACK_TLD,
+                  "other top-level domains");
+    expect_attack("^https://[a-z]+\\.example\\.[a-z]+$", "https://a.example.net", CORS_ATTACK_TLD,
+                  "other top-level domains");
+    expect_attack("^https://example-[a-z]+\\.com$", "https://example-xa.com", CORS_ATTACK_LABEL,
+                  "part of the domain name is a pattern");
+    expect_attack("^https://example[0-9]+\\.com$", "https://example11.com", CORS_ATTACK_LABEL,
+                  "names anyone can register");
+    expect_attack("^https://exampl.\\.com$", "https://examplx.com", CORS_ATTACK_LABEL,
+                  "names anyone can register");
+    expect_attack("^https://(.{0,3})example\\.com$", "https://xexample.com", CORS_ATTACK_LABEL,
+                  "names anyone can register");
+    expect_attack("^https://d[a-z0-9]+\\.cloudfront\\.net$", "https://dxa.cloudfront.net",
+                  CORS_ATTACK_LABEL, "under the public suffix 'cloudfront.net'");
+    expect_attack("^https://myproj-[a-z0-9]+-myteam\\.vercel\\.app$",
+                  "https://myproj-xa-myteam.vercel.app", CORS_ATTACK_LABEL, "'vercel.app'");
+    expect_attack("^https://example\\.com(\\.[a-z]+)?$", "https://example.com.xyz",
+                  CORS_ATTACK_SUFFIX, "end the regex");
+    expect_attack("^https://(?=.*example).*$", "https://example-evil.com", CORS_ATTACK_LABEL,
+                  "names anyone can register");
     /* mod_cors's own anchoring */
     expect_attack(cors_regex_anchor(pool, "https://app.example.com"), "https://appxexample.com",
                   CORS_ATTACK_DOT, "escape the dots");
@@ -90,6 +116,16 @@ START_TEST(test_no_attack)
         "^http://localhost:[0-9]+$",
         "^(?:https://pr-[0-9]+\\.preview\\.example\\.com)$",
         "^https://a\\.example\\.co\\.uk$",
+        "^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$",
+        "^https://([a-z0-9-]+\\.)*example\\.com$",
+        "^https://[^.]+\\.example\\.com$",
+        "^https://[\\w.-]+\\.example\\.com$",
+        "^https://app[.]example[.]com$",
+        "^https://app\\x2eexample\\x2ecom$",
+        "^https://example\\.(com|net)$",
+        "^(?:https://a\\.example\\.com|https://b\\.example\\.com)$",
+        "^https://myapp\\.herokuapp\\.com$",
+        "^https://[a-z]+\\.example\\.com:[0-9]{4}$",
         NULL,
     };
     int i;
