@@ -1069,15 +1069,19 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
     rd.stack = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.doc_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.modules = apr_hash_make(ctx->pool);
-    /* compiled into Debian's apache2 */
-    apr_hash_set(rd.modules, "core.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "mod_so.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "http_core.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "mod_log_config.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "log_config_module", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "mod_unixd.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "mod_version.c", APR_HASH_KEY_STRING, "1");
-    apr_hash_set(rd.modules, "version_module", APR_HASH_KEY_STRING, "1");
+    /* compiled into Debian's apache2 (apache2 -l), under both of their names */
+    {
+        static const char *const builtin[] = {
+            "core.c",           "core_module",       "mod_so.c",    "so_module",
+            "mod_watchdog.c",   "watchdog_module",   "http_core.c", "http_module",
+            "mod_log_config.c", "log_config_module", "mod_logio.c", "logio_module",
+            "mod_version.c",    "version_module",    "mod_unixd.c", "unixd_module",
+        };
+        apr_size_t k;
+        for (k = 0; k < sizeof(builtin) / sizeof(builtin[0]); k++) {
+            apr_hash_set(rd.modules, builtin[k], APR_HASH_KEY_STRING, "1");
+        }
+    }
 
     for (i = 0; i < argc; i++) {
         const char *arg = argv[i];

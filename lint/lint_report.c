@@ -157,6 +157,37 @@ static const char *rule_summary(apr_pool_t *p, int rule, const char *fallback)
     return out;
 }
 
+/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static apr_size_t utf8_len(const unsigned char *p)
+{
+    apr_size_t n, i;
+    unsigned char lo = 0x80, hi = 0xbf;
+
+    if (*p >= 0xc2 && *p <= 0xdf) {
+        n = 2;
+    }
+    else if (*p >= 0xe0 && *p <= 0xef) {
+        n = 3;
+        lo = *p == 0xe0 ? 0xa0 : 0x80;
+        hi = *p == 0xed ? 0x9f : 0xbf;
+    }
+    else if (*p >= 0xf0 && *p <= 0xf4) {
+        n = 4;
+        lo = *p == 0xf0 ? 0x90 : 0x80;
+        hi = *p == 0xf4 ? 0x8f : 0xbf;
+    }
+    else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf)) {
+            return 0;
+        }
+    }
+    return n;
+}
+
 static void json_str(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -170,10 +201,20 @@ static void json_str(FILE *out, const char *s)
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (*p < 0x20 || *p >= 0x7f) {
-                /* bytes, not characters: keep the output ASCII and valid whatever the
-                 * input's encoding */
+            if (*p < 0x20 || *p == 0x7f) {
                 fprintf(out, "\\u%04x", *p);
+            }
+            else if (*p >= 0x80) {
+                /* UTF-8 as it is; a byte that starts no valid sequence becomes U+FFFD, so
+                 * that the document stays valid JSON whatever the input's encoding */
+                apr_size_t n = utf8_len(p);
+                if (n == 0) {
+                    fputs("\\ufffd", out);
+                }
+                else {
+                    fwrite(p, 1, n, out);
+                    p += n - 1;
+                }
             }
             else {
                 fputc(*p, out);

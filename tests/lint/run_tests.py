@@ -744,6 +744,10 @@ def ifdefine_and_ifmodule():
     expect(found, "CL016", 12)
     found = lint_one(text, "-D", "PROD")
     expect_none([f for f in found if f["line"] == 3], "CL016")
+    # the modules compiled into Debian's apache2 are loaded, under both of their names
+    found = lint_one("<IfModule !logio_module>\nCORSAllowOrigin bad\n</IfModule>\n"
+                     "<IfModule !mod_watchdog.c>\nCORSAllowOrigin bad\n</IfModule>\n")
+    expect_none(found, "CL016")
     # <IfVersion> judged for httpd 2.4.x: skipped only when false for every patch level
     found = lint_one("""
         <IfVersion < 2.4>
@@ -896,6 +900,11 @@ def format_json():
         t.write("u.conf", b'CORSAllowOrigin "https://\xff\x01\x1b\\"q/"\n')
         doc = json.loads(t.run("--format", "json", "u.conf").stdout)
         check(doc["findings"][0]["rule"] == "CL016", doc)
+        check("https://\ufffd\x01\x1b" in doc["findings"][0]["message"], doc)
+        # UTF-8 stays the same characters (not one escape per byte)
+        t.write("i.conf", "CORSAllowOrigin https://公司.example.com/\n".encode())
+        doc = json.loads(t.run("--format", "json", "i.conf").stdout)
+        check("https://公司.example.com/" in doc["findings"][0]["message"], doc)
     finally:
         t.cleanup()
 
