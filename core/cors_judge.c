@@ -512,11 +512,78 @@ static const char *deregex(apr_pool_t *p, const char *re)
     return out;
 }
 
-/* The top-level alternatives of a regex (inside mod_cors's "^(?:...)$" too), each
- * sampled by deregex: "a|b" is written for both. */
+#define JUDGE_MAX_SAMPLES 32
+
+/* re with its g-th group (counting '(' from 0) reduced to its k-th alternative (from 1:
+ * the first is what deregex takes anyway), or NULL when there is no such alternative. */
+static const char *choose_alternative(apr_pool_t *p, const char *re, int g, int k)
+{
+    const char *s, *open = NULL, *alt = NULL, *alt_end = NULL;
+    int groups = 0, depth = 0, n = 0;
+
+    for (s = re; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+        }
+        else if (*s == '[') {
+            s = skip_class(s + 1) - 1;
+        }
+        else if (*s == '(') {
+            if (open == NULL && groups++ == g) {
+                open = s;
+                depth = 0;
+                alt = s + 1;
+                if (alt[0] == '?' && alt[1] == ':') {
+                    alt += 2;
+                }
+                n = 0;
+                continue;
+            }
+            depth++;
+        }
+        else if (open && (*s == '|' || *s == ')') && depth == 0) {
+            if (n == k) {
+                alt_end = s;
+                break;
+            }
+            n++;
+            alt = s + 1;
+            if (*s == ')') {
+                return NULL;
+            }
+        }
+        else if (*s == ')') {
+            depth--;
+        }
+    }
+    if (alt_end == NULL) {
+        return NULL;
+    }
+    /* the rest after the group's ')' */
+    for (s = alt_end, depth = 0; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+        }
+        else if (*s == '[') {
+            s = skip_class(s + 1) - 1;
+        }
+        else if (*s == '(') {
+            depth++;
+        }
+        else if (*s == ')' && depth-- == 0) {
+            break;
+        }
+    }
+    return apr_pstrcat(p, apr_pstrndup(p, re, (apr_size_t)(open - re)), "(",
+                       apr_pstrndup(p, alt, (apr_size_t)(alt_end - alt)), s, NULL);
+}
+
+/* Samples of each top-level alternative of a regex (inside mod_cors's "^(?:...)$" too),
+ * and of each alternative of the groups in it: "(localhost|.*\.vercel\.app)" is written
+ * for both. At most JUDGE_MAX_SAMPLES. */
 static apr_array_header_t *regex_samples(apr_pool_t *p, const char *re)
 {
-    apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(const char *));
     apr_size_t n = strlen(re);
     const char *s, *start;
     int depth = 0;
@@ -538,8 +605,17 @@ static apr_array_header_t *regex_samples(apr_pool_t *p, const char *re)
             depth--;
         }
         else if ((*s == '|' && depth == 0) || *s == '\0') {
-            if (out->nelts < 16) {
-                APR_ARRAY_PUSH(out, const char *) = deregex(p, apr_pstrndup(p, start, s - start));
+            const char *alt = apr_pstrndup(p, start, (apr_size_t)(s - start)), *v;
+            int g, k;
+            if (out->nelts < JUDGE_MAX_SAMPLES) {
+                APR_ARRAY_PUSH(out, const char *) = deregex(p, alt);
+            }
+            for (g = 0; g < 8; g++) {
+                for (k = 1; k < 8 && out->nelts < JUDGE_MAX_SAMPLES &&
+                            (v = choose_alternative(p, alt, g, k)) != NULL;
+                     k++) {
+                    APR_ARRAY_PUSH(out, const char *) = deregex(p, v);
+                }
             }
             if (*s == '\0') {
                 return out;
@@ -706,6 +782,15 @@ static const char *literal_domain(const judge_state *j)
     return NULL;
 }
 
+/* Does the regex write out this host's registrable domain ("example2\.com")? */
+static int written_out(const judge_state *j, const char *host)
+{
+    const char *reg = registrable(j->psl, host);
+
+    return strstr(j->pattern, reg) != NULL ||
+           strstr(j->pattern, escape_dots(j->pool, reg)) != NULL;
+}
+
 /* The host with its registrable label (or its tenant label) changed by one character:
  * inserted or replaced by 'x' or '1', at position i of that label. */
 static const char *label_variant(const judge_state *j, apr_size_t i, int op)
@@ -769,7 +854,9 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     for (op = 0; op < 4; op++) {
         for (k = 0; k <= label; k++) {
             const char *v = (op < 2 || k < label) ? label_variant(j, k, op) : NULL;
-            if (v && (a = try_attack(j, apr_pstrcat(p, sch, "://", v, port, NULL)))) {
+            /* a name the regex writes out is the owner's ("example1\.com|example2\.com") */
+            if (v && !written_out(j, v) &&
+                (a = try_attack(j, apr_pstrcat(p, sch, "://", v, port, NULL)))) {
                 *domain = tenant;
                 return a;
             }
@@ -871,9 +958,20 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
         }
     }
     for (i = 0; i < samples->nelts; i++) {
-        if (cors_origin_parse(APR_ARRAY_IDX(samples, i, const char *), &o) == CORS_ORIGIN_OK &&
-            !o.is_null) {
+        const char *sample = APR_ARRAY_IDX(samples, i, const char *);
+        if (strstr(sample, "://") == NULL) {
+            /* a regex with no scheme written ("(.*\\.example\\.com)") lets ".*" take one */
+            sample = apr_pstrcat(p, "https://", sample, NULL);
+        }
+        if (cors_origin_parse(sample, &o) == CORS_ORIGIN_OK && !o.is_null) {
             APR_ARRAY_PUSH(out, cors_origin) = o;
+            /* deregex keeps what '?' makes optional: "https?://" is sampled as https, and
+             * the http it also accepts is tried here */
+            if (strncmp(o.canon, "https://", 8) == 0 &&
+                cors_origin_parse(apr_pstrcat(p, "http://", o.canon + 8, NULL), &o) ==
+                    CORS_ORIGIN_OK) {
+                APR_ARRAY_PUSH(out, cors_origin) = o;
+            }
         }
     }
     return out;
@@ -905,13 +1003,11 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
     /* accepts an origin that has nothing to do with anything written in it */
     j.reg = "";
     probe = strstr(pattern, "evil") ? "attacker.net" : "evil.com";
+    out->insecure = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL));
     if ((out->attack = try_attack(&j, apr_pstrcat(pool, "https://", probe, NULL))) ||
-        (out->attack = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL)))) {
+        (out->attack = out->insecure)) {
         out->kind = CORS_ATTACK_ANY;
         out->intended = "any origin";
-        if (out->attack[4] == ':') {
-            out->insecure = out->attack;
-        }
         return 0;
     }
     aims = intended_origins(pool, pattern);

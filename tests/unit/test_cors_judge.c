@@ -5,6 +5,7 @@
  * public suffix; every hint names the cause.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,9 @@ START_TEST(test_attacks)
                   CORS_ATTACK_SUFFIX, "end the regex");
     expect_attack("^https://(?=.*example).*$", "https://example-evil.com", CORS_ATTACK_LABEL,
                   "names anyone can register");
+    /* an alternative of a nested group: a tenant of vercel.app after localhost */
+    expect_attack(cors_regex_anchor(pool, "(https?://(localhost:3000|.*\\.vercel\\.app|x\\.com))"),
+                  "https://evil.vercel.app", CORS_ATTACK_TENANT, "'vercel.app'");
     /* mod_cors's own anchoring */
     expect_attack(cors_regex_anchor(pool, "https://app.example.com"), "https://appxexample.com",
                   CORS_ATTACK_DOT, "escape the dots");
@@ -146,6 +150,10 @@ START_TEST(test_insecure_and_null)
     ck_assert_ptr_null(v.attack);
     ck_assert_str_eq(v.insecure, "http://app.example.com");
     ck_assert_str_eq(v.intended, "https://app.example.com");
+    v = judge("^https?://.*$", 0); /* any origin, and http:// ones too */
+    ck_assert_str_eq(v.insecure, "http://evil.com");
+    v = judge("^https?://[a-z]+\\.example\\.com$", 0); /* "s?" sampled both ways */
+    ck_assert_str_eq(v.insecure, "http://a.example.com");
     v = judge("^http://intranet\\.example\\.com$", 0);
     ck_assert_str_eq(v.insecure, "http://intranet.example.com");
     v = judge("^http://(localhost|127\\.0\\.0\\.1):[0-9]+$", 0);
@@ -155,6 +163,40 @@ START_TEST(test_insecure_and_null)
     ck_assert_ptr_null(v.attack);
     v = judge("^https://APP\\.example\\.com$", 1);
     ck_assert_str_eq(v.intended, "https://app.example.com");
+}
+END_TEST
+
+/* Regexes people deploy (tests/unit/judge_corpus.tsv, each with its SOURCE), judged by
+ * hand: the judge must agree on every one. */
+START_TEST(test_real_regexes)
+{
+    FILE *f = fopen("tests/unit/judge_corpus.tsv", "r");
+    char line[2048];
+    int n = 0;
+
+    ck_assert_msg(f != NULL, "tests/unit/judge_corpus.tsv: run from the top of the tree");
+    while (fgets(line, sizeof(line), f)) {
+        char *expect = line, *regex, *source;
+        cors_regex_verdict v;
+        if (line[0] == '#' || line[0] == '\n') {
+            continue;
+        }
+        regex = strchr(expect, '\t');
+        ck_assert_ptr_nonnull(regex);
+        *regex++ = '\0';
+        source = strchr(regex, '\t');
+        ck_assert_ptr_nonnull(source);
+        *source++ = '\0';
+        ck_assert(strncmp(source, "SOURCE: ", 8) == 0);
+        v = judge(cors_regex_anchor(pool, regex), 0);
+        ck_assert_msg((v.attack != NULL) == (strstr(expect, "attack") != NULL),
+                      "%s (%.60s): attack %s, want %s", regex, source + 8, v.attack, expect);
+        ck_assert_msg((v.insecure != NULL) == (strstr(expect, "insecure") != NULL),
+                      "%s (%.60s): insecure %s, want %s", regex, source + 8, v.insecure, expect);
+        n++;
+    }
+    fclose(f);
+    ck_assert_int_ge(n, 20);
 }
 END_TEST
 
@@ -347,6 +389,7 @@ int main(void)
     tcase_add_test(tc, test_attacks);
     tcase_add_test(tc, test_no_attack);
     tcase_add_test(tc, test_insecure_and_null);
+    tcase_add_test(tc, test_real_regexes);
     tcase_add_test(tc, test_does_not_compile);
     tcase_add_test(tc, test_upper_case_letters);
     tcase_add_test(tc, test_literal_matches_as_pcre2);
