@@ -143,29 +143,6 @@ int cors_config_is_set(const cors_config *c)
                  c->insecure_origins != CORS_UNSET);
 }
 
-int cors_config_active(const cors_config *c)
-{
-    return c && c->enable != 0 && (c->origins != NULL || c->regexes != NULL);
-}
-
-int cors_config_policy(const cors_config *c, cors_policy *p)
-{
-    cors_policy_init(p);
-    if (!cors_config_active(c)) {
-        return 0;
-    }
-    p->origins = c->origins;
-    p->origin_regexes = c->regexes;
-    p->allow_methods = c->methods;
-    p->allow_headers = c->headers;
-    p->expose_headers = c->expose;
-    p->allow_credentials = c->credentials == 1;
-    p->allow_private_network = c->private_network == 1;
-    p->max_age = c->max_age;
-    p->allow_insecure_origins = c->insecure_origins == 1;
-    return 1;
-}
-
 /* ---- Directives --------------------------------------------------------------------- */
 
 static const char *cors_set_tokens(apr_pool_t *pool, cors_token_list **out,

@@ -135,9 +135,29 @@ cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base, const 
 int cors_config_is_set(const cors_config *c);
 
 /* Is mod_cors active with this (merged) configuration: an allow-list, and not
- * CORSEnable Off? Fills *p with the policy to decide requests by (pointers only). */
-int cors_config_policy(const cors_config *c, cors_policy *p);
-int cors_config_active(const cors_config *c);
+ * CORSEnable Off? cors_config_policy fills *p with the policy to decide requests by
+ * (pointers only). Inline: every request asks. */
+static inline int cors_config_active(const cors_config *c)
+{
+    return c && c->enable != 0 && (c->origins != NULL || c->regexes != NULL);
+}
+
+static inline int cors_config_policy(const cors_config *c, cors_policy *p)
+{
+    if (!cors_config_active(c)) {
+        return 0;
+    }
+    p->origins = c->origins;
+    p->origin_regexes = c->regexes;
+    p->allow_methods = c->methods;
+    p->allow_headers = c->headers;
+    p->expose_headers = c->expose;
+    p->allow_credentials = c->credentials == 1;
+    p->allow_private_network = c->private_network == 1;
+    p->max_age = c->max_age;
+    p->allow_insecure_origins = c->insecure_origins == 1;
+    return 1;
+}
 
 /* Apply one directive (for ITERATE, one argument: argc 1, arg its index on the line; for
  * FLAG and FLAG_SLOT, argv[0] "On" or "Off") to a section's configuration, as httpd
