@@ -792,11 +792,13 @@ static int written_out(const judge_state *j, const char *host)
 }
 
 /* The host with its registrable label (or its tenant label) changed by one character:
- * inserted or replaced by 'x' or '1', at position i of that label. */
+ * 'x' or '1' inserted (op 0, 1), or the character replaced by 'x', '1' or '7' (op 2, 3, 4)
+ * at position i of that label. */
 static const char *label_variant(const judge_state *j, apr_size_t i, int op)
 {
+    static const char chars[] = "x1x17";
     apr_size_t hl = strlen(j->host), at = hl - strlen(j->reg) + i;
-    char c = (op & 1) ? '1' : 'x';
+    char c = chars[op];
 
     if (op < 2) {
         return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
@@ -807,6 +809,20 @@ static const char *label_variant(const judge_state *j, apr_size_t i, int op)
     }
     return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
                        j->host + at + 1, NULL);
+}
+
+/* Does pattern name w as a word of its own ("co" in "(com|co)", not in "com")? */
+static int has_word(const char *pattern, const char *w)
+{
+    apr_size_t n = strlen(w);
+    const char *s;
+
+    for (s = strstr(pattern, w); s; s = strstr(s + 1, w)) {
+        if ((s == pattern || !is_label_char(s[-1]) || s[-1] == '-') && !is_label_char(s[n])) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The attacks on one intended origin, most realistic first; the first the regex accepts
@@ -839,11 +855,14 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
         *domain = lit;
         return a;
     }
+    /* each dot read as any character: 'x', or a vowel where that makes a real TLD of the
+     * labels around it ("example.c.m" -> "example.cam") */
     *kind = CORS_ATTACK_DOT;
     for (q = h; *q; q++) {
-        if (*q == '.') {
+        const char *c;
+        for (c = "xaeiu"; *q == '.' && *c; c++) {
             char *host = apr_pstrdup(p, h);
-            host[q - h] = 'x';
+            host[q - h] = *c;
             if ((a = try_attack(j, apr_pstrcat(p, sch, "://", host, port, NULL)))) {
                 return a;
             }
@@ -851,7 +870,7 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     }
     /* the registrable name itself a pattern: "example-[a-z]+\.com", "d[a-z0-9]+" */
     *kind = CORS_ATTACK_LABEL;
-    for (op = 0; op < 4; op++) {
+    for (op = 0; op < 5; op++) {
         for (k = 0; k <= label; k++) {
             const char *v = (op < 2 || k < label) ? label_variant(j, k, op) : NULL;
             /* a name the regex writes out is the owner's ("example1\.com|example2\.com") */
@@ -865,7 +884,7 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     /* another top-level domain: "example\.[a-z]+" */
     *kind = CORS_ATTACK_TLD;
     for (k = 0; ps && ps != h && k < sizeof(tlds) / sizeof(tlds[0]); k++) {
-        if (strstr(j->pattern, tlds[k]) == NULL &&
+        if (!has_word(j->pattern, tlds[k]) &&
             (a = try_attack(j, apr_pstrcat(p, sch, "://", apr_pstrndup(p, h, (apr_size_t)(ps - h)),
                                            tlds[k], port, NULL)))) {
             return a;

@@ -183,7 +183,7 @@ const cors_regex_verdict *lint_regex_judge(lint_ctx *ctx, const char *pattern, i
  * then runs the core's start-up checks on the sections of each server (CL016 on the line
  * httpd names). .htaccess files are read by lint_cors_read, where httpd would read them. */
 void lint_cors_prepare(lint_ctx *ctx, apr_array_header_t *roots);
-void lint_cors_read(lint_ctx *ctx, const lint_node *root);
+void lint_cors_read(lint_ctx *ctx, const lint_node *root, int unknown_ok);
 /* The configuration of a section's own CORS* directives (through <IfModule>, <Limit>...
  * containers, not nested sections), or NULL when it has none. */
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section);

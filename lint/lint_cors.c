@@ -18,6 +18,7 @@
 typedef struct {
     apr_hash_t *own;      /* const lint_node * -> cors_config * */
     apr_hash_t *reported; /* {at, credentials} of a CL016 at start-up -> "1" */
+    int unknown_ok;       /* an .htaccess under Nonfatal=Unknown: httpd skips typos */
     cors_env env;
 } lint_cors_state;
 
@@ -57,6 +58,9 @@ static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
     const char *err;
     int bad = -1;
 
+    if (d == NULL && cors_state(ctx)->unknown_ok) {
+        return;
+    }
     if (d == NULL) {
         const char *near = cors_directive_suggest(n->name);
         lint_add(ctx, CL016, n, 0, NULL, "unknown mod_cors directive %s%s%s%s", n->name,
@@ -84,6 +88,28 @@ static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
     }
 }
 
+/* <RequireAll>, <RequireAny> and <RequireNone> take authorization directives only. */
+static int authz_container(const lint_node *n)
+{
+    return strncasecmp(n->name, "Require", 7) == 0 &&
+           (strcasecmp(n->name + 7, "All") == 0 || strcasecmp(n->name + 7, "Any") == 0 ||
+            strcasecmp(n->name + 7, "None") == 0);
+}
+
+static void refuse_in_authz(lint_ctx *ctx, const lint_node *sec)
+{
+    const lint_node *n;
+
+    for (n = sec->first_child; n; n = n->next) {
+        if (n->is_section && !n->inactive) {
+            refuse_in_authz(ctx, n);
+        }
+        else if (n->kind == LK_CORS && !n->inactive) {
+            lint_add(ctx, CL016, n, 0, NULL, "%s not allowed in <%s> context", n->name, sec->name);
+        }
+    }
+}
+
 /* The CORS* lines of one section, through <IfModule>, <Limit> and the like (httpd
  * stores them in the enclosing section), in order. */
 static void section_read(lint_ctx *ctx, cors_config *c, const lint_node *sec)
@@ -95,7 +121,10 @@ static void section_read(lint_ctx *ctx, cors_config *c, const lint_node *sec)
             continue;
         }
         if (n->is_section) {
-            if (!lint_is_scope_section(n) && !n->no_cors) {
+            if (authz_container(n) && !n->no_cors) {
+                refuse_in_authz(ctx, n); /* httpd's words: not allowed there */
+            }
+            else if (!lint_is_scope_section(n) && !n->no_cors) {
                 section_read(ctx, c, n);
             }
         }
@@ -129,9 +158,11 @@ static void read_all(lint_ctx *ctx, const lint_node *root)
     }
 }
 
-void lint_cors_read(lint_ctx *ctx, const lint_node *root)
+void lint_cors_read(lint_ctx *ctx, const lint_node *root, int unknown_ok)
 {
+    cors_state(ctx)->unknown_ok = unknown_ok;
     read_all(ctx, root);
+    cors_state(ctx)->unknown_ok = 0;
 }
 
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section)

@@ -299,9 +299,10 @@ static int has_var(const char *s, apr_size_t len)
     return p != NULL;
 }
 
-/* ap_getword_conf's separators are 1; the end of a bare word is one of them or the NUL */
+/* ap_getword_conf's separators (apr_isspace) are 1; the end of a bare word is one of them
+ * or the NUL */
 static const unsigned char conf_stop[256] = {
-    [0] = 2, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+    [0] = 2, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
 };
 
 /* Split arguments as ap_getword_conf: quotes only at the start of a token, backslash
@@ -517,7 +518,8 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
-/* An Include of a directory: its files, recursing into subdirectories. */
+/* An Include of a directory: its files, dot-files too (httpd skips only "." and ".."),
+ * recursing into subdirectories. */
 static void read_dir(lint_reader *rd, const char *dir, lint_node *parent, const lint_node *from,
                      int depth)
 {
@@ -530,10 +532,7 @@ static void read_dir(lint_reader *rd, const char *dir, lint_node *parent, const 
         return;
     }
     for (i = 0; i < names->nelts; i++) {
-        const char *path = APR_ARRAY_IDX(names, i, const char *);
-        if (base_name(path)[0] != '.') {
-            read_path(rd, path, parent, from, 1, depth + 1);
-        }
+        read_path(rd, APR_ARRAY_IDX(names, i, const char *), parent, from, 1, depth + 1);
     }
 }
 
@@ -799,7 +798,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             lint_add_at(ctx, CL000, loc, "NUL byte in the configuration (a binary file?)");
             continue;
         }
-        for (s = line; *s == ' ' || *s == '\t'; s++) {
+        for (s = line; conf_stop[(unsigned char)*s] == 1; s++) {
         }
         if (*s == '\0') {
             continue;
@@ -841,7 +840,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             }
             if (s[0] == '<') {
                 char *name = s + 1, *gt;
-                apr_size_t nlen = strcspn(name, " \t>");
+                apr_size_t nlen = strcspn(name, " \t\v\f\r>");
                 gt = strrchr(name, '>');
                 if (gt == NULL) {
                     lint_loc loc = {file, first, col};
@@ -864,7 +863,9 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     skipped_depth++;
                     continue;
                 }
-                n->inactive = stack[top]->inactive || !is_active_cond(rd, n);
+                /* a <Macro> body is read only where a Use expands it: not here */
+                n->inactive =
+                    stack[top]->inactive || !is_active_cond(rd, n) || lint_streq(n->name, "Macro");
                 if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1 &&
                     n->argv[0][0] == '/') {
                     APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
@@ -876,7 +877,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             }
             /* a directive */
             {
-                apr_size_t nlen = strcspn(s, " \t");
+                apr_size_t nlen = strcspn(s, " \t\v\f\r");
                 n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0, file,
                               first, col, col + (int)nlen);
                 node_joined(n, joined);
@@ -1116,7 +1117,12 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
                             (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) {
                             continue;
                         }
-                        if (strpbrk(dd, "*?[") || stat(dd, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+                        /* never the whole file system (Debian's <Directory />), nor
+                         * the kernel's */
+                        if (strpbrk(dd, "*?[") || strspn(dd, "/") == strlen(dd) ||
+                            strncmp(dd, "/proc", 5) == 0 || strncmp(dd, "/sys", 4) == 0 ||
+                            strncmp(dd, "/dev", 4) == 0 || stat(dd, &dst) != 0 ||
+                            !S_ISDIR(dst.st_mode)) {
                             continue;
                         }
                         last = dd;

@@ -469,29 +469,50 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     }
 }
 
-/* What httpd does with a .htaccess under AllowOverride ao: never reads it (None, the
- * default), reads it and runs mod_headers' and mod_cors's lines (All, FileInfo), or reads
- * it and refuses those lines, answering 500 for every request there (AuthConfig...). */
-enum { HT_IGNORED, HT_RUNS, HT_REFUSED };
+/* What httpd does with a .htaccess under AllowOverride ao (core.c, set_override: the
+ * words in order, None and All resetting): never reads it (None, the default), reads it
+ * and runs mod_headers' and mod_cors's lines (All, FileInfo), reads it and refuses them
+ * with a 500 for every request there (AuthConfig...), or reads it and skips them with a
+ * warning (Nonfatal=Override). *nonfatal_unknown: a misspelt directive is skipped too. */
+enum { HT_IGNORED, HT_RUNS, HT_REFUSED, HT_SKIPPED };
 
-static int htaccess_fate(const char *ao)
+static int htaccess_fate(const char *ao, int *nonfatal_unknown)
 {
-    int fate = HT_IGNORED;
+    int fileinfo = 0, other = 0, nf_override = 0, nf_unknown = 0;
 
     while (ao && *ao) {
         apr_size_t n;
         ao += strspn(ao, " \t");
         n = strcspn(ao, " \t");
-        if ((n == 3 && strncasecmp(ao, "All", 3) == 0) ||
-            (n >= 8 && strncasecmp(ao, "FileInfo", 8) == 0 && (n == 8 || ao[8] == '='))) {
-            return HT_RUNS;
+        if (n == 4 && strncasecmp(ao, "None", 4) == 0) {
+            fileinfo = other = nf_override = nf_unknown = 0;
         }
-        if (n > 0 && !(n == 4 && strncasecmp(ao, "None", 4) == 0)) {
-            fate = HT_REFUSED;
+        else if (n == 3 && strncasecmp(ao, "All", 3) == 0) {
+            fileinfo = other = 1;
+            nf_override = nf_unknown = 0;
+        }
+        else if (n == 8 && strncasecmp(ao, "FileInfo", 8) == 0) {
+            fileinfo = 1;
+        }
+        else if (n > 9 && strncasecmp(ao, "Nonfatal=", 9) == 0) {
+            nf_override |= strncasecmp(ao + 9, "Override", n - 9) == 0 ||
+                           strncasecmp(ao + 9, "All", n - 9) == 0;
+            nf_unknown |= strncasecmp(ao + 9, "Unknown", n - 9) == 0 ||
+                          strncasecmp(ao + 9, "All", n - 9) == 0;
+        }
+        else if (n > 0) {
+            other = 1; /* Limit, Options[=...], AuthConfig, Indexes */
         }
         ao += n;
     }
-    return fate;
+    *nonfatal_unknown = nf_unknown;
+    if (fileinfo) {
+        return HT_RUNS;
+    }
+    if (!(other || nf_override || nf_unknown)) {
+        return HT_IGNORED;
+    }
+    return nf_override ? HT_SKIPPED : HT_REFUSED;
 }
 
 static int is_cors_line(const lint_node *n)
@@ -502,33 +523,53 @@ static int is_cors_line(const lint_node *n)
 }
 
 /* CL015: a .htaccess whose CORS lines never run, and CL016 for mod_cors lines httpd
- * refuses there (every request then gets a 500). */
-static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node *root, int fate)
+ * refuses there (every request then gets a 500), in its sections too. */
+static void judge_htaccess(lint_ctx *ctx, const scope_state *st, const lint_node *root,
+                           const lint_node *sec, int fate, int nf_unknown, int *said)
 {
     const char *ao = st->allow_override ? st->allow_override : "None";
     const lint_node *n;
-    int said = 0;
 
-    for (n = root->first_child; n && fate != HT_RUNS; n = n->next) {
+    for (n = sec->first_child; n && fate != HT_RUNS; n = n->next) {
+        if (n->inactive) {
+            continue;
+        }
+        if (n->is_section) {
+            judge_htaccess(ctx, st, root, n, fate, nf_unknown, said);
+            continue;
+        }
         if (!is_cors_line(n)) {
             continue;
         }
-        if (fate == HT_REFUSED && n->kind == LK_CORS) {
+        if (fate != HT_IGNORED && n->kind == LK_CORS && cors_directive_find(n->name) == NULL) {
+            if (nf_unknown) {
+                continue; /* Nonfatal=Unknown: httpd skips it with a warning */
+            }
+            /* misspelt: not a FileInfo question (Nonfatal=Override does not cover it) */
+            lint_add(ctx, CL016, n, 0, NULL,
+                     "Invalid command '%s', perhaps misspelled: httpd answers 500 Internal "
+                     "Server Error to every request under %s",
+                     n->name, root->htaccess_dir);
+        }
+        else if (fate == HT_REFUSED && n->kind == LK_CORS) {
             lint_add(ctx, CL016, n, 0, NULL,
                      "%s not allowed here: AllowOverride %s for %s does not allow FileInfo, so "
                      "httpd answers 500 Internal Server Error to every request there; add "
                      "FileInfo to AllowOverride",
                      n->name, ao, root->htaccess_dir);
         }
-        else if (!said) {
+        else if (!*said) {
             lint_add(ctx, CL015, n, 0, NULL,
                      fate == HT_IGNORED
                          ? "AllowOverride %s for %s: httpd never reads this .htaccess, so its "
                            "CORS lines never run"
+                     : fate == HT_SKIPPED
+                         ? "AllowOverride %s for %s does not allow FileInfo: httpd skips this "
+                           "line with a warning (Nonfatal), so it never runs"
                          : "AllowOverride %s for %s does not allow FileInfo: httpd refuses this "
                            "line and answers 500 Internal Server Error to every request there",
                      ao, root->htaccess_dir);
-            said = 1;
+            *said = 1;
         }
     }
 }
@@ -604,7 +645,8 @@ static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, cons
                 while (dl > 1 && d[dl - 1] == '/') {
                     dl--;
                 }
-                if (strncmp(dir, d, dl) == 0 && (dir[dl] == '/' || dir[dl] == '\0')) {
+                if (strncmp(dir, d, dl) == 0 &&
+                    (dir[dl] == '/' || dir[dl] == '\0' || (dl == 1 && d[0] == '/'))) {
                     APR_ARRAY_PUSH(dirs, const lint_node *) = n;
                 }
             }
@@ -640,16 +682,17 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
         if (root->htaccess_dir && root->parent) {
             scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
-            int fate = htaccess_fate(parent->allow_override);
-            judge_htaccess(ctx, parent, root, fate);
+            int nonfatal_unknown, said = 0;
+            int fate = htaccess_fate(parent->allow_override, &nonfatal_unknown);
+            judge_htaccess(ctx, parent, root, root, fate, nonfatal_unknown, &said);
             if (fate == HT_RUNS) {
-                lint_cors_read(ctx, root);
+                lint_cors_read(ctx, root, nonfatal_unknown);
                 walk_scope(ctx, root, parent, 0, 0);
             }
         }
         else if (root->htaccess_dir) {
             /* on its own: whoever passed it means it to be read */
-            lint_cors_read(ctx, root);
+            lint_cors_read(ctx, root, 0);
             walk_scope(ctx, root, NULL, 0, 0);
         }
         else {

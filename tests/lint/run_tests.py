@@ -677,6 +677,60 @@ def cl016_what_httpd_refuses_with_the_module():
         """), "CL016")
 
 
+@test
+def read_as_httpd_reads():
+    """What a second review found the linter read differently from httpd."""
+    # authorization containers take no mod_cors directive; a <Macro> body is not read
+    f = expect(lint_one("<Directory /a>\n<RequireAny>\nCORSAllowOrigin https://a.example.com\n"
+                        "</RequireAny>\n</Directory>\n"), "CL016", 3)
+    check("not allowed in <RequireAny> context" in f["message"], f["message"])
+    expect_none(lint_one("<Macro CorsFor $origin>\nCORSAllowOrigin $origin\n</Macro>\n"), "CL016")
+    # form feed and vertical tab separate words, as in ap_getword_conf
+    expect_none(lint_one("CORSEnable On\fjunk\nCORSAllowOrigin https://a.example.com\v"
+                         "https://b.example.com\n"), "CL016")
+    expect(lint_one("CORSAllowOrigin\fhttps://app.example.com/\n"), "CL016", 1, 17)
+    # an Include of a directory reads its dot-files too
+    t = Tree({"srv/httpd.conf": "Include conf.d\n",
+              "srv/conf.d/.legacy.conf": "CORSAllowOrigin *\nCORSAllowCredentials On\n"})
+    try:
+        found, _ = t.findings("srv")
+        expect(found, "CL016", 2, None, ".legacy.conf")
+    finally:
+        t.cleanup()
+    # Debian's <Directory /> does not hide the .htaccess files under DocumentRoot, and
+    # under AuthConfig a mod_cors line in a section of one is refused too (a 500)
+    t = Tree({})
+    try:
+        docroot = t.path("www")
+        t.write("root/apache2.conf", """
+            <Directory />
+                AllowOverride None
+                Require all denied
+            </Directory>
+            DocumentRoot %s
+            <Directory %s>
+                AllowOverride FileInfo
+            </Directory>
+            <Directory %s/auth>
+                AllowOverride AuthConfig
+            </Directory>
+            <Directory %s/nf>
+                AllowOverride AuthConfig Nonfatal=Override
+            </Directory>
+            """ % (docroot, docroot, docroot, docroot))
+        t.write("www/x/.htaccess", "CORSAllowOrigin https://app.example.com/\n")
+        t.write("www/auth/.htaccess", "<Files f.txt>\nCORSAllowOrigin https://a.example.com\n"
+                "</Files>\n")
+        t.write("www/nf/.htaccess", "CORSAllowOrigin https://a.example.com\n")
+        found, _ = t.findings("root")
+        expect(found, "CL016", 1, 17, "x/.htaccess")
+        expect(found, "CL016", 2, 1, "auth/.htaccess")
+        check(not has(found, "CL016", None, None, "nf/.htaccess"), "Nonfatal=Override: %s" % found)
+        expect(found, "CL015", 1, 1, "nf/.htaccess")
+    finally:
+        t.cleanup()
+
+
 # ---- the reader --------------------------------------------------------------------
 
 @test

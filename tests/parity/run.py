@@ -113,6 +113,10 @@ def free_port():
 HTACCESS_CONF = """DocumentRoot "{root}/htdocs"
 User www-data
 Group www-data
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
 <Directory "{root}/htdocs">
     AllowOverride FileInfo
     Require all granted
@@ -127,11 +131,23 @@ Group www-data
 <Directory "{root}/htdocs/auth">
     AllowOverride AuthConfig
 </Directory>
+<Directory "{root}/htdocs/nfo">
+    AllowOverride AuthConfig Nonfatal=Override
+</Directory>
+<Directory "{root}/htdocs/nfu">
+    AllowOverride FileInfo Nonfatal=Unknown
+</Directory>
+<Directory "{root}/htdocs/reset">
+    AllowOverride FileInfo None
+</Directory>
 """
 
 # where each .htaccess goes, in turn: FileInfo allowed, the same under credentials, never
-# read (None), read but FileInfo refused (AuthConfig: a 500 for every request there)
-HTACCESS_DIRS = ["h%05d", "creds/h%05d", "none/h%05d", "auth/h%05d"]
+# read (None, and FileInfo reset by a later None), read but FileInfo refused (AuthConfig:
+# a 500 for every request there), refused lines skipped (Nonfatal=Override), misspelt
+# directives skipped (Nonfatal=Unknown). The server's <Directory /> is Debian's.
+HTACCESS_DIRS = ["h%05d", "creds/h%05d", "none/h%05d", "auth/h%05d", "nfo/h%05d",
+                 "nfu/h%05d", "reset/h%05d"]
 
 
 def htaccess_configs(args, work, g):

@@ -103,6 +103,14 @@ START_TEST(test_attacks)
     /* an alternative of a nested group: a tenant of vercel.app after localhost */
     expect_attack(cors_regex_anchor(pool, "(https?://(localhost:3000|.*\\.vercel\\.app|x\\.com))"),
                   "https://evil.vercel.app", CORS_ATTACK_TENANT, "'vercel.app'");
+    /* a second review: another digit, a dot that makes another real TLD, a TLD the regex
+     * names only inside a longer word */
+    expect_attack("^https://shop\\d\\.com$", "https://shop7.com", CORS_ATTACK_LABEL,
+                  "names anyone can register");
+    expect_attack("^https://app\\.example\\.c.m$", "https://app.example.cam", CORS_ATTACK_DOT,
+                  "escape the dots");
+    expect_attack("^https://(www\\.)?brand\\.(com|io|[a-z]{2})$", "https://www.brand.co",
+                  CORS_ATTACK_TLD, "other top-level domains");
     /* mod_cors's own anchoring */
     expect_attack(cors_regex_anchor(pool, "https://app.example.com"), "https://appxexample.com",
                   CORS_ATTACK_DOT, "escape the dots");
