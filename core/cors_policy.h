@@ -44,6 +44,7 @@ extern "C" {
 typedef struct {
     const char *file;
     int line;
+    unsigned long seq; /* its place in the order httpd reads the configuration, from 1 */
     const void *src;
 } cors_where;
 

@@ -83,7 +83,7 @@ static int cors_config_holds(const cors_config *c, const cors_where *w)
 }
 
 /* The position of w in the merge: the last link that holds it (a virtual host's
- * defaults hold the main server's lines, which merge first), then its line. */
+ * defaults hold the main server's lines, which merge first), then where it was read. */
 static apr_int64_t cors_rank(const cors_server_sections *srv, const cors_link *chain, int n,
                              const cors_where *w)
 {
@@ -92,7 +92,8 @@ static apr_int64_t cors_rank(const cors_server_sections *srv, const cors_link *c
     for (i = n - 1; i >= 0; i--) {
         if (cors_config_holds(chain[i].conf, w)) {
             int sub = !(i == 0 && srv->main_defaults && cors_config_holds(srv->main_defaults, w));
-            return (apr_int64_t)(2 * i + sub) * 100000000 + (w->line % 100000000);
+            return (apr_int64_t)(2 * i + sub) * 4294967296 +
+                   (apr_int64_t)(w->seq ? w->seq % 4294967296 : (unsigned long)w->line);
         }
     }
     return -1;

@@ -102,6 +102,7 @@ struct lint_node {
     unsigned char no_cors;  /* a section known to hold no CORS* directive, at any
                              * depth (set by the reader when the section ends) */
     int argc;
+    unsigned seq;         /* the order httpd reads lines in, from 1 (includes inline) */
     lint_mask disabled;   /* inline "# cors-lint: disable=" for this directive */
     const char *name;     /* as written, without '<' for sections */
     const char **argv;    /* after ${VAR} expansion and unquoting */
@@ -134,6 +135,7 @@ typedef struct {
     void *regex_cache;       /* lint_regex.c */
     void *cors;              /* lint_cors.c */
     char *arena, *arena_end; /* the reader's bump allocator (lint_reader.c) */
+    unsigned lines_read;     /* lint_node.seq */
 } lint_ctx;
 
 /* ---- findings (lint_report.c) ---- */

@@ -70,6 +70,7 @@ static void directive_read(lint_ctx *ctx, cors_config *c, const lint_node *n)
     w = apr_pcalloc(ctx->pool, sizeof(*w));
     w->file = n->loc.file;
     w->line = n->loc.line;
+    w->seq = n->seq;
     w->src = n;
     err = cors_directive_invoke(ctx->pool, c, d, n->argc, (char *const *)n->argv, w,
                                 &cors_state(ctx)->env, &bad);

@@ -423,6 +423,7 @@ static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen, co
     n->kind = lint_kind_of(text, is_section);
     n->name = text;
     n->is_section = is_section;
+    n->seq = ++ctx->lines_read;
     n->loc.file = file;
     n->loc.line = line;
     n->loc.col = col;

@@ -109,10 +109,16 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     return cors_config_merge(p, basev, addv);
 }
 
+/* Directives are numbered in the order httpd reads them (its walk of the configuration
+ * tree), so that of two lines of one section the later is known whatever their files.
+ * Only start-up numbers matter; .htaccess files count on, harmlessly. */
+static volatile apr_uint32_t cors_directives_read;
+
 static const cors_where *cors_where_of(cmd_parms *cmd)
 {
     cors_where *w = apr_pcalloc(cmd->pool, sizeof(*w));
 
+    w->seq = apr_atomic_inc32(&cors_directives_read) + 1;
     if (cmd->directive) {
         w->file = cmd->directive->filename;
         w->line = cmd->directive->line_num;

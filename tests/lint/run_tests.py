@@ -653,6 +653,15 @@ def cl016_what_httpd_refuses_with_the_module():
             ("<Location />\nCORSAllowCredentials On\n</Location>\n"
              "<LocationMatch ^/api>\nCORSAllowOrigin *\n</LocationMatch>\n", 5)):
         expect(lint_one(text), "CL016", line)
+    # of two lines of one section in two included files, the one read later is named
+    t = Tree({"httpd.conf": "<Location /x>\nInclude a.conf\nInclude ./b.conf\n</Location>\n",
+              "a.conf": "CORSAllowOrigin *\n", "b.conf": "CORSAllowCredentials On\n"})
+    try:
+        found, _ = t.findings(".")
+        expect(found, "CL016", 1, 1, "b.conf")
+        check(not has(found, "CL016", None, None, "a.conf"), found)
+    finally:
+        t.cleanup()
     # the README's example: a later line resolves what an earlier one started
     expect_none(lint_one("""
         <Location /legacy>
