@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 
 /* ---- Anchoring and letters ----------------------------------------------------------- */
@@ -684,9 +685,16 @@ typedef struct {
     /* the origin under attack, split */
     const char *scheme;
     const char *host;
-    const char *port; /* ":8443" or "" */
-    const char *reg;  /* the registrable domain of host (or host) */
+    const char *port;     /* ":8443" or "" */
+    const char *reg;      /* the registrable domain of host (or host) */
+    const char *ps;       /* the public suffix of host, or NULL */
+    apr_hash_t *suffixes; /* host -> host_suffixes: libpsl's answers, asked once */
 } judge_state;
+
+/* Where a host's registrable domain and public suffix start in it (-1: none). */
+typedef struct {
+    apr_ssize_t reg, ps;
+} host_suffixes;
 
 static int judge_match(const judge_state *j, const char *s)
 {
@@ -702,17 +710,11 @@ static const char *origin_host(apr_pool_t *p, const cors_origin *o)
     return apr_pstrmemdup(p, o->canon + o->host_off, o->host_len);
 }
 
-/* The registrable domain of host, or the host itself when it has none (an IP address, a
- * public suffix, an unlisted name); without a list, its last two labels. */
-static const char *registrable(const psl_ctx_t *psl, const char *host)
+/* Without a list: the last two labels of host. */
+static const char *last_two_labels(const char *host)
 {
-    const char *r;
+    const char *r = strrchr(host, '.');
 
-    if (psl) {
-        r = psl_registrable_domain(psl, host);
-        return r ? r : host;
-    }
-    r = strrchr(host, '.');
     if (r == NULL) {
         return host;
     }
@@ -720,6 +722,39 @@ static const char *registrable(const psl_ctx_t *psl, const char *host)
         r--;
     }
     return r;
+}
+
+/* The registrable domain of host, or the host itself when it has none (an IP address, a
+ * public suffix, an unlisted name); without a list, its last two labels. Sets *ps to its
+ * public suffix (NULL without a list). libpsl takes some 600 ns a question and the judge
+ * asks about the same hosts again and again: each is asked once. */
+static const char *registrable(const judge_state *j, const char *host, const char **ps)
+{
+    apr_size_t n = strlen(host);
+    host_suffixes *hs = apr_hash_get(j->suffixes, host, (apr_ssize_t)n);
+    const char *r, *s = NULL, *dot;
+
+    if (hs == NULL) {
+        hs = apr_palloc(j->pool, sizeof(*hs));
+        if (j->psl) {
+            r = psl_registrable_domain(j->psl, host);
+            /* the suffix is what follows the registrable label: libpsl agrees on every
+             * rule of the list, and asking it again would double the cost */
+            dot = r ? strchr(r, '.') : NULL;
+            s = dot ? dot + 1 : psl_unregistrable_domain(j->psl, host);
+            r = r ? r : host;
+        }
+        else {
+            r = last_two_labels(host);
+        }
+        hs->reg = r - host;
+        hs->ps = s ? s - host : -1;
+        apr_hash_set(j->suffixes, apr_pstrmemdup(j->pool, host, n), (apr_ssize_t)n, hs);
+    }
+    if (ps) {
+        *ps = hs->ps < 0 ? NULL : host + hs->ps;
+    }
+    return host + hs->reg;
 }
 
 /* Can an attacker send this origin? A valid serialized origin with a name under a suffix
@@ -735,20 +770,89 @@ static int attacker_owns(const judge_state *j, const char *origin)
         return 0;
     }
     host = origin_host(j->pool, &o);
-    if (j->psl) {
-        ps = psl_unregistrable_domain(j->psl, host);
-        if (ps == NULL || ps == host ||
-            !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
-            return 0;
-        }
+    reg = registrable(j, host, &ps);
+    if (j->psl && (ps == NULL || ps == host ||
+                   !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))) {
+        return 0;
     }
-    reg = registrable(j->psl, host);
     return strcmp(reg, j->reg) != 0;
 }
 
 static const char *try_attack(judge_state *j, const char *origin)
 {
     return judge_match(j, origin) && attacker_owns(j, origin) ? origin : NULL;
+}
+
+/* A regex that is a list of origins ("^https://(app|admin)\\.example\\.com$") accepts
+ * those and nothing else: when each is under the registrable domain of the origin under
+ * attack, no attack on it can succeed, and the search is skipped. Most real regexes are
+ * such lists, and the search is most of the judge's work. */
+static int lists_only_own_origins(const judge_state *j)
+{
+    int i;
+
+    if (j->lit == NULL || !j->lit->at_start || !j->lit->at_end) {
+        return 0;
+    }
+    for (i = 0; i < j->lit->n; i++) {
+        cors_origin o;
+        const char *w = apr_pstrmemdup(j->pool, j->lit->words[i].s, j->lit->words[i].len);
+        if (cors_origin_parse(w, &o) != CORS_ORIGIN_OK) {
+            return 0; /* not an origin as written: the search decides */
+        }
+        if (!o.is_null && o.canon[o.host_off] != '[' &&
+            strcmp(registrable(j, origin_host(j->pool, &o), NULL), j->reg) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Can a literal regex (anchored at both ends) match a subject of this length at all? */
+static int lit_may_match_len(const cors_lit_regex *lr, apr_size_t len)
+{
+    int i;
+
+    if (!lr->at_start || !lr->at_end) {
+        return 1;
+    }
+    for (i = 0; i < lr->n; i++) {
+        if (len == lr->words[i].len || len == lr->words[i].len + 1) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* try_attack on the concatenation of up to five parts (NULL ends them early), built in a
+ * buffer and kept only when it is the answer: most attacks are rejected, many by their
+ * length alone. */
+static const char *try_cat(judge_state *j, const char *a, const char *b, const char *c,
+                           const char *d, const char *e)
+{
+    const char *parts[5];
+    apr_size_t lens[5];
+    char buf[2048];
+    apr_size_t len = 0;
+    int i, n;
+
+    parts[0] = a;
+    parts[1] = b;
+    parts[2] = c;
+    parts[3] = d;
+    parts[4] = e;
+    for (n = 0; n < 5 && parts[n]; n++) {
+        len += lens[n] = strlen(parts[n]);
+    }
+    if (len >= sizeof(buf) || (j->lit && !lit_may_match_len(j->lit, len))) {
+        return NULL;
+    }
+    for (len = 0, i = 0; i < n; i++) {
+        memcpy(buf + len, parts[i], lens[i]);
+        len += lens[i];
+    }
+    buf[len] = '\0';
+    return try_attack(j, buf) ? apr_pstrmemdup(j->pool, buf, len) : NULL;
 }
 
 /* The public suffix host is a tenant of ("netlify.app" for "myapp.netlify.app"), or
@@ -785,7 +889,7 @@ static const char *literal_domain(const judge_state *j)
 /* Does the regex write out this host's registrable domain ("example2\.com")? */
 static int written_out(const judge_state *j, const char *host)
 {
-    const char *reg = registrable(j->psl, host);
+    const char *reg = registrable(j, host, NULL);
 
     return strstr(j->pattern, reg) != NULL ||
            strstr(j->pattern, escape_dots(j->pool, reg)) != NULL;
@@ -794,21 +898,19 @@ static int written_out(const judge_state *j, const char *host)
 /* The host with its registrable label (or its tenant label) changed by one character:
  * 'x' or '1' inserted (op 0, 1), or the character replaced by 'x', '1' or '7' (op 2, 3, 4)
  * at position i of that label. */
-static const char *label_variant(const judge_state *j, apr_size_t i, int op)
+static const char *label_variant(const judge_state *j, apr_size_t i, int op, char *buf)
 {
     static const char chars[] = "x1x17";
     apr_size_t hl = strlen(j->host), at = hl - strlen(j->reg) + i;
-    char c = chars[op];
 
-    if (op < 2) {
-        return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
-                           j->host + at, NULL);
-    }
-    if (j->host[at] == c || j->host[at] == '.') {
+    if (op >= 2 && (j->host[at] == chars[op] || j->host[at] == '.')) {
         return NULL;
     }
-    return apr_pstrcat(j->pool, apr_pstrndup(j->pool, j->host, at), (char[]){c, 0},
-                       j->host + at + 1, NULL);
+    memcpy(buf, j->host, at);
+    buf[at] = chars[op];
+    /* inserted: the rest follows; replaced: the rest after the replaced character */
+    memcpy(buf + at + 1, j->host + at + (op >= 2), hl - at - (op >= 2) + 1);
+    return buf;
 }
 
 /* Does pattern name w as a word of its own ("co" in "(com|co)", not in "com")? */
@@ -835,23 +937,24 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     static const char *const tails[] = {".evil.com", "-evil.com", "_.evil.com", ".xyz"};
     static const char *const tlds[] = {"net", "org", "xyz", "io", "co"};
     apr_size_t k, label = strcspn(j->reg, ".");
-    const char *ps = j->psl ? psl_unregistrable_domain(j->psl, h) : NULL;
+    char var[CORS_ORIGIN_MAX + 2]; /* a host changed by one character */
+    const char *ps = j->ps;
     int op;
 
     *domain = j->reg;
     *kind = CORS_ATTACK_TENANT;
-    if (tenant && (a = try_attack(j, apr_pstrcat(p, sch, "://evil.", tenant, port, NULL)))) {
+    if (tenant && (a = try_cat(j, sch, "://evil.", tenant, port, NULL))) {
         *domain = tenant;
         return a;
     }
     *kind = CORS_ATTACK_SUFFIX;
-    if ((a = try_attack(j, apr_pstrcat(p, sch, "://", h, tails[0], port, NULL)))) {
+    if ((a = try_cat(j, sch, "://", h, tails[0], port))) {
         return a;
     }
     *kind = CORS_ATTACK_PREFIX;
     if ((lit = literal_domain(j)) != NULL &&
-        ((a = try_attack(j, apr_pstrcat(p, sch, "://evil", lit, port, NULL))) ||
-         (a = try_attack(j, apr_pstrcat(p, sch, "://evil-", lit, port, NULL))))) {
+        ((a = try_cat(j, sch, "://evil", lit, port, NULL)) ||
+         (a = try_cat(j, sch, "://evil-", lit, port, NULL)))) {
         *domain = lit;
         return a;
     }
@@ -861,9 +964,9 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     for (q = h; *q; q++) {
         const char *c;
         for (c = "xaeiu"; *q == '.' && *c; c++) {
-            char *host = apr_pstrdup(p, h);
-            host[q - h] = *c;
-            if ((a = try_attack(j, apr_pstrcat(p, sch, "://", host, port, NULL)))) {
+            strcpy(var, h);
+            var[q - h] = *c;
+            if ((a = try_cat(j, sch, "://", var, port, NULL))) {
                 return a;
             }
         }
@@ -872,10 +975,9 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     *kind = CORS_ATTACK_LABEL;
     for (op = 0; op < 5; op++) {
         for (k = 0; k <= label; k++) {
-            const char *v = (op < 2 || k < label) ? label_variant(j, k, op) : NULL;
+            const char *v = (op < 2 || k < label) ? label_variant(j, k, op, var) : NULL;
             /* a name the regex writes out is the owner's ("example1\.com|example2\.com") */
-            if (v && !written_out(j, v) &&
-                (a = try_attack(j, apr_pstrcat(p, sch, "://", v, port, NULL)))) {
+            if (v && (a = try_cat(j, sch, "://", v, port, NULL)) && !written_out(j, v)) {
                 *domain = tenant;
                 return a;
             }
@@ -885,14 +987,14 @@ static const char *attack_origin(judge_state *j, cors_attack_kind *kind, const c
     *kind = CORS_ATTACK_TLD;
     for (k = 0; ps && ps != h && k < sizeof(tlds) / sizeof(tlds[0]); k++) {
         if (!has_word(j->pattern, tlds[k]) &&
-            (a = try_attack(j, apr_pstrcat(p, sch, "://", apr_pstrndup(p, h, (apr_size_t)(ps - h)),
-                                           tlds[k], port, NULL)))) {
+            (a = try_cat(j, sch, "://", apr_pstrndup(p, h, (apr_size_t)(ps - h)), tlds[k],
+                         port))) {
             return a;
         }
     }
     *kind = CORS_ATTACK_SUFFIX;
     for (k = 1; k < sizeof(tails) / sizeof(tails[0]); k++) {
-        if ((a = try_attack(j, apr_pstrcat(p, sch, "://", h, tails[k], port, NULL)))) {
+        if ((a = try_cat(j, sch, "://", h, tails[k], port))) {
             return a;
         }
     }
@@ -917,15 +1019,15 @@ static const char *attack_words(judge_state *j, cors_attack_kind *kind)
             const char *w = apr_pstrndup(j->pool, s, n);
             words++;
             *kind = CORS_ATTACK_LABEL;
-            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://", w, "-evil.com", NULL)))) {
+            if ((a = try_cat(j, "https://", w, "-evil.com", NULL, NULL))) {
                 return a;
             }
             *kind = CORS_ATTACK_PREFIX;
-            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://evil", w, ".com", NULL)))) {
+            if ((a = try_cat(j, "https://evil", w, ".com", NULL, NULL))) {
                 return a;
             }
             *kind = CORS_ATTACK_SUFFIX;
-            if ((a = try_attack(j, apr_pstrcat(j->pool, "https://", w, ".evil.com", NULL)))) {
+            if ((a = try_cat(j, "https://", w, ".evil.com", NULL, NULL))) {
                 return a;
             }
         }
@@ -952,8 +1054,20 @@ static int judge_aim(judge_state *j, const cors_origin *o)
     j->scheme = apr_pstrmemdup(j->pool, o->canon, o->scheme_len);
     j->host = origin_host(j->pool, o);
     j->port = o->canon + o->host_off + o->host_len;
-    j->reg = registrable(j->psl, j->host);
+    j->reg = registrable(j, j->host, &j->ps);
     return 1;
+}
+
+/* Adds the origin s to out when it is one; returns it, or NULL. */
+static const cors_origin *push_origin(apr_array_header_t *out, const char *s)
+{
+    cors_origin *o = apr_palloc(out->pool, sizeof(*o));
+
+    if (cors_origin_parse(s, o) != CORS_ORIGIN_OK) {
+        return NULL;
+    }
+    APR_ARRAY_PUSH(out, const cors_origin *) = o;
+    return o;
 }
 
 /* The origins to attack: each host written in the regex, as https and as http, then a
@@ -961,19 +1075,16 @@ static int judge_aim(judge_state *j, const cors_origin *o)
  * the port). At most 16 hosts: the judge's work stays bounded, whatever the regex. */
 static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
 {
-    apr_array_header_t *out = apr_array_make(p, 8, sizeof(cors_origin));
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(const cors_origin *));
     apr_array_header_t *hosts = regex_hosts(p, pattern);
     apr_array_header_t *samples = regex_samples(p, pattern);
-    cors_origin o;
+    const cors_origin *o;
     int i, s;
 
     for (i = 0; i < hosts->nelts && i < 16; i++) {
         for (s = 0; s < 2; s++) {
             const char *h = APR_ARRAY_IDX(hosts, i, const char *);
-            if (cors_origin_parse(apr_pstrcat(p, s ? "http://" : "https://", h, NULL), &o) ==
-                CORS_ORIGIN_OK) {
-                APR_ARRAY_PUSH(out, cors_origin) = o;
-            }
+            push_origin(out, apr_pstrcat(p, s ? "http://" : "https://", h, NULL));
         }
     }
     for (i = 0; i < samples->nelts; i++) {
@@ -982,15 +1093,13 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
             /* a regex with no scheme written ("(.*\\.example\\.com)") lets ".*" take one */
             sample = apr_pstrcat(p, "https://", sample, NULL);
         }
-        if (cors_origin_parse(sample, &o) == CORS_ORIGIN_OK && !o.is_null) {
-            APR_ARRAY_PUSH(out, cors_origin) = o;
-            /* deregex keeps what '?' makes optional: "https?://" is sampled as https, and
-             * the http it also accepts is tried here */
-            if (strncmp(o.canon, "https://", 8) == 0 &&
-                cors_origin_parse(apr_pstrcat(p, "http://", o.canon + 8, NULL), &o) ==
-                    CORS_ORIGIN_OK) {
-                APR_ARRAY_PUSH(out, cors_origin) = o;
-            }
+        if ((o = push_origin(out, sample)) != NULL && o->is_null) {
+            apr_array_pop(out);
+        }
+        /* deregex keeps what '?' makes optional: "https?://" is sampled as https, and
+         * the http it also accepts is tried here */
+        else if (o && strncmp(o->canon, "https://", 8) == 0) {
+            push_origin(out, apr_pstrcat(p, "http://", o->canon + 8, NULL));
         }
     }
     return out;
@@ -1001,6 +1110,7 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
 {
     judge_state j;
     apr_array_header_t *aims;
+    apr_hash_t *tried;
     const char *probe;
     int i;
 
@@ -1010,6 +1120,7 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
     j.psl = psl;
     j.pool = pool;
     j.pattern = pattern;
+    j.suffixes = apr_hash_make(pool);
     j.lit = cors_lit_compile(pool, pattern, nocase);
     j.compiled = compiled;
     if (j.lit == NULL && j.compiled == NULL) {
@@ -1022,18 +1133,24 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
     /* accepts an origin that has nothing to do with anything written in it */
     j.reg = "";
     probe = strstr(pattern, "evil") ? "attacker.net" : "evil.com";
-    out->insecure = try_attack(&j, apr_pstrcat(pool, "http://", probe, NULL));
-    if ((out->attack = try_attack(&j, apr_pstrcat(pool, "https://", probe, NULL))) ||
+    out->insecure = try_cat(&j, "http://", probe, NULL, NULL, NULL);
+    if ((out->attack = try_cat(&j, "https://", probe, NULL, NULL, NULL)) ||
         (out->attack = out->insecure)) {
         out->kind = CORS_ATTACK_ANY;
         out->intended = "any origin";
         return 0;
     }
     aims = intended_origins(pool, pattern);
+    tried = apr_hash_make(pool);
     for (i = 0; i < aims->nelts; i++) {
-        cors_origin *o = &APR_ARRAY_IDX(aims, i, cors_origin);
+        const cors_origin *o = APR_ARRAY_IDX(aims, i, const cors_origin *);
         const char *a, *domain;
         cors_attack_kind kind;
+        /* the hosts written in the regex and its samples are often the same origins */
+        if (apr_hash_get(tried, o->canon, (apr_ssize_t)o->len)) {
+            continue;
+        }
+        apr_hash_set(tried, o->canon, (apr_ssize_t)o->len, "1");
         if (!judge_aim(&j, o)) {
             continue;
         }
@@ -1043,7 +1160,8 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
         if (out->insecure == NULL && strcmp(j.scheme, "http") == 0 && !is_loopback_host(j.host)) {
             out->insecure = apr_pstrdup(pool, o->canon);
         }
-        if (out->attack == NULL && (a = attack_origin(&j, &kind, &domain)) != NULL) {
+        if (out->attack == NULL && !lists_only_own_origins(&j) &&
+            (a = attack_origin(&j, &kind, &domain)) != NULL) {
             out->attack = a;
             out->kind = kind;
             out->intended = apr_pstrdup(pool, o->canon);

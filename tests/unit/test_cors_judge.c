@@ -111,6 +111,10 @@ START_TEST(test_attacks)
                   "escape the dots");
     expect_attack("^https://(www\\.)?brand\\.(com|io|[a-z]{2})$", "https://www.brand.co",
                   CORS_ATTACK_TLD, "other top-level domains");
+    /* a list of origins is not searched when all are of one domain: one of another
+     * domain still is */
+    expect_attack("^https://(app\\.example\\.com|app\\.example\\.com\\.evil\\.com)$",
+                  "https://app.example.com.evil.com", CORS_ATTACK_SUFFIX, "end the regex");
     /* mod_cors's own anchoring */
     expect_attack(cors_regex_anchor(pool, "https://app.example.com"), "https://appxexample.com",
                   CORS_ATTACK_DOT, "escape the dots");
