@@ -1111,7 +1111,6 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
     judge_state j;
     apr_array_header_t *aims;
     apr_hash_t *tried;
-    const char *probe;
     int i;
 
     memset(out, 0, sizeof(*out));
@@ -1130,15 +1129,22 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
         }
     }
     out->accepts_null = judge_match(&j, "null");
-    /* accepts an origin that has nothing to do with anything written in it */
+    /* accepts an origin that has nothing to do with anything written in it; a name the
+     * regex writes is not one of those, and a look-around can keep one name out
+     * ("(?!evil)[a-z]+\\.com"): more than one is tried */
     j.reg = "";
-    probe = strstr(pattern, "evil") ? "attacker.net" : "evil.com";
-    out->insecure = try_cat(&j, "http://", probe, NULL, NULL, NULL);
-    if ((out->attack = try_cat(&j, "https://", probe, NULL, NULL, NULL)) ||
-        (out->attack = out->insecure)) {
-        out->kind = CORS_ATTACK_ANY;
-        out->intended = "any origin";
-        return 0;
+    for (i = 0; i < 3; i++) {
+        static const char *const probes[][2] = {
+            {"evil", "evil.com"}, {"attacker", "attacker.net"}, {"attacker", "attacker.com"}};
+        if (strstr(pattern, probes[i][0]) == NULL) {
+            out->insecure = try_cat(&j, "http://", probes[i][1], NULL, NULL, NULL);
+            if ((out->attack = try_cat(&j, "https://", probes[i][1], NULL, NULL, NULL)) ||
+                (out->attack = out->insecure)) {
+                out->kind = CORS_ATTACK_ANY;
+                out->intended = "any origin";
+                return 0;
+            }
+        }
     }
     aims = intended_origins(pool, pattern);
     tried = apr_hash_make(pool);

@@ -111,6 +111,11 @@ START_TEST(test_attacks)
                   "escape the dots");
     expect_attack("^https://(www\\.)?brand\\.(com|io|[a-z]{2})$", "https://www.brand.co",
                   CORS_ATTACK_TLD, "other top-level domains");
+    /* a look-around that keeps the probe's name out does not hide the rest (review) */
+    expect_attack("^https://(?!evil)[a-z]+\\.com$", "https://attacker.com", CORS_ATTACK_ANY,
+                  "any origin");
+    expect_attack("^https://[a-z]+(?<!evil)\\.com$", "https://attacker.com", CORS_ATTACK_ANY,
+                  "any origin");
     /* a list of origins is not searched when all are of one domain: one of another
      * domain still is */
     expect_attack("^https://(app\\.example\\.com|app\\.example\\.com\\.evil\\.com)$",
