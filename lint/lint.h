@@ -98,9 +98,12 @@ typedef struct lint_node lint_node;
 struct lint_node {
     lint_kind kind;
     unsigned char is_section;
-    unsigned char inactive; /* <IfDefine>/<IfModule> known to be false */
-    unsigned char no_cors;  /* a section known to hold no CORS* directive, at any
-                             * depth (set by the reader when the section ends) */
+    unsigned char inactive;  /* <IfDefine>/<IfModule> known to be false */
+    unsigned char uncertain; /* under a condition decided outside the tree (-D, a module
+                              * loaded elsewhere, the version): read, but maybe not by
+                              * httpd */
+    unsigned char no_cors;   /* a section known to hold no CORS* directive, at any
+                              * depth (set by the reader when the section ends) */
     int argc;
     unsigned seq;         /* the order httpd reads lines in, from 1 (includes inline) */
     lint_mask disabled;   /* inline "# cors-lint: disable=" for this directive */

@@ -97,16 +97,18 @@ static int authz_container(const lint_node *n)
             strcasecmp(n->name + 7, "None") == 0);
 }
 
-static void refuse_in_authz(lint_ctx *ctx, const lint_node *sec)
+/* authz is the innermost of those around sec: httpd names it, not an <IfModule>. */
+static void refuse_in_authz(lint_ctx *ctx, const lint_node *authz, const lint_node *sec)
 {
     const lint_node *n;
 
     for (n = sec->first_child; n; n = n->next) {
         if (n->is_section && !n->inactive) {
-            refuse_in_authz(ctx, n);
+            refuse_in_authz(ctx, authz_container(n) ? n : authz, n);
         }
         else if (n->kind == LK_CORS && !n->inactive) {
-            lint_add(ctx, CL016, n, 0, NULL, "%s not allowed in <%s> context", n->name, sec->name);
+            lint_add(ctx, CL016, n, 0, NULL, "%s not allowed in <%s> context", n->name,
+                     authz->name);
         }
     }
 }
@@ -123,7 +125,7 @@ static void section_read(lint_ctx *ctx, cors_config *c, const lint_node *sec)
         }
         if (n->is_section) {
             if (authz_container(n) && !n->no_cors) {
-                refuse_in_authz(ctx, n); /* httpd's words: not allowed there */
+                refuse_in_authz(ctx, n, n); /* httpd's words: not allowed there */
             }
             else if (!lint_is_scope_section(n) && !n->no_cors) {
                 section_read(ctx, c, n);

@@ -36,6 +36,8 @@ typedef struct {
     apr_array_header_t *stack;    /* const char *: real paths of files being read */
     apr_array_header_t *doc_dirs; /* const char *: DocumentRoot / <Directory> paths */
     apr_hash_t *modules;          /* LoadModule'd module names and files */
+    apr_hash_t *maybe_defined;    /* names Define'd or UnDefine'd under an uncertain
+                                   * condition: httpd may or may not have them */
     apr_size_t cors_count;        /* CORS* directives read so far */
 } lint_reader;
 
@@ -231,7 +233,8 @@ int lint_streq(const char *a, const char *b)
     return a && b && strcasecmp(a, b) == 0;
 }
 
-/* ${VAR} from Define (and --define); unknown names stay as written. */
+/* ${VAR} from Define (and --define), else from the environment, as httpd's
+ * ap_resolve_env; unknown names stay as written. */
 static const char *expand_vars(lint_ctx *ctx, const char *s)
 {
     const char *p;
@@ -254,6 +257,9 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
         }
         else {
             val = apr_hash_get(ctx->defines, p + 2, (apr_ssize_t)(e - p - 2));
+            if (val == NULL) {
+                val = getenv(apr_pstrmemdup(ctx->pool, p + 2, (apr_size_t)(e - p - 2)));
+            }
         }
         add = (apr_size_t)(p - s) + (e ? (val ? strlen(val) : (apr_size_t)(e + 1 - p)) : 0);
         if (len + add + 1 > cap) {
@@ -287,6 +293,18 @@ static const char *expand_vars(lint_ctx *ctx, const char *s)
         free(out);
         return r;
     }
+}
+
+/* The length of the text between the quote at s and its closing quote (or the end),
+ * as ap_getword_conf reads a quoted word. */
+static apr_size_t quoted_len(const char *s)
+{
+    const char *e = s + 1;
+
+    while (*e && *e != *s) {
+        e += e[0] == '\\' && e[1] == *s ? 2 : 1;
+    }
+    return (apr_size_t)(e - s - 1);
 }
 
 static int has_var(const char *s, apr_size_t len)
@@ -394,8 +412,8 @@ static void split_args(lint_ctx *ctx, const char *s, apr_size_t len, char *w, in
     memcpy(n->argcol, argcol, sizeof(*argcol) * (apr_size_t)count);
 }
 
-/* The node of one line: its name, its argument text (${VAR} expanded) and the split
- * arguments, carved from the arena as one block. args is NUL-terminated, alen long. */
+/* The node of one line: its name, its argument text and the split arguments, carved from the arena
+ * as one block. args is NUL-terminated, alen long. */
 static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen, const char *args,
                             apr_size_t alen, int is_section, const char *file, int line, int col,
                             int col0)
@@ -404,10 +422,6 @@ static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen, co
     lint_node *n;
     char *text, *words;
 
-    if (has_var(args, alen)) {
-        expanded = expand_vars(ctx, args);
-        alen = strlen(expanded);
-    }
     n = arena_alloc(ctx, sizeof(*n) + nlen + 1 + (expanded ? 0 : alen + 1) + alen + 1);
     text = (char *)(n + 1);
     memcpy(text, name, nlen);
@@ -616,28 +630,38 @@ static int ifversion_may_hold(const lint_node *n)
     return ok_lo || ok_hi;
 }
 
-static int is_active_cond(lint_reader *rd, const lint_node *n)
+/* Whether httpd reads what a section holds: COND_NO, COND_YES, or COND_MAYBE when
+ * what decides it is not in the tree (httpd's -D, a module loaded elsewhere, its
+ * version, a file): cors-lint then reads it, and lints more rather than less. */
+enum { COND_NO, COND_YES, COND_MAYBE };
+
+static int cond_state(lint_reader *rd, const lint_node *n)
 {
     const char *a = n->argc > 0 ? n->argv[0] : "";
-    int neg = 0;
+    int neg = 0, known;
 
     if (*a == '!') {
         neg = 1;
         a++;
     }
     if (n->kind == LK_IFDEFINE) {
-        /* known only when defined: an undefined name may come from -D at run time */
-        int defined = apr_hash_get(rd->ctx->defines, a, APR_HASH_KEY_STRING) != NULL;
-        return !(neg && defined);
+        /* known only when surely defined: an undefined name may come from -D */
+        known = apr_hash_get(rd->ctx->defines, a, APR_HASH_KEY_STRING) != NULL &&
+                apr_hash_get(rd->maybe_defined, a, APR_HASH_KEY_STRING) == NULL;
+        return known ? (neg ? COND_NO : COND_YES) : COND_MAYBE;
     }
     if (n->kind == LK_IFMODULE) {
-        int loaded = apr_hash_get(rd->modules, a, APR_HASH_KEY_STRING) != NULL;
-        return !(neg && loaded);
+        known = apr_hash_get(rd->modules, a, APR_HASH_KEY_STRING) != NULL;
+        return known ? (neg ? COND_NO : COND_YES) : COND_MAYBE;
     }
     if (lint_streq(n->name, "IfVersion")) {
-        return ifversion_may_hold(n);
+        return ifversion_may_hold(n) ? COND_MAYBE : COND_NO;
     }
-    return 1;
+    if (lint_streq(n->name, "IfFile") || lint_streq(n->name, "IfDirective") ||
+        lint_streq(n->name, "IfSection")) {
+        return COND_MAYBE;
+    }
+    return COND_YES;
 }
 
 /* Remember a module as loaded under both of its names (headers_module, mod_headers.c). */
@@ -664,12 +688,18 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
 {
     lint_ctx *ctx = rd->ctx;
 
-    if (n->kind == LK_DEFINE && n->argc >= 1) {
-        apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING,
-                     n->argc >= 2 ? n->argv[1] : "");
-    }
-    else if (n->kind == LK_UNDEFINE && n->argc >= 1) {
-        apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING, NULL);
+    if ((n->kind == LK_DEFINE || n->kind == LK_UNDEFINE) && n->argc >= 1) {
+        /* under an uncertain condition the name may be either: the value is kept for
+         * ${VAR}, and <IfDefine> on it reads both branches */
+        apr_hash_set(rd->maybe_defined, n->argv[0], APR_HASH_KEY_STRING,
+                     n->uncertain ? "1" : NULL);
+        if (n->kind == LK_DEFINE) {
+            apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING,
+                         n->argc >= 2 ? n->argv[1] : "");
+        }
+        else if (!n->uncertain) {
+            apr_hash_set(ctx->defines, n->argv[0], APR_HASH_KEY_STRING, NULL);
+        }
     }
     else if (n->kind == LK_LOADMODULE) {
         note_module(rd, n);
@@ -809,8 +839,21 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             continue;
         }
         {
-            int col = (int)(s - line) + 1;
+            int col = (int)(s - line) + 1, cond;
             lint_node *n;
+            if (has_var(s, len - (apr_size_t)(s - line))) {
+                /* httpd resolves ${VAR} on the whole line, the directive's name included,
+                 * before it splits it (ap_build_config_sub); columns are then in the
+                 * expanded text */
+                line = s = (char *)expand_vars(ctx, s);
+                len = strlen(s);
+                while (conf_stop[(unsigned char)*s] == 1) {
+                    s++;
+                }
+                if (*s == '\0') {
+                    continue;
+                }
+            }
             if (s[0] == '<' && s[1] == '/') {
                 char *name = s + 2, *gt = strchr(name, '>');
                 const char *nm;
@@ -865,8 +908,10 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     continue;
                 }
                 /* a <Macro> body is read only where a Use expands it: not here */
+                cond = cond_state(rd, n);
                 n->inactive =
-                    stack[top]->inactive || !is_active_cond(rd, n) || lint_streq(n->name, "Macro");
+                    stack[top]->inactive || cond == COND_NO || lint_streq(n->name, "Macro");
+                n->uncertain = stack[top]->uncertain || cond == COND_MAYBE;
                 if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1 &&
                     n->argv[0][0] == '/') {
                     APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
@@ -879,8 +924,15 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             /* a directive */
             {
                 apr_size_t nlen = strcspn(s, " \t\v\f\r");
-                n = node_read(ctx, s, nlen, s + nlen, (apr_size_t)(line + len - s) - nlen, 0, file,
-                              first, col, col + (int)nlen);
+                const char *name = s, *args = s + nlen;
+                if (*s == '"' || *s == '\'') {
+                    /* a quoted name is a name (httpd reads it with ap_getword_conf) */
+                    name = s + 1;
+                    nlen = quoted_len(s);
+                    args = name + nlen + (name[nlen] != '\0');
+                }
+                n = node_read(ctx, name, nlen, args, (apr_size_t)(line + len - args), 0, file,
+                              first, col, col + (int)(args - s));
                 node_joined(n, joined);
                 n->disabled = pending;
                 pending = 0;
@@ -888,6 +940,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                     continue;
                 }
                 n->inactive = stack[top]->inactive;
+                n->uncertain = stack[top]->uncertain;
                 node_append(stack[top], n);
                 rd->cors_count += n->kind == LK_CORS;
                 if (!n->inactive) {
@@ -1071,6 +1124,7 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
     rd.stack = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.doc_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.modules = apr_hash_make(ctx->pool);
+    rd.maybe_defined = apr_hash_make(ctx->pool);
     /* compiled into Debian's apache2 (apache2 -l), under both of their names */
     {
         static const char *const builtin[] = {

@@ -53,6 +53,10 @@ VALUES = {
 WEIGHTS = {"CORSAllowOrigin": 6, "CORSAllowOriginRegex": 3, "CORSAllowCredentials": 5,
            "CORSAllowInsecureOrigins": 2, "CORSAllowOrigins": 0.1}
 REFUSED = 0.04  # the chance that a directive gets an argument httpd refuses
+# Set in the environment of httpd and cors-lint by run.py: httpd takes ${NAME} from the
+# environment when no Define names it (ap_resolve_env), on the whole line.
+ENVIRONMENT = {"PARITY_ORIGIN": "https://env.example.com", "PARITY_HTTP": "http://env.example.com",
+               "PARITY_DIRECTIVE": "CORSAllowOrigin"}
 
 LOCATIONS = ["/", "/a", "/a/b", "/a/b/c", "/ab", "/a/", "/x", "/x/y"]
 DIRECTORIES = ["/srv/p", "/srv/p/a", "/srv/p/a/b", "/srv/p/ab", "/srv/q", "/srv/p/a/../a",
@@ -64,6 +68,7 @@ CONDITIONS = ['"%{QUERY_STRING} =~ /x/"', '"-n %{HTTP_COOKIE}"', '"true"']
 class Gen:
     def __init__(self, seed):
         self.r = random.Random(seed)
+        self.defines = 0  # names Define'd so far, each used once
 
     def directive(self):
         names = list(VALUES)
@@ -75,6 +80,14 @@ class Gen:
         # (and a comment line so continued swallows the next one); after a space it
         # does not
         roll = self.r.random()
+        # httpd reads a quoted name as the name, and ${VAR} anywhere in the line
+        if roll < 0.01:
+            return '"%s" %s' % (name, value)
+        if roll < 0.015 and name == "CORSAllowOrigin":
+            return "${PARITY_DIRECTIVE} " + value
+        if roll < 0.02 and name == "CORSAllowOrigin":
+            return name + " " + self.r.choice(["${PARITY_ORIGIN}", "${PARITY_HTTP}",
+                                               "${PARITY_UNSET}"])
         if roll < 0.03 and value:
             return name + " \\\n    " + value
         if roll < 0.05:
@@ -133,10 +146,27 @@ class Gen:
             lines += ["<IfModule cors_module>"] + self.directives(1, 2) + ["</IfModule>"]
         if r.random() < 0.1:
             lines += ["<IfModule !cors_module>"] + self.directives(1, 2) + ["</IfModule>"]
+        if r.random() < 0.1:
+            lines += self.conditional_define()
         if vhost and r.random() < 0.3:
             lines += ["<VirtualHost 127.0.0.1:8080>"] + self.server_body(False) + \
                      ["</VirtualHost>"]
         return lines
+
+    def conditional_define(self):
+        """A name Define'd under a condition, then tested: under a module that is not
+        loaded (httpd does not define it; cors-lint cannot know the module is not loaded
+        elsewhere) or one that is."""
+        r = self.r
+        self.defines += 1
+        name = "PARITY_D%d" % self.defines
+        module = r.choice(["mod_nope.c", "cors_module", "!cors_module"])
+        # <IfDefine NAME> of a name that is not surely defined is left out: httpd skips
+        # it, and cors-lint reads it by design (-D NAME, or the module loaded outside
+        # what it reads)
+        test = (r.choice(["!", ""]) if module == "cors_module" else "!") + name
+        return (["<IfModule %s>" % module, "Define " + name, "</IfModule>",
+                 "<IfDefine %s>" % test] + self.directives(1, 2) + ["</IfDefine>"])
 
     def config(self):
         return "\n".join(self.server_body(True)) + "\n"

@@ -227,6 +227,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)
     g = gen.Gen(args.seed)
+    os.environ.update(gen.ENVIRONMENT)  # httpd, the httpd it starts and cors-lint
     try:
         results = server_configs(args, work, g)
         if args.htaccess:
