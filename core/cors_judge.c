@@ -63,6 +63,26 @@ static const char *skip_class(const char *s)
     return *s ? s + 1 : s;
 }
 
+/* Is the class from b (after '[') to e (after its ']') only upper-case letters and
+ * ranges of them ("[A-Z]"), which no character of a lower-case origin matches? */
+static int class_only_upper(const char *b, const char *e)
+{
+    const char *p, *end = (e > b && e[-1] == ']') ? e - 1 : e;
+
+    if (b == end || *b == '^') {
+        return 0;
+    }
+    for (p = b; p < end; p++) {
+        int upper = *p >= 'A' && *p <= 'Z';
+        int range = *p == '-' && p > b && p + 1 < end && p[-1] >= 'A' && p[-1] <= 'Z' &&
+                    p[1] >= 'A' && p[1] <= 'Z';
+        if (!upper && !range) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 long cors_regex_upper(const char *src)
 {
     const char *s = src;
@@ -82,7 +102,11 @@ long cors_regex_upper(const char *src)
             s = skip_escape(s);
         }
         else if (*s == '[') {
-            s = skip_class(s + 1);
+            const char *e = skip_class(s + 1);
+            if (class_only_upper(s + 1, e)) {
+                return (long)(s + 1 - src);
+            }
+            s = e;
         }
         else if (s[0] == '(' && s[1] == '*') {
             const char *e = strchr(s, ')'); /* (*UTF), (*CR)... */

@@ -238,6 +238,12 @@ START_TEST(test_upper_case_letters)
     ck_assert_int_eq(cors_regex_upper("(?i)https://App\\.x"), -1);
     ck_assert_int_eq(cors_regex_upper("(*UTF)https://app\\.x"), -1);
     ck_assert_int_eq(cors_regex_upper("https://app\\.x"), -1);
+    /* a class of upper-case letters only matches nothing of an origin (review) */
+    ck_assert_int_eq(cors_regex_upper("https://[A-Z]+\\.x\\.com"), 9);
+    ck_assert_int_eq(cors_regex_upper("https://[QX]\\.x\\.com"), 9);
+    ck_assert_int_eq(cors_regex_upper("https://[^A-Z]+\\.x\\.com"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://[A-Z0-9]+\\.x\\.com"), -1);
+    ck_assert_int_eq(cors_regex_upper("https://[-A]+\\.x\\.com"), -1);
 }
 END_TEST
 
