@@ -223,10 +223,6 @@ const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int ar
 
 int cors_token_list_has(const cors_token_list *list, const char *token, apr_size_t len);
 
-/* Is this a CORS-safelisted request-header name (Accept, Accept-Language,
- * Content-Language, Content-Type, Range)? Case-insensitive. */
-int cors_is_safelisted_header(const char *name, apr_size_t len);
-
 /* Is this a CORS-safelisted method (GET, HEAD, POST)? Case-sensitive. */
 int cors_is_safelisted_method(const char *method);
 

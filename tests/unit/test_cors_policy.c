@@ -428,9 +428,6 @@ START_TEST(test_tokens)
     ck_assert(!cors_is_token("", 0));
     ck_assert(!cors_is_token("a b", 3));
     ck_assert(!cors_is_token("a\x80", 2));
-    ck_assert(cors_is_safelisted_header("Content-Type", 12));
-    ck_assert(cors_is_safelisted_header("ACCEPT", 6));
-    ck_assert(!cors_is_safelisted_header("authorization", 13));
     ck_assert(cors_is_safelisted_method("POST"));
     ck_assert(!cors_is_safelisted_method("post"));
 }
@@ -620,14 +617,14 @@ START_TEST(test_decide_preflight_allowed)
 
     app_policy(&p, 1);
     p.max_age = "600";
-    decide(&p, "OPTIONS", "https://app.example.com", "PUT", "content-type,x-request-id", &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "PUT", "authorization,x-request-id", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert(d.is_preflight);
     ck_assert(!d.status_forbidden);
     ck_assert_str_eq(d.allow_origin, "https://app.example.com");
     ck_assert_str_eq(d.allow_credentials, "true");
     ck_assert_str_eq(d.allow_methods, "GET, HEAD, POST, PUT, DELETE");
-    ck_assert_str_eq(d.allow_headers, "content-type, x-request-id");
+    ck_assert_str_eq(d.allow_headers, "authorization, x-request-id");
     ck_assert_str_eq(d.max_age, "600");
     ck_assert_ptr_null(d.expose_headers);
     ck_assert_ptr_null(d.allow_private_network);
@@ -642,10 +639,14 @@ START_TEST(test_decide_preflight_allowed)
     decide(&p, "OPTIONS", "https://app.example.com", "DELETE", "", &d);
     ck_assert_ptr_null(d.allow_headers);
     /* several header lines joined by httpd, mixed case, spaces */
-    decide(&p, "OPTIONS", "https://app.example.com", "POST",
-           "X-Request-ID , Accept, authorization", &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "POST", "X-Request-ID , authorization", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
-    ck_assert_str_eq(d.allow_headers, "x-request-id, accept, authorization");
+    ck_assert_str_eq(d.allow_headers, "x-request-id, authorization");
+    /* a safelisted name is asked for only with a value that is not safelisted: granted
+     * only when listed (issue 13) */
+    decide(&p, "OPTIONS", "https://app.example.com", "POST", "X-Request-ID, Accept", &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_DENIED_HEADER);
+    ck_assert_str_eq(d.reason, "header Accept not allowed");
 }
 END_TEST
 
@@ -657,12 +658,17 @@ START_TEST(test_decide_preflight_defaults)
 
     cors_policy_init(&p);
     p.origins = make_list(one);
-    decide(&p, "OPTIONS", "https://app.example.com", "POST", "Content-Type", &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "POST", NULL, &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_methods, "GET, HEAD, POST");
-    /* safelisted names need no listing */
-    ck_assert_str_eq(d.allow_headers, "content-type");
+    ck_assert_ptr_null(d.allow_headers);
     ck_assert_ptr_null(d.allow_credentials);
+    /* Content-Type is asked for when it is application/json: nobody allowed that
+     * (issue 13) */
+    decide(&p, "OPTIONS", "https://app.example.com", "POST", "Content-Type", &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_DENIED_HEADER);
+    ck_assert_ptr_null(d.allow_headers);
+    decide(&p, "OPTIONS", "https://app.example.com", "POST", NULL, &d);
     ck_assert_ptr_null(d.max_age);
     decide(&p, "OPTIONS", "https://app.example.com", "PUT", NULL, &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_DENIED_METHOD);
@@ -720,14 +726,23 @@ START_TEST(test_decide_star_methods_headers_echo)
     cors_policy p;
     cors_decision d;
 
-    /* without credentials: "*" is sent as is; Authorization is still listed by name
-     * because the requested names are echoed */
+    /* without credentials: "*" is sent as is for methods; the requested names are
+     * echoed */
     app_policy(&p, 0);
     p.allow_methods = tokens(CORS_TOKENS_METHODS, "*");
     p.allow_headers = tokens(CORS_TOKENS_HEADERS, "*");
-    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything", &d);
+    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "content-type,x-anything", &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_methods, "*");
+    ck_assert_str_eq(d.allow_headers, "content-type, x-anything");
+    /* "*" never covers Authorization (Fetch): it must be listed by name (issue 13) */
+    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything", &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_DENIED_HEADER);
+    ck_assert_ptr_null(d.allow_headers);
+    ck_assert_str_eq(d.reason, "header authorization not allowed");
+    p.allow_headers = tokens(CORS_TOKENS_HEADERS, "* Authorization");
+    decide(&p, "OPTIONS", "https://app.example.com", "PURGE", "authorization,x-anything", &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_headers, "authorization, x-anything");
 
     /* with credentials: "*" would be literal, so the request is echoed */
