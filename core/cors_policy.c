@@ -1233,6 +1233,18 @@ static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
     return 0;
 }
 
+/* A '*' list without credentials answers every actual request alike, with a valid
+ * Origin or not (Fetch, "CORS protocol and HTTP caches"): a response without the grant,
+ * kept by a cache for a navigation, would otherwise be served to a later fetch (rule 8).
+ * The Origin is not reflected, so nothing unvalidated is sent. */
+static void cors_grant_any(const cors_policy *p, int any_nocred, cors_decision *out)
+{
+    if (any_nocred && !out->is_preflight) {
+        out->allow_origin = "*";
+        out->expose_headers = p->expose_headers ? p->expose_headers->joined : NULL;
+    }
+}
+
 void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_t *pool,
                         cors_decision *out)
 {
@@ -1252,6 +1264,7 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
     }
     if (req->origin == NULL) {
         out->outcome = CORS_OUTCOME_NONE;
+        cors_grant_any(p, any_nocred, out);
         return;
     }
 
@@ -1267,6 +1280,7 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
         out->outcome = CORS_OUTCOME_INVALID_ORIGIN;
         out->status_forbidden = out->is_preflight;
         out->reason = apr_pstrcat(pool, "Origin ", cors_origin_status_str(st), NULL);
+        cors_grant_any(p, any_nocred, out);
         return;
     }
     else if (!(list && cors_origin_list_allows(list, &origin)) &&

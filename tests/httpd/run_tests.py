@@ -757,6 +757,14 @@ def star_origin_without_credentials(s):
     expect_grant(r, "*", credentials=False, status=200)
     check(r.get("Access-Control-Expose-Headers") == "*", "expose *", r)
     check("origin" not in r.vary_tokens(), "Vary: Origin on a * list", r)
+    # the same answer without Origin (a navigation) or with an invalid one: a cache that
+    # keeps it must not break a later fetch (rule 8, issue 13); nothing is reflected
+    for origin in (None, "https://a.example, https://b.example", "https://x.example/p"):
+        r = get(s.port, "/public/data.json", origin)
+        expect_grant(r, "*", credentials=False, status=200)
+        check(r.get("Access-Control-Expose-Headers") == "*", "expose * for %r" % origin, r)
+        check("origin" not in r.vary_tokens(), "Vary: Origin on a * list", r)
+    expect_grant(get(s.port, "/public/missing.json", None), "*", credentials=False, status=404)
     r = preflight(s.port, "/public/data.json", "https://anyone.example", method="GET",
                   req_headers="authorization")
     expect_grant(r, "*", credentials=False, status=204)

@@ -594,16 +594,27 @@ START_TEST(test_decide_star)
     ck_assert_str_eq(d.allow_origin, "*");
     ck_assert_ptr_null(d.allow_credentials);
     ck_assert_ptr_null(d.vary); /* rule 8: the answer does not depend on the origin */
+    /* every response in scope says "*", with a valid Origin or not, so that a cache
+     * never keeps a copy without it for a later fetch (rule 8, issue 13) */
+    p.expose_headers = tokens(CORS_TOKENS_HEADERS, "ETag");
     decide(&p, "GET", NULL, NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_NONE);
+    ck_assert_str_eq(d.allow_origin, "*");
+    ck_assert_str_eq(d.expose_headers, "ETag");
     ck_assert_ptr_null(d.vary);
+    decide(&p, "GET", "https://a.example, https://b.example", NULL, NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_INVALID_ORIGIN);
+    ck_assert_str_eq(d.allow_origin, "*");
+    ck_assert_ptr_null(d.allow_credentials);
+    /* a preflight with an invalid Origin is still refused (rule 5) */
+    decide(&p, "OPTIONS", "https://a.example/path", "GET", NULL, &d);
+    ck_assert_int_eq(d.outcome, CORS_OUTCOME_INVALID_ORIGIN);
+    ck_assert(d.status_forbidden);
+    assert_no_grant(&d);
     decide(&p, "OPTIONS", "https://anything.example", "GET", NULL, &d);
     ck_assert_int_eq(d.outcome, CORS_OUTCOME_PREFLIGHT);
     ck_assert_str_eq(d.allow_origin, "*");
     ck_assert_str_eq(d.vary, "Access-Control-Request-Method, Access-Control-Request-Headers");
-    /* invalid origins are never granted, not even by "*" */
-    decide(&p, "GET", "https://a.example, https://b.example", NULL, NULL, &d);
-    ck_assert_int_eq(d.outcome, CORS_OUTCOME_INVALID_ORIGIN);
-    assert_no_grant(&d);
     /* "*" covers the opaque origin as "*" (no reflection) */
     decide(&p, "GET", "null", NULL, NULL, &d);
     ck_assert_str_eq(d.allow_origin, "*");
