@@ -75,6 +75,10 @@ typedef struct {
     int report_only;
 } cors_req_ctx;
 
+/* The context of a request httpd has read whole, headers included, before anything
+ * else is known of it (post_read_request): never decided, holding no fields. */
+static cors_req_ctx cors_read_mark;
+
 static ap_filter_rec_t *cors_filter_handle;
 
 /* ---- Regexes: httpd's own engine ------------------------------------------------------ */
@@ -646,7 +650,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     cors_check_request_merge(r, c, &pol);
 
     ctx = ap_get_module_config(r->request_config, &cors_module);
-    if (ctx == NULL || ctx->decided) {
+    if (ctx == NULL || ctx->decided || ctx == &cors_read_mark) {
         ctx = apr_palloc(r->pool, sizeof(*ctx));
         f = &ctx->f;
         if (r->method_number == M_OPTIONS) {
@@ -683,6 +687,36 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     return ctx;
 }
 
+/* httpd has read the request, headers included: what fails from now on can be decided
+ * (cors_decide_late). A pointer store, no allocation: every request passes here. */
+static int cors_post_read_request(request_rec *r)
+{
+    if (r->main == NULL && r->prev == NULL) {
+        ap_set_module_config(r->request_config, &cors_module, &cors_read_mark);
+    }
+    return DECLINED;
+}
+
+/* A request that ended in an error before header_parser decided it: a URL httpd cannot
+ * decode (400 for a bad '%' escape, 404 for an encoded slash: refused before any
+ * section is walked), a Redirect or a RewriteRule [R] in server context
+ * (translate_name), a map_to_storage failure... Decide it now, on its <Location> and
+ * <If> configuration (merged already when the request got past translate_name; walked
+ * here otherwise), so that the browser sees the status, or can follow the redirect,
+ * instead of a CORS error. Called for the error response itself, or where its
+ * ErrorDocument is served. A request refused while it was being read (400, 413, 431:
+ * before post_read_request) is not decided: its headers may be incomplete. */
+static void cors_decide_late(request_rec *r)
+{
+    if (cors_ctx(r) == NULL && apr_table_get(r->notes, "cors") == NULL && r->uri &&
+        r->uri[0] == '/' &&
+        (r->per_dir_config != r->server->lookup_defaults ||
+         (ap_get_module_config(r->request_config, &cors_module) && ap_location_walk(r) == OK &&
+          ap_if_walk(r) == OK))) {
+        cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
+    }
+}
+
 static int cors_header_parser(request_rec *r)
 {
     const cors_config *c;
@@ -692,9 +726,12 @@ static int cors_header_parser(request_rec *r)
     if (r->prev) {
         /* An internal redirect (ErrorDocument, DirectoryIndex...): the response is
          * still the original request's, so it keeps the original decision. */
-        const request_rec *first = r->prev;
+        request_rec *first = r->prev;
         while (first->prev) {
             first = first->prev;
+        }
+        if (ap_is_HTTP_ERROR(first->status)) {
+            cors_decide_late(first); /* an ErrorDocument for an error before the walk */
         }
         ctx = cors_ctx(first);
         if (ctx) {
@@ -719,21 +756,11 @@ static int cors_header_parser(request_rec *r)
                                  &ctx->f);
 }
 
-/* An error response to a request that ended before header_parser: a Redirect or a
- * RewriteRule [R] in server context (translate_name), a map_to_storage failure... Decide
- * it now, on its <Location> and <If> configuration (merged already when httpd walks
- * locations before translate_name, as 2.4.x does; merged here when the request got past
- * translate_name), so that such a redirect carries the CORS headers a browser needs to
- * follow it. A request refused while it was being read (400, 413, 431: no file name, no
- * walk) is not decided: its headers may be incomplete. Internal redirects and
- * subrequests are left alone. */
+/* Every error response: decided late if nothing decided it (cors_decide_late). */
 static void cors_insert_error_filter(request_rec *r)
 {
-    if (cors_ctx(r) == NULL && r->main == NULL && r->prev == NULL &&
-        apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/' &&
-        (r->per_dir_config != r->server->lookup_defaults ||
-         (r->filename && ap_location_walk(r) == OK && ap_if_walk(r) == OK))) {
-        cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
+    if (r->main == NULL && r->prev == NULL) {
+        cors_decide_late(r);
     }
     cors_insert_filter(r);
 }
@@ -779,6 +806,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(cors_post_read_request, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);

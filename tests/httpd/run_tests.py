@@ -797,6 +797,20 @@ def not_found_with_error_document(s):
 
 
 @test
+def url_decoding_errors_carry_cors_headers(s):
+    # httpd refuses these while decoding the URL, before any section is walked: an
+    # encoded slash (404, AllowEncodedSlashes Off) and a bad '%' escape (400); the
+    # browser must see the status, not a CORS error (rule 6, issue 13)
+    for path, status in (("/api/a%2fb", 404), ("/api/x%zz", 400)):
+        r = get(s.port, path)
+        expect_grant(r, APP, status=status)
+        expect_vary(r, "Origin")
+        expect_no_grant(get(s.port, path, "https://evil.example"))
+    # outside any CORS scope: nothing
+    expect_no_grant(get(s.port, "/plain%2fx"))
+
+
+@test
 def server_error_and_cgi_failure(s):
     expect_grant(get(s.port, "/api/err500/"), APP, status=500)
     expect_grant(get(s.port, "/cgi/fail.cgi"), APP, status=500)
