@@ -27,7 +27,8 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASE_MODULES = [
     "mpm_event", "authz_core", "authn_core", "auth_basic", "authn_file", "authz_user",
     "authz_host", "mime", "dir", "alias", "cgid", "proxy", "proxy_http", "headers",
-    "rewrite", "setenvif", "env", "proxy_fcgi", "dav", "dav_fs",
+    "rewrite", "setenvif", "env", "proxy_fcgi", "dav", "dav_fs", "http2", "deflate",
+    "expires",
 ]
 
 APP = "https://app.example.com"
@@ -395,6 +396,22 @@ ProxyPass /fcgi/ fcgi://127.0.0.1:@FCGIPORT@/
     CORSAllowOrigin https://app.example.com
     CORSAllowCredentials On
 </Location>
+# beside the modules people load with it (issue 13): HTTP/2 without TLS, compression,
+# expiry headers, a proxy by mod_rewrite
+Protocols h2c http/1.1
+<Location /api/deflate>
+    SetOutputFilter DEFLATE
+</Location>
+<Location /api/expires>
+    ExpiresActive On
+    ExpiresDefault "access plus 1 hour"
+</Location>
+RewriteEngine On
+RewriteRule ^/rewritten/(.*)$ http://127.0.0.1:@PORT2@/$1 [P]
+<Location /rewritten>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+</Location>
 ProxyPass /proxied/ http://127.0.0.1:@PORT2@/
 <Location /proxied>
     CORSAllowOrigin https://app.example.com
@@ -438,9 +455,13 @@ def populate(d):
     for sub in ["api", "api/secret", "api/off", "api/status200", "api/nopreflight",
                 "api/pna", "api/starmethods", "api/report", "api/upstream-off", "api/vary",
                 "public", "regex", "errors", "ht-fileinfo", "ht-none", "ht-star", "ht-regex",
-                "ht-authconfig", "api/other", "api/nocreds", "api/dir"]:
+                "ht-authconfig", "api/other", "api/nocreds", "api/dir", "api/deflate",
+                "api/expires"]:
         write(os.path.join(d, "htdocs", sub, "data.json"), '{"ok": true}\n')
     write(os.path.join(d, "htdocs", "errors", "404.html"), "not here\n")
+    # mod_deflate leaves very small responses alone
+    write(os.path.join(d, "htdocs", "api", "deflate", "data.json"),
+          '{"items": [%s]}\n' % ", ".join(['"item"'] * 400))
     write(os.path.join(d, "htdocs", "files-scope.json"), "{}\n")
     write(os.path.join(d, "backend", "data.json"), '{"backend": true}\n')
     write(os.path.join(d, "cgi", "cors.cgi"), CGI_CORS, 0o755)
@@ -808,6 +829,74 @@ def url_decoding_errors_carry_cors_headers(s):
         expect_no_grant(get(s.port, path, "https://evil.example"))
     # outside any CORS scope: nothing
     expect_no_grant(get(s.port, "/plain%2fx"))
+
+
+def h2(port, method, path, headers=()):
+    """One request over HTTP/2 without TLS (h2c, prior knowledge), by curl (libcurl)."""
+    cmd = ["curl", "-sS", "-i", "--http2-prior-knowledge", "--max-time", "10", "-X", method]
+    for name, value in headers:
+        cmd += ["-H", "%s: %s" % (name, value)]
+    cmd.append("http://127.0.0.1:%d%s" % (port, path))
+    r = Response(subprocess.run(cmd, capture_output=True, timeout=30).stdout)
+    check(r.status_line.startswith("HTTP/2 "), "not HTTP/2: " + r.status_line, r)
+    return r
+
+
+@test
+def http2_cleartext(s):
+    # the same answers over HTTP/2 as over HTTP/1.1 (issue 13)
+    r = h2(s.port, "OPTIONS", "/api/data.json", [("Origin", APP),
+                                                 ("Access-Control-Request-Method", "PUT"),
+                                                 ("Access-Control-Request-Headers", "x-request-id")])
+    expect_grant(r, APP, status=204)
+    check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, DELETE, PATCH",
+          "methods over h2", r)
+    check(r.get("Access-Control-Allow-Headers") == "x-request-id", "headers over h2", r)
+    expect_vary(r, "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+    r = h2(s.port, "GET", "/api/data.json", [("Origin", APP)])
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Expose-Headers") == "X-Total-Count, ETag", "expose", r)
+    expect_vary(r, "Origin")
+    expect_grant(h2(s.port, "GET", "/api/missing.json", [("Origin", APP)]), APP, status=404)
+    expect_grant(h2(s.port, "GET", "/api/secret/data.json", [("Origin", APP)]), APP, status=401)
+    r = h2(s.port, "GET", "/proxied/data.json", [("Origin", APP)])
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Allow-Methods") is None, "backend's methods over h2", r)
+    expect_no_grant(h2(s.port, "GET", "/api/data.json", [("Origin", "https://evil.example")]))
+    r = h2(s.port, "OPTIONS", "/api/data.json", [("Origin", "https://evil.example"),
+                                                 ("Access-Control-Request-Method", "PUT")])
+    check(r.status == 403, "denied preflight over h2", r)
+    expect_no_grant(r)
+
+
+@test
+def deflate_keeps_one_set_and_merges_vary(s):
+    r = get(s.port, "/api/deflate/data.json", extra=[("Accept-Encoding", "gzip")])
+    expect_grant(r, APP, status=200)
+    check(r.get("Content-Encoding") == "gzip", "not compressed", r)
+    expect_vary(r, "Origin", "Accept-Encoding")
+    r = get(s.port, "/api/deflate/data.json")
+    expect_grant(r, APP, status=200)
+    expect_vary(r, "Origin", "Accept-Encoding")
+
+
+@test
+def expires_keeps_the_grant(s):
+    r = get(s.port, "/api/expires/data.json")
+    expect_grant(r, APP, status=200)
+    check("max-age=3600" in (r.get("Cache-Control") or ""), "mod_expires", r)
+    expect_vary(r, "Origin")
+
+
+@test
+def rewrite_proxy_backend_replaced(s):
+    # RewriteRule [P] to a backend that sends its own Access-Control-* headers
+    r = get(s.port, "/rewritten/data.json")
+    expect_grant(r, APP, status=200)
+    check(r.get("Access-Control-Allow-Methods") is None, "backend's methods kept", r)
+    check(r.body == b'{"backend": true}\n', "proxied body %r" % r.body, r)
+    expect_vary(r, "Origin", "Accept-Encoding")
+    expect_no_grant(get(s.port, "/rewritten/data.json", "https://evil.example"))
 
 
 @test
