@@ -79,7 +79,11 @@ typedef struct {
  * else is known of it (post_read_request): never decided, holding no fields. */
 static cors_req_ctx cors_read_mark;
 
-static ap_filter_rec_t *cors_filter_handle;
+static ap_filter_rec_t *cors_filter_handle, *cors_strip_filter_handle;
+
+/* mod_cache is loaded: responses may be stored, and served without the request
+ * passing the hooks that decide it (set at start-up, read-only after). */
+static int cors_have_cache;
 
 /* ---- Regexes: httpd's own engine ------------------------------------------------------ */
 
@@ -369,6 +373,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         }
         sc->dir_free = !touched;
     }
+    cors_have_cache = ap_find_linked_module("mod_cache.c") != NULL;
     return OK;
 }
 
@@ -541,20 +546,74 @@ static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
     }
 }
 
+static void cors_decide_late(request_rec *r);
+
+/* The request's decision, read when the response starts: a response mod_cache serves
+ * from its quick handler was never decided before (nothing walked its sections). */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    cors_apply(f->r, f->ctx);
+    cors_req_ctx *ctx = cors_ctx(f->r);
+
+    if (ctx == NULL && cors_have_cache) {
+        cors_decide_late(f->r);
+        ctx = cors_ctx(f->r);
+    }
+    if (ctx && !ctx->report_only) {
+        cors_apply(f->r, ctx);
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
+}
+
+/* After mod_headers (CONTENT_SET) and before mod_cache's CACHE_SAVE (the same type as
+ * this one, inserted after it): what the cache stores carries no Access-Control-*
+ * header that CORSOverrideUpstream On removes. The grant comes after the cache, per
+ * request (cors_out_filter). */
+static apr_status_t cors_strip_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    const cors_req_ctx *ctx = cors_ctx(f->r);
+
+    if (ctx && !ctx->report_only && ctx->override_upstream) {
+        cors_unset_ac(f->r->headers_out);
+        cors_unset_ac(f->r->err_headers_out);
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static int cors_has_filter(const request_rec *r, const ap_filter_rec_t *frec)
+{
+    const ap_filter_t *f;
+
+    for (f = r->output_filters; f; f = f->next) {
+        if (f->frec == frec) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void cors_insert_filter(request_rec *r)
 {
     cors_req_ctx *ctx = cors_ctx(r);
 
-    if (ctx && !ctx->report_only) {
-        ap_add_output_filter_handle(cors_filter_handle, ctx, r, r->connection);
+    /* with mod_cache, the quick handler may have inserted it already */
+    if (ctx && !ctx->report_only && !(cors_have_cache && cors_has_filter(r, cors_filter_handle))) {
+        ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
     }
+}
+
+/* Where mod_cache is loaded, before its quick handler: it serves a hit there, before
+ * any section is walked or any other hook of ours runs, so the filter goes in now and
+ * decides when the response starts if nothing decided before (a hit); and the strip
+ * filter goes in before mod_cache inserts CACHE_SAVE. */
+static int cors_quick_handler(request_rec *r, int lookup)
+{
+    if (cors_have_cache && !lookup && r->main == NULL && r->prev == NULL) {
+        ap_add_output_filter_handle(cors_strip_filter_handle, NULL, r, r->connection);
+        ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
+    }
+    return DECLINED;
 }
 
 static void cors_log_decision(request_rec *r, const cors_req_ctx *ctx, const char *note)
@@ -697,6 +756,29 @@ static int cors_post_read_request(request_rec *r)
     return DECLINED;
 }
 
+/* Merge r's <Location> and <If> sections, as httpd would for its path: a cache hit
+ * served by the quick handler has the path as the client sent it, so the walk is on
+ * the path with its dot segments removed and unreserved characters decoded (as
+ * ap_process_request_internal does first). A path with a bad '%' escape (never a hit:
+ * httpd answers it 400) keeps its escapes; a path above the root is not walked. */
+static int cors_walk(request_rec *r)
+{
+    const unsigned flags = AP_NORMALIZE_NOT_ABOVE_ROOT | AP_NORMALIZE_MERGE_SLASHES;
+    char *uri = apr_pstrdup(r->pool, r->uri), *sent = r->uri;
+    int ok;
+
+    if (!ap_normalize_path(uri, flags | AP_NORMALIZE_DECODE_UNRESERVED)) {
+        strcpy(uri, r->uri);
+        if (!ap_normalize_path(uri, flags)) {
+            return 0;
+        }
+    }
+    r->uri = uri;
+    ok = ap_location_walk(r) == OK && ap_if_walk(r) == OK;
+    r->uri = sent;
+    return ok;
+}
+
 /* A request that ended in an error before header_parser decided it: a URL httpd cannot
  * decode (400 for a bad '%' escape, 404 for an encoded slash: refused before any
  * section is walked), a Redirect or a RewriteRule [R] in server context
@@ -711,8 +793,7 @@ static void cors_decide_late(request_rec *r)
     if (cors_ctx(r) == NULL && apr_table_get(r->notes, "cors") == NULL && r->uri &&
         r->uri[0] == '/' &&
         (r->per_dir_config != r->server->lookup_defaults ||
-         (ap_get_module_config(r->request_config, &cors_module) && ap_location_walk(r) == OK &&
-          ap_if_walk(r) == OK))) {
+         (ap_get_module_config(r->request_config, &cors_module) && cors_walk(r)))) {
         cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
     }
 }
@@ -802,6 +883,8 @@ static int cors_map_to_storage(request_rec *r)
 
 static void cors_register_hooks(apr_pool_t *p)
 {
+    static const char *const cache_mod[] = {"mod_cache.c", NULL};
+
     (void)p;
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -809,11 +892,14 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(cors_quick_handler, NULL, cache_mod, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(cors_insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
     cors_filter_handle =
         ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET + 5);
+    cors_strip_filter_handle =
+        ap_register_output_filter("CORS_STRIP", cors_strip_filter, NULL, AP_FTYPE_CONTENT_SET + 1);
 }
 
 AP_DECLARE_MODULE(cors) = {STANDARD20_MODULE_STUFF,

@@ -140,7 +140,8 @@ class Httpd:
         with open(self.conf, "w") as f:
             f.write(self.base_conf() + body.replace("@DIR@", self.dir)
                     .replace("@PORT@", str(self.port))
-                    .replace("@PORT2@", str(self.ports[-1]))
+                    .replace("@PORT2@", str(self.ports[min(1, ports - 1)]))
+                    .replace("@PORT3@", str(self.ports[min(2, ports - 1)]))
                     .replace("@FCGIPORT@", str(getattr(self, "fcgi_port", 0))))
 
     def base_conf(self):
@@ -1218,6 +1219,115 @@ def preflight_shortcut_where_directories_cannot_change_cors(s):
         expect_grant(r, APP, credentials=False, status=200)
         check(r.get("X-Location-Config") == "api", "location config", r)
         check(get(h.port, "/private/data.json").status == 403, "directory config for GET")
+    finally:
+        h.stop()
+        if s.asan:
+            reports = h.sanitizer_reports()
+            check(not reports, "sanitizer reports: %s" % reports)
+
+
+# mod_cache in front of CORS scopes (issue 13, spec "Caches"): the disk and the socache
+# providers, with the quick handler (the main server) and without (the second port); a
+# proxied backend that answers "*" and "public, max-age=600", and a static file.
+CACHE_CONF = r"""
+LoadModule cache_module /usr/lib/apache2/modules/mod_cache.so
+LoadModule cache_disk_module /usr/lib/apache2/modules/mod_cache_disk.so
+LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so
+LoadModule cache_socache_module /usr/lib/apache2/modules/mod_cache_socache.so
+CacheRoot "@DIR@/cache"
+CacheSocache shmcb
+CacheHeader On
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    Header set Cache-Control "public, max-age=600"
+</Directory>
+<Location /disk>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+    CORSExposeHeaders ETag
+</Location>
+<Location /sock>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowCredentials On
+    CORSExposeHeaders ETag
+</Location>
+CacheEnable disk /disk/
+CacheEnable socache /sock/
+ProxyPass /disk/proxied/ http://127.0.0.1:@PORT2@/
+ProxyPass /sock/proxied/ http://127.0.0.1:@PORT2@/
+<VirtualHost 127.0.0.1:@PORT2@>
+    DocumentRoot "@DIR@/backend"
+    <Directory "@DIR@/backend">
+        Require all granted
+    </Directory>
+    Header always set Access-Control-Allow-Origin "*"
+    Header always set Access-Control-Expose-Headers "X-Secret"
+    Header always set Cache-Control "public, max-age=600"
+</VirtualHost>
+<VirtualHost 127.0.0.1:@PORT3@>
+    CacheQuickHandler Off
+    DocumentRoot "@DIR@/htdocs"
+    CacheEnable disk /disk/
+    CacheEnable socache /sock/
+    ProxyPass /disk/proxied/ http://127.0.0.1:@PORT2@/
+    ProxyPass /sock/proxied/ http://127.0.0.1:@PORT2@/
+</VirtualHost>
+"""
+
+
+@test
+def cache_never_replays_one_origins_grant(s):
+    h = Httpd(s.root, s.module, CACHE_CONF, asan=s.asan, name="cache", ports=3)
+    for sub in ["disk", "sock"]:
+        write(os.path.join(h.dir, "htdocs", sub, "static.json"), '{"static": true}\n')
+    write(os.path.join(h.dir, "backend", "data.json"), '{"backend": true}\n')
+    os.makedirs(os.path.join(h.dir, "cache"), exist_ok=True)
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    os.chmod(os.path.join(h.dir, "cache"), 0o777)
+    try:
+        h.start()
+        for port, quick in ((h.ports[0], "quick handler"), (h.ports[2], "no quick handler")):
+            for path in ("/disk/proxied/data.json", "/sock/proxied/data.json",
+                         "/disk/static.json", "/sock/static.json"):
+                what = "%s, %s" % (path, quick)
+                r = get(port, path)
+                expect_grant(r, APP, status=200)
+                check(r.get("Access-Control-Expose-Headers") == "ETag", "expose: " + what, r)
+                # from the cache: another origin's request gets no grant, and nothing of
+                # the backend's "*"
+                r = get(port, path, "https://evil.example")
+                check((r.get("X-Cache") or "").startswith("HIT"), "not a hit: " + what, r)
+                expect_no_grant(r)
+                check(r.get("Access-Control-Expose-Headers") is None, "expose: " + what, r)
+                expect_vary(r, "Origin")
+                r = get(port, path, None)
+                check((r.get("X-Cache") or "").startswith("HIT"), "not a hit: " + what, r)
+                expect_no_grant(r)
+                expect_vary(r, "Origin")
+                # and the allowed origin its own grant, once
+                r = get(port, path)
+                check((r.get("X-Cache") or "").startswith("HIT"), "not a hit: " + what, r)
+                expect_grant(r, APP, status=200)
+                check(r.get("Access-Control-Expose-Headers") == "ETag", "expose: " + what, r)
+                expect_vary(r, "Origin")
+            # preflights are answered as without a cache, with one set of headers
+            r = preflight(port, "/disk/static.json", method="GET")
+            expect_grant(r, APP, status=204)
+            expect_vary(r, "Origin", "Access-Control-Request-Method")
+            check(preflight(port, "/sock/static.json", "https://evil.example").status == 403,
+                  "denied preflight behind the cache")
+        # what mod_cache_disk stored: no grant, no upstream Access-Control-* header
+        for root, dirs, files in os.walk(os.path.join(h.dir, "cache")):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    data = f.read().lower()
+                # (mod_cache_disk keeps the request's headers too: its Origin is no grant)
+                for line in data.split(b"\r\n"):
+                    check(b"access-control-" not in line and
+                          (b"app.example.com" not in line or line.startswith(b"origin:")),
+                          "stored in %s: %r" % (name, line))
     finally:
         h.stop()
         if s.asan:
