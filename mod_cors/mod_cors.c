@@ -316,15 +316,21 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     return OK;
 }
 
-/* Does a section, or a <Files> or <If> section nested in it, set a CORS directive?
- * with_ifs is 0 for the server's defaults, whose <If> sections ap_if_walk merges
- * without the directory walk. */
+/* mod_headers, when loaded: its Header lines in a <Directory> or <Files> section are
+ * on a preflight answer only when the directory walk merges them. */
+static module *cors_headers_module;
+
+/* Does a section, or a <Files> or <If> section nested in it, set a CORS directive or a
+ * Header (httpd creates a module's configuration in a section only for a directive of
+ * that module)? with_ifs is 0 for the server's defaults, whose <If> sections
+ * ap_if_walk merges without the directory walk. */
 static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs)
 {
     const core_dir_config *cd = ap_get_core_module_config(v);
     int i;
 
-    if (with_ifs && cors_config_is_set(ap_get_module_config(v, &cors_module))) {
+    if (with_ifs && (cors_config_is_set(ap_get_module_config(v, &cors_module)) ||
+                     (cors_headers_module && ap_get_module_config(v, cors_headers_module)))) {
         return 1;
     }
     for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
@@ -340,9 +346,9 @@ static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs)
     return 0;
 }
 
-/* Can a directory-level section or .htaccess set a CORS directive here? A <Directory>
- * (with_ifs), <Files> or nested <If> section that sets one, or a directory that allows
- * FileInfo overrides or has an AllowOverrideList. */
+/* Can a directory-level section or .htaccess set a CORS directive or a response header
+ * here? A <Directory> (with_ifs), <Files> or nested <If> section that sets one, or a
+ * directory that allows FileInfo overrides or has an AllowOverrideList. */
 static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs)
 {
     const core_dir_config *cd = ap_get_core_module_config(v);
@@ -364,6 +370,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     (void)pconf;
     (void)plog;
     (void)ptemp;
+    cors_headers_module = ap_find_linked_module("mod_headers.c");
     for (s = main_s; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
         cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);

@@ -470,7 +470,8 @@ def populate(d):
     write(os.path.join(d, "cgi", "fail.cgi"), CGI_500, 0o755)
     htaccess = ("CORSAllowOrigin https://htaccess.example.com\n"
                 "CORSAllowCredentials On\n")
-    write(os.path.join(d, "htdocs", "ht-fileinfo", ".htaccess"), htaccess)
+    write(os.path.join(d, "htdocs", "ht-fileinfo", ".htaccess"),
+          htaccess + 'Header always set X-Htaccess "yes"\n')
     write(os.path.join(d, "htdocs", "ht-none", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-authconfig", ".htaccess"), htaccess)
     write(os.path.join(d, "htdocs", "ht-star", ".htaccess"), "CORSAllowOrigin *\n")
@@ -1010,8 +1011,10 @@ def enable_off_in_sub_scope(s):
 def htaccess_with_fileinfo(s):
     o = "https://htaccess.example.com"
     expect_grant(get(s.port, "/ht-fileinfo/data.json", o), o, status=200)
-    expect_grant(preflight(s.port, "/ht-fileinfo/data.json", o, method="POST"), o,
-                 status=204)
+    r = preflight(s.port, "/ht-fileinfo/data.json", o, method="POST")
+    expect_grant(r, o, status=204)
+    # the .htaccess's other headers are on the preflight answer too (issue 13)
+    check(r.get("X-Htaccess") == "yes", "the .htaccess Header on a preflight", r)
     expect_no_grant(get(s.port, "/ht-fileinfo/data.json", APP))
 
 
@@ -1160,6 +1163,54 @@ DocumentRoot "@DIR@/htdocs"
     CORSEnable Off
 </If>
 """
+
+# Headers that <Directory> and <Files> sections give every response of a URL, and no
+# .htaccess: a preflight answer carries them too (issue 13, item 5).
+DIR_HEADERS_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory "@DIR@/htdocs/hsts">
+    Header always set Strict-Transport-Security "max-age=63072000"
+</Directory>
+<Files "csp.json">
+    Header always set Content-Security-Policy "default-src 'none'"
+</Files>
+<Location /api>
+    Header always set X-Location-Config "api"
+</Location>
+CORSAllowOrigin https://app.example.com
+CORSAllowMethods PUT
+"""
+
+
+@test
+def preflight_answers_carry_the_urls_other_headers(s):
+    h = Httpd(s.root, s.module, DIR_HEADERS_CONF, asan=s.asan, name="dirheaders")
+    for sub in ["hsts", "api", "plain"]:
+        write(os.path.join(h.dir, "htdocs", sub, "data.json"), "{}\n")
+        write(os.path.join(h.dir, "htdocs", sub, "csp.json"), "{}\n")
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    hsts, csp = "Strict-Transport-Security", "Content-Security-Policy"
+    try:
+        h.start()
+        for path, want in (("/hsts/data.json", {hsts}), ("/hsts/csp.json", {hsts, csp}),
+                           ("/api/csp.json", {csp}), ("/plain/data.json", set())):
+            for r in (preflight(h.port, path), get(h.port, path)):
+                expect_grant(r, APP, credentials=False, status=r.status)
+                for name in (hsts, csp):
+                    check((r.get(name) is not None) == (name in want),
+                          "%s %s on %s %s" % (name, "missing" if name in want else "sent",
+                                              "preflight" if r.status == 204 else "GET", path), r)
+            check(r.status == 200, "GET %s" % path, r)
+        check(preflight(h.port, "/api/data.json").get("X-Location-Config") == "api",
+              "the location's header on a preflight")
+    finally:
+        h.stop()
+
 
 # The same, with one directory whose .htaccess may set CORSAllowOrigin through
 # AllowOverrideList: the shortcut must be off, and the .htaccess honoured.
