@@ -52,10 +52,16 @@ module AP_MODULE_DECLARE_DATA cors_module;
 
 #define CORS_FILTER "CORS"
 
-/* Per server: no <Directory>, <Files> or .htaccess can change mod_cors's configuration
- * (computed at start-up), so a preflight can be answered without the directory walk. */
+/* Per server, computed at start-up. */
 typedef struct {
+    /* no <Directory>, <Files> or .htaccess can change CORS or set a Header: a preflight
+     * is answered without the directory walk */
     int dir_free;
+    /* nor can an <If> change CORS: a response mod_cache serves from its quick handler
+     * is decided on the <Location> sections of its path */
+    int hit_decidable;
+    /* some section sets a CORS directive, or an .htaccess can */
+    int uses_cors;
 } cors_server_conf;
 
 /* The request fields a preflight reads. httpd has merged repeated fields into one
@@ -75,9 +81,15 @@ typedef struct {
     int report_only;
 } cors_req_ctx;
 
-/* The context of a request httpd has read whole, headers included, before anything
- * else is known of it (post_read_request): never decided, holding no fields. */
-static cors_req_ctx cors_read_mark;
+/* Marks in a request's context slot, never decided and never written: httpd has read
+ * the request whole (set before anything else runs for it), or header_parser found
+ * mod_cors inactive for it. */
+static cors_req_ctx cors_read_mark, cors_done_mark;
+
+static int cors_is_mark(const cors_req_ctx *ctx)
+{
+    return ctx == &cors_read_mark || ctx == &cors_done_mark;
+}
 
 static ap_filter_rec_t *cors_filter_handle, *cors_strip_filter_handle;
 
@@ -320,36 +332,38 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
  * on a preflight answer only when the directory walk merges them. */
 static module *cors_headers_module;
 
-/* Does a section, or a <Files> or <If> section nested in it, set a CORS directive or a
- * Header (httpd creates a module's configuration in a section only for a directive of
- * that module)? with_ifs is 0 for the server's defaults, whose <If> sections
- * ap_if_walk merges without the directory walk. */
-static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs)
+/* Does a section, or a <Files> or <If> section nested in it, set a CORS directive, or
+ * a Header when headers is set (httpd creates a module's configuration in a section
+ * only for a directive of that module)? with_ifs is 0 for the server's defaults, whose
+ * <If> sections ap_if_walk merges without the directory walk. */
+static int cors_section_sets_cors(ap_conf_vector_t *v, int with_ifs, int headers)
 {
     const core_dir_config *cd = ap_get_core_module_config(v);
     int i;
 
-    if (with_ifs && (cors_config_is_set(ap_get_module_config(v, &cors_module)) ||
-                     (cors_headers_module && ap_get_module_config(v, cors_headers_module)))) {
+    if (with_ifs &&
+        (cors_config_is_set(ap_get_module_config(v, &cors_module)) ||
+         (headers && cors_headers_module && ap_get_module_config(v, cors_headers_module)))) {
         return 1;
     }
     for (i = 0; cd->sec_file && i < cd->sec_file->nelts; i++) {
-        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), 1)) {
+        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_file, i, ap_conf_vector_t *), 1,
+                                   headers)) {
             return 1;
         }
     }
     for (i = 0; with_ifs && cd->sec_if && i < cd->sec_if->nelts; i++) {
-        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1)) {
+        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1, headers)) {
             return 1;
         }
     }
     return 0;
 }
 
-/* Can a directory-level section or .htaccess set a CORS directive or a response header
- * here? A <Directory> (with_ifs), <Files> or nested <If> section that sets one, or a
- * directory that allows FileInfo overrides or has an AllowOverrideList. */
-static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs)
+/* Can a directory-level section or .htaccess set a CORS directive (or a Header) here?
+ * A <Directory> (with_ifs), <Files> or nested <If> section that sets one, or a directory
+ * that allows FileInfo overrides or has an AllowOverrideList. */
+static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs, int headers)
 {
     const core_dir_config *cd = ap_get_core_module_config(v);
 
@@ -357,7 +371,47 @@ static int cors_dirs_touch_cors(ap_conf_vector_t *v, int with_ifs)
         (cd->override_list && !apr_is_empty_table(cd->override_list))) {
         return 1; /* AllowOverrideList may name a CORS directive: assume it does */
     }
-    return cors_section_sets_cors(v, with_ifs);
+    return cors_section_sets_cors(v, with_ifs, headers);
+}
+
+/* Does an <If> section of v (the server's defaults or a <Location>) set a CORS
+ * directive? */
+static int cors_ifs_set_cors(ap_conf_vector_t *v)
+{
+    const core_dir_config *cd = ap_get_core_module_config(v);
+    int i;
+
+    for (i = 0; cd->sec_if && i < cd->sec_if->nelts; i++) {
+        if (cors_section_sets_cors(APR_ARRAY_IDX(cd->sec_if, i, ap_conf_vector_t *), 1, 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What can change CORS in server s: its directory-level configuration, its <If>
+ * sections; and does anything set it at all? */
+static void cors_server_scan(server_rec *s, cors_server_conf *sc)
+{
+    core_server_config *core = ap_get_core_module_config(s->module_config);
+    int i, dir_cors = cors_dirs_touch_cors(s->lookup_defaults, 0, 0);
+    int dir_headers = cors_dirs_touch_cors(s->lookup_defaults, 0, 1);
+    int ifs = cors_ifs_set_cors(s->lookup_defaults);
+    int located = cors_config_is_set(ap_get_module_config(s->lookup_defaults, &cors_module));
+
+    for (i = 0; core->sec_dir && i < core->sec_dir->nelts; i++) {
+        ap_conf_vector_t *v = APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *);
+        dir_cors = dir_cors || cors_dirs_touch_cors(v, 1, 0);
+        dir_headers = dir_headers || cors_dirs_touch_cors(v, 1, 1);
+    }
+    for (i = 0; core->sec_url && i < core->sec_url->nelts; i++) {
+        ap_conf_vector_t *v = APR_ARRAY_IDX(core->sec_url, i, ap_conf_vector_t *);
+        located = located || cors_config_is_set(ap_get_module_config(v, &cors_module));
+        ifs = ifs || cors_ifs_set_cors(v);
+    }
+    sc->dir_free = !dir_headers;
+    sc->hit_decidable = !dir_cors && !ifs;
+    sc->uses_cors = located || dir_cors || ifs;
 }
 
 /* Which servers can answer a preflight before the directory walk (see
@@ -371,16 +425,19 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     (void)plog;
     (void)ptemp;
     cors_headers_module = ap_find_linked_module("mod_headers.c");
-    for (s = main_s; s; s = s->next) {
-        core_server_config *core = ap_get_core_module_config(s->module_config);
-        cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
-        int i, touched = cors_dirs_touch_cors(s->lookup_defaults, 0);
-        for (i = 0; !touched && core->sec_dir && i < core->sec_dir->nelts; i++) {
-            touched = cors_dirs_touch_cors(APR_ARRAY_IDX(core->sec_dir, i, ap_conf_vector_t *), 1);
-        }
-        sc->dir_free = !touched;
-    }
     cors_have_cache = ap_find_linked_module("mod_cache.c") != NULL;
+    for (s = main_s; s; s = s->next) {
+        cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
+        cors_server_scan(s, sc);
+        if (cors_have_cache && sc->uses_cors && !sc->hit_decidable) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         "mod_cors: here <Directory>, <Files>, .htaccess or <If> sections can "
+                         "change CORS, and mod_cache may serve a response from its quick "
+                         "handler before they are read: such responses get Vary: Origin and "
+                         "no CORS grant. Set CacheQuickHandler Off where CacheEnable is, or "
+                         "keep the CORS settings in <Location> sections");
+        }
+    }
     return OK;
 }
 
@@ -553,7 +610,7 @@ static void cors_apply(request_rec *r, const cors_req_ctx *ctx)
     }
 }
 
-static void cors_decide_late(request_rec *r);
+static cors_req_ctx *cors_decide_hit(request_rec *r);
 
 /* The request's decision, read when the response starts: a response mod_cache serves
  * from its quick handler was never decided before (nothing walked its sections). */
@@ -562,8 +619,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     cors_req_ctx *ctx = cors_ctx(f->r);
 
     if (ctx == NULL && cors_have_cache) {
-        cors_decide_late(f->r);
-        ctx = cors_ctx(f->r);
+        ctx = cors_decide_hit(f->r);
     }
     if (ctx && !ctx->report_only) {
         cors_apply(f->r, ctx);
@@ -574,15 +630,22 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 /* After mod_headers (CONTENT_SET) and before mod_cache's CACHE_SAVE (the same type as
  * this one, inserted after it): what the cache stores carries no Access-Control-*
- * header that CORSOverrideUpstream On removes. The grant comes after the cache, per
- * request (cors_out_filter). */
+ * header that CORSOverrideUpstream On removes, and the grant comes after the cache,
+ * per request (cors_out_filter). With CORSOverrideUpstream Off, an upstream grant is
+ * stored with Vary: Origin, so that the cache keeps it for that origin only. */
 static apr_status_t cors_strip_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     const cors_req_ctx *ctx = cors_ctx(f->r);
+    request_rec *r = f->r;
 
     if (ctx && !ctx->report_only && ctx->override_upstream) {
-        cors_unset_ac(f->r->headers_out);
-        cors_unset_ac(f->r->err_headers_out);
+        cors_unset_ac(r->headers_out);
+        cors_unset_ac(r->err_headers_out);
+    }
+    else if (ctx && !ctx->report_only &&
+             (apr_table_get(r->headers_out, "Access-Control-Allow-Origin") ||
+              apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin"))) {
+        apr_table_mergen(r->headers_out, "Vary", "Origin");
     }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
@@ -610,13 +673,25 @@ static void cors_insert_filter(request_rec *r)
     }
 }
 
-/* Where mod_cache is loaded, before its quick handler: it serves a hit there, before
- * any section is walked or any other hook of ours runs, so the filter goes in now and
- * decides when the response starts if nothing decided before (a hit); and the strip
- * filter goes in before mod_cache inserts CACHE_SAVE. */
+/* The first hook httpd runs for a request it has read whole: marked so, for
+ * cors_decide_late (a request refused while being read is never decided). Where
+ * mod_cache is loaded, this runs before its quick handler, which serves a hit before
+ * any section is walked or any other hook of ours runs: the CORS filter goes in now and
+ * decides when the response starts if nothing decided before (a hit); the strip
+ * filter goes in before mod_cache inserts CACHE_SAVE. Internal redirects pass here too
+ * (an ErrorDocument can be a hit). */
 static int cors_quick_handler(request_rec *r, int lookup)
 {
-    if (cors_have_cache && !lookup && r->main == NULL && r->prev == NULL) {
+    const cors_server_conf *sc;
+
+    if (lookup || r->main) {
+        return DECLINED;
+    }
+    if (r->prev == NULL && ap_get_module_config(r->request_config, &cors_module) == NULL) {
+        ap_set_module_config(r->request_config, &cors_module, &cors_read_mark);
+    }
+    sc = ap_get_module_config(r->server->module_config, &cors_module);
+    if (cors_have_cache && sc->uses_cors) {
         ap_add_output_filter_handle(cors_strip_filter_handle, NULL, r, r->connection);
         ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
     }
@@ -716,7 +791,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     cors_check_request_merge(r, c, &pol);
 
     ctx = ap_get_module_config(r->request_config, &cors_module);
-    if (ctx == NULL || ctx->decided || ctx == &cors_read_mark) {
+    if (ctx == NULL || ctx->decided || cors_is_mark(ctx)) {
         ctx = apr_palloc(r->pool, sizeof(*ctx));
         f = &ctx->f;
         if (r->method_number == M_OPTIONS) {
@@ -753,28 +828,44 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     return ctx;
 }
 
-/* httpd has read the request, headers included: what fails from now on can be decided
- * (cors_decide_late). A pointer store, no allocation: every request passes here. */
-static int cors_post_read_request(request_rec *r)
+/* r's path as ap_process_request_internal makes it before it walks <Location>: dot
+ * segments removed, unreserved characters decoded, then the other escapes decoded as
+ * AllowEncodedSlashes says (a cache hit has the path as the client sent it). NULL when
+ * httpd would refuse it. */
+static char *cors_decoded_path(request_rec *r)
 {
-    if (r->main == NULL && r->prev == NULL) {
-        ap_set_module_config(r->request_config, &cors_module, &cors_read_mark);
+    const core_dir_config *d = ap_get_core_module_config(r->per_dir_config);
+    char *uri = apr_pstrdup(r->pool, r->uri);
+    unsigned flags = AP_UNESCAPE_URL_KEEP_UNRESERVED;
+
+    if (!d->allow_encoded_slashes) {
+        flags |= AP_UNESCAPE_URL_FORBID_SLASHES;
     }
-    return DECLINED;
+    else if (!d->decode_encoded_slashes) {
+        flags |= AP_UNESCAPE_URL_KEEP_SLASHES;
+    }
+    if (!ap_normalize_path(uri, AP_NORMALIZE_NOT_ABOVE_ROOT | AP_NORMALIZE_MERGE_SLASHES |
+                                    AP_NORMALIZE_DECODE_UNRESERVED) ||
+        ap_unescape_url_ex(uri, flags) != OK) {
+        return NULL;
+    }
+    return uri;
 }
 
-/* Merge r's <Location> and <If> sections, as httpd would for its path: a cache hit
- * served by the quick handler has the path as the client sent it, so the walk is on
- * the path with its dot segments removed and unreserved characters decoded (as
- * ap_process_request_internal does first). A path with a bad '%' escape (never a hit:
- * httpd answers it 400) keeps its escapes; a path above the root is not walked. */
-static int cors_walk(request_rec *r)
+/* Merge r's <Location> and <If> sections, as httpd would for its path: decoded as
+ * httpd decodes it for a cache hit (decode); for an error httpd raised while decoding
+ * it, with what httpd decoded (a bad '%' escape kept); a path above the root is not
+ * walked. */
+static int cors_walk(request_rec *r, int decode)
 {
     const unsigned flags = AP_NORMALIZE_NOT_ABOVE_ROOT | AP_NORMALIZE_MERGE_SLASHES;
-    char *uri = apr_pstrdup(r->pool, r->uri), *sent = r->uri;
+    char *uri = decode ? cors_decoded_path(r) : apr_pstrdup(r->pool, r->uri), *sent = r->uri;
     int ok;
 
-    if (!ap_normalize_path(uri, flags | AP_NORMALIZE_DECODE_UNRESERVED)) {
+    if (uri == NULL) {
+        return 0;
+    }
+    if (!decode && !ap_normalize_path(uri, flags | AP_NORMALIZE_DECODE_UNRESERVED)) {
         strcpy(uri, r->uri);
         if (!ap_normalize_path(uri, flags)) {
             return 0;
@@ -794,15 +885,59 @@ static int cors_walk(request_rec *r)
  * here otherwise), so that the browser sees the status, or can follow the redirect,
  * instead of a CORS error. Called for the error response itself, or where its
  * ErrorDocument is served. A request refused while it was being read (400, 413, 431:
- * before post_read_request) is not decided: its headers may be incomplete. */
+ * before cors_quick_handler marks it) is not decided: its headers may be incomplete. */
 static void cors_decide_late(request_rec *r)
 {
-    if (cors_ctx(r) == NULL && apr_table_get(r->notes, "cors") == NULL && r->uri &&
-        r->uri[0] == '/' &&
-        (r->per_dir_config != r->server->lookup_defaults ||
-         (ap_get_module_config(r->request_config, &cors_module) && cors_walk(r)))) {
-        cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
+    const cors_req_ctx *slot = ap_get_module_config(r->request_config, &cors_module);
+
+    if (slot != &cors_done_mark && cors_ctx(r) == NULL &&
+        apr_table_get(r->notes, "cors") == NULL && r->uri && r->uri[0] == '/' &&
+        (r->per_dir_config != r->server->lookup_defaults || (slot && cors_walk(r, 0))) &&
+        cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module)) == NULL) {
+        ap_set_module_config(r->request_config, &cors_module, &cors_done_mark);
     }
+}
+
+/* The decision for a response that nothing decided, where mod_cache is loaded: a hit it
+ * serves from its quick handler, for this request or for an internal redirect of it (an
+ * ErrorDocument), before any section is walked. Decided on the <Location> and <If>
+ * sections of its path, where nothing else can change CORS; elsewhere it gets no
+ * grant, and Vary: Origin (the start-up warning says why). */
+static cors_req_ctx *cors_decide_hit(request_rec *r)
+{
+    const cors_server_conf *sc = ap_get_module_config(r->server->module_config, &cors_module);
+    request_rec *first = r;
+    cors_req_ctx *ctx;
+
+    while (first->prev) {
+        first = first->prev;
+    }
+    if (first != r) {
+        /* a redirect keeps the original request's decision (cors_header_parser) */
+        if (ap_is_HTTP_ERROR(first->status)) {
+            cors_decide_late(first);
+        }
+        ctx = cors_ctx(first);
+        if (ctx) {
+            ap_set_module_config(r->request_config, &cors_module, ctx);
+        }
+        return ctx;
+    }
+    if (ap_get_module_config(r->request_config, &cors_module) != &cors_read_mark ||
+        r->per_dir_config != r->server->lookup_defaults || r->uri == NULL || r->uri[0] != '/') {
+        return NULL; /* walked, or decided inactive: nothing to add */
+    }
+    if (!sc->hit_decidable) {
+        apr_table_mergen(r->headers_out, "Vary", "Origin");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "CORS: no grant on a response mod_cache served from its quick handler: "
+                      "<Directory>, <Files>, .htaccess or <If> sections can change CORS here");
+        return NULL;
+    }
+    if (!cors_walk(r, 1)) {
+        return NULL;
+    }
+    return cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
 }
 
 static int cors_header_parser(request_rec *r)
@@ -834,6 +969,10 @@ static int cors_header_parser(request_rec *r)
 
     c = ap_get_module_config(r->per_dir_config, &cors_module);
     ctx = cors_decide(r, c);
+    if (ctx == NULL) {
+        /* nothing to decide late, nor to add (cors_decide_hit) */
+        ap_set_module_config(r->request_config, &cors_module, &cors_done_mark);
+    }
     if (ctx == NULL || ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
         return DECLINED;
     }
@@ -896,7 +1035,6 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_read_request(cors_post_read_request, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(cors_quick_handler, NULL, cache_mod, APR_HOOK_FIRST);

@@ -640,6 +640,9 @@ RULE_CASES = [
     ("a bad % escape, origin not allowed", "GET", "/api/x%zz", {"Origin": EVIL}, 400, None, {}),
     ("an encoded slash outside any CORS scope", "GET", "/plain%2fx", {"Origin": APP}, 404,
      None, {}),
+    # refused once read, before any configuration applies (review): no grant
+    ("an ftp:// request target (400)", "GET", "ftp://127.0.0.1/api/data.json",
+     {"Origin": APP}, 400, None, {}),
 ]
 
 
@@ -1309,6 +1312,18 @@ DocumentRoot "@DIR@/htdocs"
     CORSAllowCredentials On
     CORSExposeHeaders ETag
 </Location>
+# found by review: a path with an escape other than an unreserved character; an
+# ErrorDocument served from the cache; a backend that answers CORS itself
+<Location "/disk/a b">
+    CORSEnable Off
+</Location>
+<Location /disk/missing>
+    ErrorDocument 404 /disk/proxied/reflect/err.json
+</Location>
+<Location /disk/up>
+    CORSOverrideUpstream Off
+</Location>
+ProxyPass /disk/up/ http://127.0.0.1:@PORT2@/reflect/
 CacheEnable disk /disk/
 CacheEnable socache /sock/
 ProxyPass /disk/proxied/ http://127.0.0.1:@PORT2@/
@@ -1321,6 +1336,12 @@ ProxyPass /sock/proxied/ http://127.0.0.1:@PORT2@/
     Header always set Access-Control-Allow-Origin "*"
     Header always set Access-Control-Expose-Headers "X-Secret"
     Header always set Cache-Control "public, max-age=600"
+    <Location /reflect>
+        # reflects any Origin, with credentials, and no Vary
+        SetEnvIf Origin "^(.+)$" ORIG=$1
+        Header always set Access-Control-Allow-Origin "%{ORIG}e" env=ORIG
+        Header always set Access-Control-Allow-Credentials "true" env=ORIG
+    </Location>
 </VirtualHost>
 <VirtualHost 127.0.0.1:@PORT3@>
     CacheQuickHandler Off
@@ -1339,6 +1360,9 @@ def cache_never_replays_one_origins_grant(s):
     for sub in ["disk", "sock"]:
         write(os.path.join(h.dir, "htdocs", sub, "static.json"), '{"static": true}\n')
     write(os.path.join(h.dir, "backend", "data.json"), '{"backend": true}\n')
+    write(os.path.join(h.dir, "backend", "reflect", "err.json"), '{"error": true}\n')
+    write(os.path.join(h.dir, "backend", "reflect", "data.json"), '{"reflect": true}\n')
+    write(os.path.join(h.dir, "htdocs", "disk", "a b", "data.json"), "{}\n")
     os.makedirs(os.path.join(h.dir, "cache"), exist_ok=True)
     for root, dirs, files in os.walk(h.dir):
         os.chmod(root, 0o755)
@@ -1375,11 +1399,34 @@ def cache_never_replays_one_origins_grant(s):
             expect_vary(r, "Origin", "Access-Control-Request-Method")
             check(preflight(port, "/sock/static.json", "https://evil.example").status == 403,
                   "denied preflight behind the cache")
+        port = h.ports[0]
+        # a space in the path: decided on the <Location> httpd finds, hit or not
+        for _ in range(2):
+            r = get(port, "/disk/a%20b/data.json")
+            expect_no_grant(r)
+        check((r.get("X-Cache") or "").startswith("HIT"), "not a hit: a%20b", r)
+        # an ErrorDocument that is a cached, reflecting backend's answer: the stored copy
+        # has no grant, and a hit gets the original request's decision
+        expect_no_grant(get(port, "/disk/missing/1", EVIL))
+        r = get(port, "/disk/missing/2")
+        # (mod_cache answers such a hit with the stored status)
+        check((r.get("X-Cache") or "").startswith("HIT"), "ErrorDocument not a hit", r)
+        expect_grant(r, APP)
+        expect_vary(r, "Origin")
+        expect_no_grant(get(port, "/disk/missing/3", EVIL))
+        # CORSOverrideUpstream Off: the backend's grant is stored per origin (Vary)
+        r = get(port, "/disk/up/data.json")
+        expect_grant(r, APP, status=200)
+        r = get(port, "/disk/up/data.json", EVIL)
+        check(r.get("Access-Control-Allow-Origin") != APP, "app's grant replayed to evil", r)
+        expect_vary(r, "Origin")
         # what mod_cache_disk stored: no grant, no upstream Access-Control-* header
         for root, dirs, files in os.walk(os.path.join(h.dir, "cache")):
             for name in files:
                 with open(os.path.join(root, name), "rb") as f:
                     data = f.read().lower()
+                if b"/disk/up/" in data:
+                    continue  # CORSOverrideUpstream Off: the backend's own answer, kept
                 # (mod_cache_disk keeps the request's headers too: its Origin is no grant)
                 for line in data.split(b"\r\n"):
                     check(b"access-control-" not in line and
@@ -1390,6 +1437,63 @@ def cache_never_replays_one_origins_grant(s):
         if s.asan:
             reports = h.sanitizer_reports()
             check(not reports, "sanitizer reports: %s" % reports)
+
+
+# A <Directory> that changes CORS, behind mod_cache: its quick handler serves hits
+# before that section is read (found by review).
+CACHE_DIR_CONF = r"""
+LoadModule cache_module /usr/lib/apache2/modules/mod_cache.so
+LoadModule cache_disk_module /usr/lib/apache2/modules/mod_cache_disk.so
+CacheRoot "@DIR@/cache"
+CacheHeader On
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+    Header set Cache-Control "public, max-age=600"
+</Directory>
+<Directory "@DIR@/htdocs/disk">
+    CORSAllowOrigin https://app.example.com
+</Directory>
+<Directory "@DIR@/htdocs/disk/private">
+    CORSAllowOrigin https://admin.example.com
+</Directory>
+CacheEnable disk /disk/
+<VirtualHost 127.0.0.1:@PORT2@>
+    CacheQuickHandler Off
+    DocumentRoot "@DIR@/htdocs"
+    CacheEnable disk /disk/
+</VirtualHost>
+"""
+
+
+@test
+def cache_quick_handler_before_directory_cors(s):
+    h = Httpd(s.root, s.module, CACHE_DIR_CONF, asan=s.asan, name="cachedir", ports=2)
+    write(os.path.join(h.dir, "htdocs", "disk", "private", "data.json"), "{}\n")
+    os.makedirs(os.path.join(h.dir, "cache"), exist_ok=True)
+    for root, dirs, files in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    os.chmod(os.path.join(h.dir, "cache"), 0o777)
+    admin, path = "https://admin.example.com", "/disk/private/data.json"
+    try:
+        h.start()
+        check("CacheQuickHandler Off" in h.error_log(), "no start-up warning")
+        # the quick handler: no grant on a hit, for anyone, and Vary: Origin
+        expect_grant(get(h.ports[0], path, admin), admin, credentials=False, status=200)
+        for origin in (APP, admin):
+            r = get(h.ports[0], path, origin)
+            check((r.get("X-Cache") or "").startswith("HIT"), "not a hit", r)
+            expect_no_grant(r)
+            expect_vary(r, "Origin")
+        # without it, hits are decided with the <Directory>
+        expect_grant(get(h.ports[1], path, admin), admin, credentials=False, status=200)
+        r = get(h.ports[1], path, APP)
+        check((r.get("X-Cache") or "").startswith("HIT"), "not a hit", r)
+        expect_no_grant(r)
+        r = get(h.ports[1], path, admin)
+        expect_grant(r, admin, credentials=False, status=200)
+    finally:
+        h.stop()
 
 
 @test
