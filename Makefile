@@ -4,7 +4,9 @@
 #   make            build the module, the linter and the unit tests
 #   make test       install missing packages, build, run every suite
 #   make run        install missing packages, build, start a demo httpd on loopback
-#   make install    install mod_cors.so (apxs -i) and cors-lint (PREFIX=/usr/local)
+#   make install    install mod_cors.so, cors.load, cors.conf and cors-lint
+#                   (DESTDIR, PREFIX=/usr/local; see build/install.sh)
+#   make uninstall  remove what make install put there
 #   make format     rewrite the C sources in the style of .clang-format
 #   make clean
 
@@ -24,14 +26,13 @@ SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 CFLAGS_ALL = $(WARNFLAGS) $(APR_CFLAGS) -Icore
 
-.PHONY: all test check run install clean deps bench format format-check
+.PHONY: all test check run install uninstall clean deps bench format format-check
 all:
 
-# Each part adds its build products to ALL, its suites to SUITES (run in order by
-# `make check`), and its install steps to INSTALL.
+# Each part adds its build products to ALL and its suites to SUITES (run in order by
+# `make check`).
 ALL     :=
 SUITES  := format-check
-INSTALL :=
 
 include core/core.mk
 -include mod_cors/module.mk
@@ -43,6 +44,7 @@ include tests/fuzz/fuzz.mk
 -include tests/parity/parity.mk
 -include tests/browser/browser.mk
 -include tests/demo/demo.mk
+-include tests/install/install.mk
 -include tests/bench/bench.mk
 
 all: $(ALL)
@@ -59,7 +61,15 @@ check: all
 	    echo "==> $$s"; $(MAKE) --no-print-directory $$s; \
 	done; echo "==> all suites passed"
 
-install: all $(INSTALL)
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" APXS="$(APXS)" \
+              $(if $(MODULEDIR),MODULEDIR="$(MODULEDIR)") \
+              $(if $(APACHE_CONFDIR),APACHE_CONFDIR="$(APACHE_CONFDIR)")
+
+install: $(OUT)/mod_cors.so $(OUT)/cors-lint
+	@$(INSTALL_ENV) sh build/install.sh install
+
+uninstall:
+	@$(INSTALL_ENV) sh build/install.sh uninstall
 
 # The C sources in the style of .clang-format: checked (never rewritten) by make test.
 FORMAT_SRC = $(shell find core mod_cors lint tests -name '*.[ch]' | sort)

@@ -35,11 +35,4 @@ $(OUT)/asan/cors-lint: $(LINT_SRC) $(LINT_HDR) $(OUT)/lint_rules_doc.c \
 	$(CC) $(LINT_CFLAGS) $(SANFLAGS) $(LINT_SRC) $(OUT)/lint_rules_doc.c \
 	    $(OUT)/asan/libcors_core.a $(LINT_LIBS) -o $@
 
-.PHONY: install-lint
-install-lint: $(OUT)/cors-lint
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(OUT)/cors-lint $(DESTDIR)$(PREFIX)/bin/cors-lint
-	install -m 755 lint/pre-commit $(DESTDIR)$(PREFIX)/bin/cors-lint-pre-commit
-
 ALL     += $(OUT)/cors-lint $(OUT)/asan/cors-lint
-INSTALL += install-lint

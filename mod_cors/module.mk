@@ -23,17 +23,7 @@ $(OUT)/asan/mod_cors.so: $(MOD_SRC) $(CORE_HDR)
 	    $(notdir $(MOD_SRC)) >build.log 2>&1 || { cat build.log; exit 1; }
 	cp $(OUT)/asan/module/.libs/mod_cors.so $@.tmp && mv -f $@.tmp $@
 
-.PHONY: install-module
-install-module: $(OUT)/mod_cors.so
-	cd $(MOD_DIR) && $(APXS) -i -n cors mod_cors.la
-	@if [ -d /etc/apache2/mods-available ]; then \
-	    install -m 644 build/cors.load /etc/apache2/mods-available/cors.load; \
-	    install -m 644 build/cors.conf /etc/apache2/mods-available/cors.conf; \
-	    echo "mod_cors installed: a2enmod cors && systemctl reload apache2"; \
-	fi
-
 ALL     += $(OUT)/mod_cors.so
-INSTALL += install-module
 
 # make run: dependencies, build, then a demo httpd in the foreground (Ctrl-C stops it).
 .PHONY: run
