@@ -32,7 +32,7 @@ static const char usage[] =
     "  --no-color            no colour (also: NO_COLOR set, or not a terminal)\n"
     "  --list-rules          print the rules and exit\n"
     "  --explain CLnnn       print a rule's documentation and exit\n"
-    "  --version, --help\n"
+    "  -V, --version, -h, --help\n"
     "\n"
     "Settings may also come from a .cors-lint file (searched from the working directory\n"
     "upward): lines 'key = value' with the long option names (format, severity, fail-on,\n"
@@ -242,7 +242,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         }
-        if (strcmp(a, "--version") == 0) {
+        if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
             puts("cors-lint " LINT_VERSION);
             return 0;
         }

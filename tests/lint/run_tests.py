@@ -1094,6 +1094,7 @@ def exit_codes_and_flags():
               r.stdout[:200])
         check(t.run("--explain", "CL099").returncode == 2, "unknown --explain")
         check(t.run("--version").stdout.startswith("cors-lint "), "version")
+        check(t.run("-V").stdout == t.run("--version").stdout, "-V")
     finally:
         t.cleanup()
 
