@@ -2,8 +2,8 @@
 # libpsl. The rule pages lint/rules/CLnnn.md are compiled in (--explain, SARIF help), so
 # the installed binary needs nothing from the source tree.
 LINT_SRC  := lint/cors_lint.c lint/lint_reader.c lint/lint_scope.c lint/lint_rules.c \
-             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c
-LINT_HDR  := lint/lint.h lint/lint_scope.h
+             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c lint/lint_pcre2.c
+LINT_HDR  := lint/lint.h lint/lint_scope.h lint/lint_pcre2.h
 LINT_DOCS := $(sort $(wildcard lint/rules/CL*.md))
 LINT_CFLAGS = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libxml-2.0 libpcre2-8 2>/dev/null)
 LINT_LIBS   = $(shell pkg-config --libs libxml-2.0 libpcre2-8 2>/dev/null) $(APR_LIBS) \

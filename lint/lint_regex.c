@@ -1,21 +1,16 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Regexes in cors-lint: PCRE2 as the core's regex engine (mod_cors uses httpd's
- * ap_regex, which is PCRE2 too), and the core's judge (core/cors_judge.c) asked once per
- * distinct pattern: every scope that inherits an Origin test asks about it again.
+ * Regexes in cors-lint: PCRE2 as the core's regex engine (lint_pcre2.c), and the core's
+ * judge (core/cors_judge.c) asked once per distinct pattern: every scope that inherits
+ * an Origin test asks about it again.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <string.h>
 
 #include <apr_strings.h>
 
 #include "cors_policy.h"
 #include "lint.h"
-
-typedef struct {
-    pcre2_match_data *md; /* one match block for every regex, allocated once */
-} lint_pcre2;
+#include "lint_pcre2.h"
 
 typedef struct {
     int compiles;
@@ -26,42 +21,8 @@ typedef struct {
     apr_hash_t *by_pattern[2]; /* [nocase]: pattern -> lint_judged */
     apr_pool_t *scratch;       /* the judge's attack strings; cleared after each */
     cors_psl *psl;
-    lint_pcre2 pcre2;
     cors_regex_engine engine;
 } lint_regex_cache;
-
-static apr_status_t code_free(void *code)
-{
-    pcre2_code_free(code);
-    return APR_SUCCESS;
-}
-
-static void *pcre2_engine_compile(void *baton, apr_pool_t *pool, const char *pattern, int nocase)
-{
-    int errcode;
-    PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                     nocase ? PCRE2_CASELESS : 0, &errcode, &erroff, NULL);
-
-    (void)baton;
-    if (code) {
-        apr_pool_cleanup_register(pool, code, code_free, apr_pool_cleanup_null);
-    }
-    return code;
-}
-
-static int pcre2_engine_match(void *baton, const void *compiled, const char *s, apr_size_t len)
-{
-    lint_pcre2 *p = baton;
-
-    return pcre2_match(compiled, (PCRE2_SPTR)s, len, 0, 0, p->md, NULL) >= 0;
-}
-
-static apr_status_t md_free(void *md)
-{
-    pcre2_match_data_free(md);
-    return APR_SUCCESS;
-}
 
 static lint_regex_cache *regex_cache(lint_ctx *ctx)
 {
@@ -71,11 +32,7 @@ static lint_regex_cache *regex_cache(lint_ctx *ctx)
         c = apr_pcalloc(ctx->pool, sizeof(*c));
         c->by_pattern[0] = apr_hash_make(ctx->pool);
         c->by_pattern[1] = apr_hash_make(ctx->pool);
-        c->pcre2.md = pcre2_match_data_create(16, NULL);
-        apr_pool_cleanup_register(ctx->pool, c->pcre2.md, md_free, apr_pool_cleanup_null);
-        c->engine.compile = pcre2_engine_compile;
-        c->engine.match = pcre2_engine_match;
-        c->engine.baton = &c->pcre2;
+        lint_pcre2_engine(&c->engine, ctx->pool);
         apr_pool_create(&c->scratch, ctx->pool);
         ctx->regex_cache = c;
     }

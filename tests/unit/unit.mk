@@ -1,18 +1,22 @@
 # Unit tests of the core (Check), run plainly and under ASan + UBSan: the policy
 # (origins, lists, decisions), the configuration model (directives, merge, conflicts,
-# sections) and the regex judge. PCRE2 is the tests' regex engine (tests/unit/test_engine.h).
+# sections) and the regex judge. PCRE2 is the tests' regex engine, cors-lint's
+# (tests/unit/test_engine.h, lint/lint_pcre2.c).
 UNIT_TESTS := test_cors_policy test_cors_config test_cors_judge
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 UNIT_LIBS  := $(APR_LIBS) $(PSL_LIBS) $(CHECK_LIBS) \
               $(shell pkg-config --libs libpcre2-8 2>/dev/null)
 
-$(OUT)/test_cors_%: tests/unit/test_cors_%.c tests/unit/test_engine.h $(OUT)/libcors_core.a
-	$(CC) $(CFLAGS_ALL) $(OPTFLAGS) $< $(OUT)/libcors_core.a $(UNIT_LIBS) -o $@
+UNIT_ENGINE := tests/unit/test_engine.h lint/lint_pcre2.c lint/lint_pcre2.h
+UNIT_CFLAGS  = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libpcre2-8 2>/dev/null)
 
-$(OUT)/asan/test_cors_%: tests/unit/test_cors_%.c tests/unit/test_engine.h \
-                         $(OUT)/asan/libcors_core.a
+$(OUT)/test_cors_%: tests/unit/test_cors_%.c $(UNIT_ENGINE) $(OUT)/libcors_core.a
+	$(CC) $(UNIT_CFLAGS) $(OPTFLAGS) $< lint/lint_pcre2.c $(OUT)/libcors_core.a $(UNIT_LIBS) -o $@
+
+$(OUT)/asan/test_cors_%: tests/unit/test_cors_%.c $(UNIT_ENGINE) $(OUT)/asan/libcors_core.a
 	@mkdir -p $(OUT)/asan
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $< $(OUT)/asan/libcors_core.a $(UNIT_LIBS) -o $@
+	$(CC) $(UNIT_CFLAGS) $(SANFLAGS) $< lint/lint_pcre2.c $(OUT)/asan/libcors_core.a \
+	    $(UNIT_LIBS) -o $@
 
 # The callgrind driver (tests/bench) shares the core; it is built, not run, by `make`.
 $(OUT)/bench_decide: tests/bench/bench_decide.c $(OUT)/libcors_core.a
