@@ -9,6 +9,7 @@ Ends with the line "N passed, N failed"; exits 1 on any failure. Every server st
 here is stopped at the end, pass or fail.
 """
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -271,6 +272,29 @@ def expect_vary(resp, *tokens):
     have = resp.vary_tokens()
     for t in tokens:
         check(have.count(t.lower()) == 1, "Vary lacks %s exactly once: %r" % (t, have), resp)
+
+
+
+@contextlib.contextmanager
+def scratch_server(s, conf, name, files, ports=1, writable=()):
+    """A server of its own, started: files (path under its directory -> text), writable
+    directories for www-data; stopped, and its sanitizer reports checked, at the end."""
+    h = Httpd(s.root, s.module, conf, asan=s.asan, name=name, ports=ports)
+    for path, text in files.items():
+        write(os.path.join(h.dir, path), text)
+    for d in writable:
+        os.makedirs(os.path.join(h.dir, d), exist_ok=True)
+    for root, dirs, _ in os.walk(h.dir):
+        os.chmod(root, 0o755)
+    for d in writable:
+        os.chmod(os.path.join(h.dir, d), 0o777)
+    try:
+        yield h.start()
+    finally:
+        h.stop()
+        if s.asan:
+            reports = h.sanitizer_reports()
+            check(not reports, "sanitizer reports: %s" % reports)
 
 
 # ---- the main server ------------------------------------------------------------------
@@ -1197,15 +1221,10 @@ CORSAllowMethods PUT
 
 @test
 def preflight_answers_carry_the_urls_other_headers(s):
-    h = Httpd(s.root, s.module, DIR_HEADERS_CONF, asan=s.asan, name="dirheaders")
-    for sub in ["hsts", "api", "plain"]:
-        write(os.path.join(h.dir, "htdocs", sub, "data.json"), "{}\n")
-        write(os.path.join(h.dir, "htdocs", sub, "csp.json"), "{}\n")
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
     hsts, csp = "Strict-Transport-Security", "Content-Security-Policy"
-    try:
-        h.start()
+    files = {"htdocs/%s/%s" % (sub, f): "{}\n"
+             for sub in ("hsts", "api", "plain") for f in ("data.json", "csp.json")}
+    with scratch_server(s, DIR_HEADERS_CONF, "dirheaders", files) as h:
         for path, want in (("/hsts/data.json", {hsts}), ("/hsts/csp.json", {hsts, csp}),
                            ("/api/csp.json", {csp}), ("/plain/data.json", set())):
             for r in (preflight(h.port, path), get(h.port, path)):
@@ -1217,8 +1236,6 @@ def preflight_answers_carry_the_urls_other_headers(s):
             check(r.status == 200, "GET %s" % path, r)
         check(preflight(h.port, "/api/data.json").get("X-Location-Config") == "api",
               "the location's header on a preflight")
-    finally:
-        h.stop()
 
 
 # The same, with one directory whose .htaccess may set CORSAllowOrigin through
@@ -1253,13 +1270,9 @@ CORSAllowOrigin https://app.example.com
 
 @test
 def preflight_shortcut_where_directories_cannot_change_cors(s):
-    h = Httpd(s.root, s.module, FAST_CONF, asan=s.asan, name="fast")
-    for sub in ["api", "api/report", "private", "private/api"]:
-        write(os.path.join(h.dir, "htdocs", sub, "data.json"), "{}\n")
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
-    try:
-        h.start()
+    files = {"htdocs/%s/data.json" % sub: "{}\n"
+             for sub in ("api", "api/report", "private", "private/api")}
+    with scratch_server(s, FAST_CONF, "fast", files) as h:
         r = preflight(h.port, "/api/data.json")
         expect_grant(r, APP, credentials=False, status=204)
         check(r.get("Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT", "methods", r)
@@ -1279,11 +1292,6 @@ def preflight_shortcut_where_directories_cannot_change_cors(s):
         expect_grant(r, APP, credentials=False, status=200)
         check(r.get("X-Location-Config") == "api", "location config", r)
         check(get(h.port, "/private/data.json").status == 403, "directory config for GET")
-    finally:
-        h.stop()
-        if s.asan:
-            reports = h.sanitizer_reports()
-            check(not reports, "sanitizer reports: %s" % reports)
 
 
 # mod_cache in front of CORS scopes (issue 13, spec "Caches"): the disk and the socache
@@ -1356,19 +1364,14 @@ ProxyPass /sock/proxied/ http://127.0.0.1:@PORT2@/
 
 @test
 def cache_never_replays_one_origins_grant(s):
-    h = Httpd(s.root, s.module, CACHE_CONF, asan=s.asan, name="cache", ports=3)
-    for sub in ["disk", "sock"]:
-        write(os.path.join(h.dir, "htdocs", sub, "static.json"), '{"static": true}\n')
-    write(os.path.join(h.dir, "backend", "data.json"), '{"backend": true}\n')
-    write(os.path.join(h.dir, "backend", "reflect", "err.json"), '{"error": true}\n')
-    write(os.path.join(h.dir, "backend", "reflect", "data.json"), '{"reflect": true}\n')
-    write(os.path.join(h.dir, "htdocs", "disk", "a b", "data.json"), "{}\n")
-    os.makedirs(os.path.join(h.dir, "cache"), exist_ok=True)
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
-    os.chmod(os.path.join(h.dir, "cache"), 0o777)
-    try:
-        h.start()
+    files = {
+        "htdocs/disk/static.json": '{"static": true}\n',
+        "htdocs/sock/static.json": '{"static": true}\n',
+        "htdocs/disk/a b/data.json": "{}\n",
+        "backend/data.json": '{"backend": true}\n',
+        "backend/reflect/err.json": '{"error": true}\n',
+        "backend/reflect/data.json": '{"reflect": true}\n'}
+    with scratch_server(s, CACHE_CONF, "cache", files, ports=3, writable=["cache"]) as h:
         for port, quick in ((h.ports[0], "quick handler"), (h.ports[2], "no quick handler")):
             for path in ("/disk/proxied/data.json", "/sock/proxied/data.json",
                          "/disk/static.json", "/sock/static.json"):
@@ -1432,11 +1435,6 @@ def cache_never_replays_one_origins_grant(s):
                     check(b"access-control-" not in line and
                           (b"app.example.com" not in line or line.startswith(b"origin:")),
                           "stored in %s: %r" % (name, line))
-    finally:
-        h.stop()
-        if s.asan:
-            reports = h.sanitizer_reports()
-            check(not reports, "sanitizer reports: %s" % reports)
 
 
 # A <Directory> that changes CORS, behind mod_cache: its quick handler serves hits
@@ -1468,15 +1466,9 @@ CacheEnable disk /disk/
 
 @test
 def cache_quick_handler_before_directory_cors(s):
-    h = Httpd(s.root, s.module, CACHE_DIR_CONF, asan=s.asan, name="cachedir", ports=2)
-    write(os.path.join(h.dir, "htdocs", "disk", "private", "data.json"), "{}\n")
-    os.makedirs(os.path.join(h.dir, "cache"), exist_ok=True)
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
-    os.chmod(os.path.join(h.dir, "cache"), 0o777)
     admin, path = "https://admin.example.com", "/disk/private/data.json"
-    try:
-        h.start()
+    with scratch_server(s, CACHE_DIR_CONF, "cachedir", {"htdocs" + path: "{}\n"}, ports=2,
+                        writable=["cache"]) as h:
         check("CacheQuickHandler Off" in h.error_log(), "no start-up warning")
         # the quick handler: no grant on a hit, for anyone, and Vary: Origin
         expect_grant(get(h.ports[0], path, admin), admin, credentials=False, status=200)
@@ -1492,45 +1484,29 @@ def cache_quick_handler_before_directory_cors(s):
         expect_no_grant(r)
         r = get(h.ports[1], path, admin)
         expect_grant(r, admin, credentials=False, status=200)
-    finally:
-        h.stop()
 
 
 @test
 def allow_override_list_disables_the_shortcut(s):
-    h = Httpd(s.root, s.module, LIST_CONF, asan=s.asan, name="list")
-    write(os.path.join(h.dir, "htdocs", "listed", "data.json"), "{}\n")
-    write(os.path.join(h.dir, "htdocs", "listed", ".htaccess"),
-          "CORSAllowOrigin https://listed.example.com\n")
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
-    try:
-        h.start()
+    files = {"htdocs/listed/data.json": "{}\n",
+             "htdocs/listed/.htaccess": "CORSAllowOrigin https://listed.example.com\n"}
+    with scratch_server(s, LIST_CONF, "list", files) as h:
         o = "https://listed.example.com"
         expect_grant(preflight(h.port, "/listed/data.json", o), o, credentials=False,
                      status=204)
         r = preflight(h.port, "/listed/data.json")
         check(r.status == 403, "the .htaccess list replaces the <Location> one", r)
-    finally:
-        h.stop()
 
 
 @test
 def if_inside_directory_disables_the_shortcut(s):
-    h = Httpd(s.root, s.module, IF_DIR_CONF, asan=s.asan, name="ifdir")
-    write(os.path.join(h.dir, "htdocs", "iffed", "data.json"), "{}\n")
-    write(os.path.join(h.dir, "htdocs", "plain", "data.json"), "{}\n")
-    for root, dirs, files in os.walk(h.dir):
-        os.chmod(root, 0o755)
-    try:
-        h.start()
+    files = {"htdocs/iffed/data.json": "{}\n", "htdocs/plain/data.json": "{}\n"}
+    with scratch_server(s, IF_DIR_CONF, "ifdir", files) as h:
         r = preflight(h.port, "/iffed/data.json")
         check(r.status == 200 and r.get("Allow") is not None, "<If> Off ignored", r)
         expect_no_grant(r)
         expect_grant(preflight(h.port, "/plain/data.json"), APP, credentials=False,
                      status=204)
-    finally:
-        h.stop()
 
 
 # ---- server-wide configurations, started per test -------------------------------------
