@@ -537,6 +537,13 @@ static const char *deregex(apr_pool_t *p, const char *re)
     return out;
 }
 
+/* The last character of the escape ("\\.") or class ("[a-z]") at s: a scan of a regex's
+ * groups and alternatives steps over it. */
+static const char *atom_last(const char *s)
+{
+    return *s == '[' ? skip_class(s + 1) - 1 : s + 1;
+}
+
 #define JUDGE_MAX_SAMPLES 32
 
 /* re with its g-th group (counting '(' from 0) reduced to its k-th alternative (from 1:
@@ -547,11 +554,8 @@ static const char *choose_alternative(apr_pool_t *p, const char *re, int g, int 
     int groups = 0, depth = 0, n = 0;
 
     for (s = re; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-        }
-        else if (*s == '[') {
-            s = skip_class(s + 1) - 1;
+        if ((*s == '\\' && s[1]) || *s == '[') {
+            s = atom_last(s);
         }
         else if (*s == '(') {
             if (open == NULL && groups++ == g) {
@@ -586,11 +590,8 @@ static const char *choose_alternative(apr_pool_t *p, const char *re, int g, int 
     }
     /* the rest after the group's ')' */
     for (s = alt_end, depth = 0; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-        }
-        else if (*s == '[') {
-            s = skip_class(s + 1) - 1;
+        if ((*s == '\\' && s[1]) || *s == '[') {
+            s = atom_last(s);
         }
         else if (*s == '(') {
             depth++;
@@ -617,11 +618,8 @@ static apr_array_header_t *regex_samples(apr_pool_t *p, const char *re)
         re = apr_pstrndup(p, re + 4, n - 6);
     }
     for (s = start = re;; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-        }
-        else if (*s == '[') {
-            s = skip_class(s + 1) - 1;
+        if ((*s == '\\' && s[1]) || *s == '[') {
+            s = atom_last(s);
         }
         else if (*s == '(') {
             depth++;
