@@ -46,6 +46,8 @@ include tests/fuzz/fuzz.mk
 -include tests/demo/demo.mk
 -include tests/install/install.mk
 -include tests/bench/bench.mk
+-include docs/docs.mk
+-include build/deb.mk
 
 all: $(ALL)
 
