@@ -4,9 +4,10 @@
 #   make            build the module, the linter and the unit tests
 #   make test       install missing packages, build, run every suite
 #   make run        install missing packages, build, start a demo httpd on loopback
-#   make install    install mod_cors.so, cors.load, cors.conf and cors-lint
+#   make install    install mod_cors.so, cors.load, cors.conf, cors-lint, man pages, docs
 #                   (DESTDIR, PREFIX=/usr/local; see build/install.sh)
 #   make uninstall  remove what make install put there
+#   make man        the man pages (out/man), made of docs/mod_cors.md and docs/cors-lint.md
 #   make format     rewrite the C sources in the style of .clang-format
 #   make clean
 
@@ -45,8 +46,8 @@ include tests/fuzz/fuzz.mk
 -include tests/browser/browser.mk
 -include tests/demo/demo.mk
 -include tests/install/install.mk
--include tests/bench/bench.mk
 -include docs/docs.mk
+-include tests/bench/bench.mk
 -include build/deb.mk
 
 all: $(ALL)
@@ -67,7 +68,7 @@ INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" APXS="$(APXS)" \
               $(if $(MODULEDIR),MODULEDIR="$(MODULEDIR)") \
               $(if $(APACHE_CONFDIR),APACHE_CONFDIR="$(APACHE_CONFDIR)")
 
-install: $(OUT)/mod_cors.so $(OUT)/cors-lint
+install: $(OUT)/mod_cors.so $(OUT)/cors-lint $(MAN_PAGES)
 	@$(INSTALL_ENV) sh build/install.sh install
 
 uninstall:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install / make uninstall from the source tree: mod_cors.so into httpd's module
 # directory, cors.load and cors.conf into mods-available (Debian's layout), cors-lint
-# and its pre-commit hook into $PREFIX/bin, the README into $PREFIX/share/doc/mod_cors.
+# and its pre-commit hook into $PREFIX/bin, the man pages (make man) into
+# $PREFIX/share/man, the README and docs/*.md into $PREFIX/share/doc/mod_cors.
 #
 #   DESTDIR          staging root prepended to every path (packaging, tests)
 #   PREFIX           cors-lint and the documentation (default /usr/local)
@@ -25,6 +26,9 @@ mods=$DESTDIR$APACHE_CONFDIR/mods-available
 pristine=$DESTDIR$PREFIX/share/mod_cors
 doc=$DESTDIR$PREFIX/share/doc/mod_cors
 bin=$DESTDIR$PREFIX/bin
+man=$DESTDIR$PREFIX/share/man
+# The manual's pages, as installed under $doc.
+docs=$(cd "$top" && ls README.md docs/*.md)
 
 # The admin's copy of a configuration file is unchanged since it was installed.
 unedited() { # file
@@ -46,17 +50,21 @@ install_conf() { # source destination
 }
 
 do_install() {
-    for f in "$top/out/mod_cors.so" "$top/out/cors-lint"; do
+    for f in "$top/out/mod_cors.so" "$top/out/cors-lint" "$top/out/man/cors-lint.1" \
+        "$top/out/man/mod_cors.8"; do
         [ -e "$f" ] || { echo "install: $f is missing: run make first" >&2; exit 1; }
     done
-    install -d "$DESTDIR$MODULEDIR" "$mods" "$pristine" "$doc" "$bin"
+    install -d "$DESTDIR$MODULEDIR" "$mods" "$pristine" "$doc/docs" "$bin" "$man/man1" \
+        "$man/man8"
     install -m 644 "$top/out/mod_cors.so" "$module"
     tmp=$(mktemp)
     echo "LoadModule cors_module $MODULEDIR/mod_cors.so" > "$tmp"
     install_conf "$tmp" "$mods/cors.load"
     rm -f "$tmp"
     install_conf "$top/build/cors.conf" "$mods/cors.conf"
-    install -m 644 "$top/README.md" "$doc/README.md"
+    for f in $docs; do install -m 644 "$top/$f" "$doc/$f"; done
+    install -m 644 "$top/out/man/cors-lint.1" "$man/man1/cors-lint.1"
+    install -m 644 "$top/out/man/mod_cors.8" "$man/man8/mod_cors.8"
     install -m 755 "$top/out/cors-lint" "$bin/cors-lint"
     install -m 755 "$top/lint/pre-commit" "$bin/cors-lint-pre-commit"
     if [ -n "$DESTDIR" ]; then
@@ -79,9 +87,12 @@ do_uninstall() {
         fi
         rm -f "$f.dist"
     done
-    rm -f "$module" "$bin/cors-lint" "$bin/cors-lint-pre-commit" "$doc/README.md"
+    rm -f "$module" "$bin/cors-lint" "$bin/cors-lint-pre-commit"
+    rm -f "$man/man1/cors-lint.1" "$man/man8/mod_cors.8"
+    for f in $docs; do rm -f "$doc/$f"; done
     rm -f "$pristine/cors.load" "$pristine/cors.conf"
-    rmdir "$pristine" "$doc" 2>/dev/null || true
+    # only the directories that are ours: share/man/man1 and bin belong to everyone
+    rmdir "$pristine" "$doc/docs" "$doc" 2>/dev/null || true
     echo "mod_cors and cors-lint removed"
 }
 

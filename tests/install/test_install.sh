@@ -20,7 +20,10 @@ check 'grep -qx "LoadModule cors_module /usr/lib/apache2/modules/mod_cors.so" "$
 check 'cmp -s build/cors.conf "$mods/cors.conf"' "cors.conf in mods-available"
 check '[ -x "$root/opt/cors/bin/cors-lint" ] && [ -x "$root/opt/cors/bin/cors-lint-pre-commit" ]' \
     "cors-lint and its hook under PREFIX"
-check '[ -f "$root/opt/cors/share/doc/mod_cors/README.md" ]' "the README under PREFIX"
+check '[ -f "$root/opt/cors/share/doc/mod_cors/README.md" ] &&
+    [ -f "$root/opt/cors/share/doc/mod_cors/docs/mod_cors.md" ]' "the README and docs/ under PREFIX"
+check 'MANPATH="$root/opt/cors/share/man" man -w cors-lint >/dev/null &&
+    MANPATH="$root/opt/cors/share/man" man -w 8 mod_cors >/dev/null' "man finds cors-lint(1) and mod_cors(8)"
 check '[ "$(echo "$out" | wc -l)" -eq 1 ]' "one line of output: $out"
 check '"$root/opt/cors/bin/cors-lint" --version | grep -q "^cors-lint "' "the installed cors-lint runs"
 
@@ -39,6 +42,7 @@ rm "$root/etc/apache2/mods-enabled/cors.load"
 
 out=$(run uninstall)
 left=$(find "$root" -type f | sed "s|^$root||")
+check '[ ! -e "$root/opt/cors/share/doc/mod_cors" ]' "no documentation directory left"
 check '[ "$left" = "/etc/apache2/mods-available/cors.conf" ]' \
     "uninstall leaves only the edited cors.conf: $left"
 
