@@ -69,6 +69,12 @@ check "the page's PUT with a JSON body, answered at once" "200 0" \
     "$(curl -s --max-time 3 -o /dev/null -w '%{http_code}' -X PUT \
         -H "Origin: http://127.0.0.1:$page_port" -H 'Content-Type: application/json' \
         -H 'X-Request-Id: 42' --data '{}' "http://127.0.0.1:$api_port/api/whoami"; echo " $?")"
+# The page itself, as a newcomer sees it: every row in headless Chromium shows what its
+# "expected" column says (the DOM once the page's script is done).
+rows=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
+        --virtual-time-budget=20000 --dump-dom "http://127.0.0.1:$page_port/" 2>/dev/null |
+    python3 "$top/tests/demo/page_rows.py")
+check "the page's rows in Chromium" "7 rows as expected" "$rows"
 check "the demo says where its files are" 1 \
     "$(grep -c 'www-data cannot reach' "$tmp/out.log" || true)"
 kill -INT -- "-$pid"
