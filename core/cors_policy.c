@@ -914,7 +914,7 @@ static void cors_token_join(apr_pool_t *pool, cors_token_list *l)
 
 /* Fetch's forbidden request-header names, lower-case: a script can never set them, so
  * granting one is a mistake. Proxy-* and Sec-* are forbidden as prefixes. */
-static int cors_is_forbidden_header(const char *lower, apr_size_t len)
+int cors_is_forbidden_header(const char *lower, apr_size_t len)
 {
     static const char *const names[] = {
         "accept-charset",

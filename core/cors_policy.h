@@ -229,6 +229,10 @@ int cors_is_safelisted_method(const char *method);
 /* Is this a method Fetch forbids (CONNECT, TRACE, TRACK, in any case)? */
 int cors_is_forbidden_method(const char *method, apr_size_t len);
 
+/* Is this (lower-case) name a request header Fetch forbids scripts to set (Cookie,
+ * Host, Origin, ..., Proxy-* and Sec-*)? */
+int cors_is_forbidden_header(const char *lower, apr_size_t len);
+
 /* Parse a CORSMaxAge argument (decimal seconds, 0..86400) into its canonical string.
  * Returns NULL and sets *out, or an error message from pool. */
 const char *cors_max_age_parse(apr_pool_t *pool, const char *arg, const char **out);

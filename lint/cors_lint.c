@@ -13,9 +13,11 @@
 #include <libxml/parser.h>
 
 #include "lint.h"
+#include "lint_probe.h"
 
 static const char usage[] =
     "usage: cors-lint [options] PATH...\n"
+    "       cors-lint probe URL --origin ORIGIN [...]   (cors-lint probe --help)\n"
     "\n"
     "PATH is a server root (a directory with apache2.conf, httpd.conf or conf/httpd.conf,\n"
     "whose Include lines are followed), another directory (every *.conf and .htaccess in\n"
@@ -382,7 +384,9 @@ int main(int argc, char **argv)
         return 2;
     }
     LIBXML_TEST_VERSION
-    rc = run(pool, argc, argv);
+    /* "probe" is a command, not a path: a file named probe is ./probe */
+    rc = argc > 1 && strcmp(argv[1], "probe") == 0 ? lint_probe_main(pool, argc - 1, argv + 1)
+                                                   : run(pool, argc, argv);
     apr_pool_destroy(pool);
     apr_terminate();
     xmlCleanupParser();

@@ -1,12 +1,14 @@
-# cors-lint: links the policy core, libxml2 (XML reports), PCRE2 (origin regexes) and
-# libpsl. The rule pages lint/rules/CLnnn.md are compiled in (--explain, SARIF help), so
+# cors-lint: links the policy core, libxml2 (XML reports), PCRE2 (origin regexes),
+# libpsl, and libcurl (cors-lint probe). The rule pages lint/rules/CLnnn.md are compiled in (--explain, SARIF help), so
 # the installed binary needs nothing from the source tree.
 LINT_SRC  := lint/cors_lint.c lint/lint_reader.c lint/lint_scope.c lint/lint_rules.c \
-             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c lint/lint_pcre2.c
-LINT_HDR  := lint/lint.h lint/lint_scope.h lint/lint_pcre2.h
+             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c lint/lint_pcre2.c \
+             lint/lint_probe.c lint/lint_probe_http.c
+LINT_HDR  := lint/lint.h lint/lint_scope.h lint/lint_pcre2.h lint/lint_probe.h
 LINT_DOCS := $(sort $(wildcard lint/rules/CL*.md))
-LINT_CFLAGS = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libxml-2.0 libpcre2-8 2>/dev/null)
-LINT_LIBS   = $(shell pkg-config --libs libxml-2.0 libpcre2-8 2>/dev/null) $(APR_LIBS) \
+LINT_CFLAGS = $(CFLAGS_ALL) -Ilint \
+              $(shell pkg-config --cflags libxml-2.0 libpcre2-8 libcurl 2>/dev/null)
+LINT_LIBS   = $(shell pkg-config --libs libxml-2.0 libpcre2-8 libcurl 2>/dev/null) $(APR_LIBS) \
               $(PSL_LIBS)
 
 # Each page becomes one C string; lines are escaped for a string literal.
