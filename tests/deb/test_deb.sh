@@ -130,6 +130,7 @@ check '[ "$(man -w cors-lint 2>/dev/null)" = /usr/share/man/man1/cors-lint.1.gz 
     "man -w cors-lint"
 check '[ "$(man -w 8 mod_cors 2>/dev/null)" = /usr/share/man/man8/mod_cors.8.gz ]' \
     "man -w 8 mod_cors"
+check 'man -w cors-lint-pre-commit >/dev/null 2>&1' "man -w cors-lint-pre-commit"
 check '[ "$(cors-lint --version)" = "cors-lint $version" ]' \
     "cors-lint --version matches the package version"
 check 'cors-lint --fail-on error /etc/apache2 >/dev/null' \
