@@ -19,6 +19,8 @@ DEB_COMMIT     := $(shell git describe --always --dirty 2>/dev/null)
 deb:
 	@sh build/deps.sh deb
 	@[ -n "$(DEB_VERSION)" ] || { echo "make deb: no LINT_VERSION in lint/lint.h" >&2; exit 1; }
+	@$(MAKE) --no-print-directory -n man >/dev/null 2>&1 || \
+	    { echo "make deb: the man pages need a 'make man' target (docs/docs.mk)" >&2; exit 1; }
 	rm -rf $(OUT)/deb
 	mkdir -p $(DEB_STAGE)
 	tar -cf - --exclude=./$(OUT) --exclude=./.git --exclude=node_modules . | \
