@@ -11,8 +11,10 @@ DEB_VERSION    := $(shell sed -n 's/^\#define LINT_VERSION "\([^"]*\)".*/\1/p' l
 DEB_MAINTAINER := $(shell sed -n 's/^Maintainer: //p' build/debian/control)
 DEB_SRC        := $(OUT)/deb/src
 DEB_STAGE      := $(DEB_SRC)/mod-cors-$(DEB_VERSION)
-# The changelog is dated by the last commit, so that two builds of a commit are the same.
-DEB_DATE       := $(shell git log -1 --format=%cD 2>/dev/null || date -R)
+# The changelog and the staged sources are dated by the last commit, so that two builds
+# of a commit give the same packages, wherever and whenever it was checked out.
+DEB_EPOCH      := $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+DEB_DATE       := $(shell date -R -u -d @$(DEB_EPOCH))
 DEB_COMMIT     := $(shell git describe --always --dirty 2>/dev/null)
 
 .PHONY: deb deb-test
@@ -23,7 +25,8 @@ deb:
 	    { echo "make deb: the man pages need a 'make man' target (docs/docs.mk)" >&2; exit 1; }
 	rm -rf $(OUT)/deb
 	mkdir -p $(DEB_STAGE)
-	tar -cf - --exclude=./$(OUT) --exclude=./.git --exclude=node_modules . | \
+	tar -cf - --exclude=./$(OUT) --exclude=./.git --exclude=node_modules \
+	    --mtime=@$(DEB_EPOCH) . | \
 	    tar -xf - -C $(DEB_STAGE)
 	cp -R build/debian $(DEB_STAGE)/debian
 	{ echo "mod-cors ($(DEB_VERSION)) unstable; urgency=medium"; echo; \
