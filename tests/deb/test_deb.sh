@@ -131,9 +131,9 @@ check '[ "$(man -w cors-lint 2>/dev/null)" = /usr/share/man/man1/cors-lint.1.gz 
 check '[ "$(man -w 8 mod_cors 2>/dev/null)" = /usr/share/man/man8/mod_cors.8.gz ]' \
     "man -w 8 mod_cors"
 check 'man -w cors-lint-pre-commit >/dev/null 2>&1' "man -w cors-lint-pre-commit"
-check '[ "$(cors-lint --version)" = "cors-lint $version" ]' \
+check '[ "$(/usr/bin/cors-lint --version)" = "cors-lint $version" ]' \
     "cors-lint --version matches the package version"
-check 'cors-lint --fail-on error /etc/apache2 >/dev/null' \
+check '/usr/bin/cors-lint --fail-on error /etc/apache2 >/dev/null' \
     "cors-lint finds no error in this /etc/apache2"
 check '[ "$(command -v cors-lint-pre-commit)" = /usr/bin/cors-lint-pre-commit ]' \
     "the pre-commit hook is installed as cors-lint-pre-commit"
