@@ -48,15 +48,6 @@ state_dirs_before=$(find /var/lib/apache2 -type d | sort)
 was_running=no
 running && was_running=yes
 
-tmp=$(mktemp -d /tmp/cors-deb-test.XXXXXX)
-# The packages' paths that exist before they are installed (shared directories):
-# those may stay after the purge, no other.
-for deb in "$mod_deb" "$lint_deb"; do
-    dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' -e '/^$/d'
-done | sort -u | while IFS= read -r p; do
-    if [ -e "$p" ]; then echo "$p"; fi
-done > "$tmp/existed"
-
 # a2enmod and a2dismod create their (empty) state directories on first use
 drop_new_state_dirs() {
     find /var/lib/apache2 -mindepth 1 -type d -empty | sort |
@@ -76,9 +67,18 @@ cleanup() {
     fi
     rm -rf "$tmp"
 }
+tmp=$(mktemp -d /tmp/cors-deb-test.XXXXXX)
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+
+# The packages' paths that exist before they are installed (shared directories):
+# those may stay after the purge, no other.
+for deb in "$mod_deb" "$lint_deb"; do
+    dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' -e '/^$/d'
+done | sort -u | while IFS= read -r p; do
+    if [ -e "$p" ]; then echo "$p"; fi
+done > "$tmp/existed"
 
 passes=0
 fails=0
