@@ -7,6 +7,8 @@
 #   make install    install mod_cors.so, cors.load, cors.conf, cors-lint, man pages, docs
 #                   (DESTDIR, PREFIX=/usr/local; see build/install.sh)
 #   make uninstall  remove what make install put there
+#   make deb        Debian packages libapache2-mod-cors and cors-lint in out/deb
+#   make deb-test   build, install, reinstall and purge them on this machine (CI)
 #   make man        the man pages (out/man), made of docs/mod_cors.md and docs/cors-lint.md
 #   make format     rewrite the C sources in the style of .clang-format
 #   make clean
