@@ -17,8 +17,10 @@
                   page's rule (plus any lint= ones) and one under '## Good' nothing.
    `PORT` in a block stands for a port (the browser report's examples).
 2. The man pages (make man) pass `man --warnings` and whatis(1) can read their names.
-3. The pre-commit example of docs/cors-lint.md works with Debian's pre-commit: in a new
-   git repository, a commit of a broken .conf is refused and a good one goes through.
+3. The pre-commit examples of docs/cors-lint.md work with Debian's pre-commit: in a new
+   git repository, a commit of a broken .conf is refused and a good one goes through;
+   the pinned one with this repository (its path and HEAD) as repo and rev, so that it
+   runs the hook of this repository's .pre-commit-hooks.yaml.
 """
 import glob
 import json
@@ -157,13 +159,23 @@ def check_man_pages():
         check(r.returncode == 0, f'{os.path.basename(page)}: whatis can read its name')
 
 
-def pre_commit_example():
+def pre_commit_examples():
     text = open(os.path.join(TOP, 'docs', 'cors-lint.md'), encoding='utf-8').read()
-    m = re.search(r'```yaml\n(# \.pre-commit-config\.yaml\n.*?)```', text, re.S)
-    check(m is not None, 'docs/cors-lint.md has a .pre-commit-config.yaml example')
-    if not m or not shutil.which('pre-commit'):
-        check(False, 'pre-commit is installed (build/deps.sh)')
-        return
+    configs = re.findall(r'```yaml\n(# \.pre-commit-config\.yaml.*?)```', text, re.S)
+    check(len(configs) == 2, 'docs/cors-lint.md has two .pre-commit-config.yaml examples')
+    check(shutil.which('pre-commit') is not None, 'pre-commit is installed (build/deps.sh)')
+    head = subprocess.run(['git', '-C', TOP, 'rev-parse', 'HEAD'], capture_output=True,
+                          text=True).stdout.strip()
+    for config in configs:
+        if 'rev:' in config:
+            check(bool(head), 'this repository is a git clone (for the pinned example)')
+            config = re.sub(r'repo: \S+', 'repo: ' + TOP, config)
+            config = re.sub(r'rev: \S+', 'rev: ' + head, config)
+        pre_commit_example(config)
+
+
+def pre_commit_example(config):
+    name = config.split('\n', 1)[0]
     with tempfile.TemporaryDirectory() as work:
         repo = os.path.join(work, 'repo')
         env = dict(os.environ, HOME=work, PRE_COMMIT_HOME=os.path.join(work, 'cache'),
@@ -176,23 +188,24 @@ def pre_commit_example():
         os.makedirs(repo)
         run('git', 'init', '-q')
         with open(os.path.join(repo, '.pre-commit-config.yaml'), 'w') as f:
-            f.write(m.group(1))
+            f.write(config)
         run('git', 'add', '.pre-commit-config.yaml')
         r = run('pre-commit', 'install')
-        check(r.returncode == 0, f'pre-commit install: {r.stdout.strip()} {r.stderr.strip()}')
+        check(r.returncode == 0, f'{name}: pre-commit install {r.stderr.strip()}')
         with open(os.path.join(repo, 'api.conf'), 'w') as f:
             f.write('<Location /api>\n    CORSAllowOrigin https://app.example.com/\n'
                     '</Location>\n')
         run('git', 'add', 'api.conf')
         r = run('git', 'commit', '-q', '-m', 'broken')
         check(r.returncode != 0 and 'CL016' in r.stdout + r.stderr,
-              'pre-commit refuses a commit of a broken .conf, naming CL016')
+              f'{name}: pre-commit refuses a commit of a broken .conf, naming CL016' +
+              ('' if 'CL016' in r.stdout + r.stderr else f': {r.stdout} {r.stderr}'))
         with open(os.path.join(repo, 'api.conf'), 'w') as f:
             f.write('<Location /api>\n    CORSAllowOrigin https://app.example.com\n'
                     '</Location>\n')
         run('git', 'add', 'api.conf')
         r = run('git', 'commit', '-q', '-m', 'fixed')
-        check(r.returncode == 0, 'pre-commit lets the fixed .conf through' +
+        check(r.returncode == 0, f'{name}: pre-commit lets the fixed .conf through' +
               ('' if r.returncode == 0 else f': {r.stdout} {r.stderr}'))
 
 
@@ -209,7 +222,7 @@ def main():
             count += 1
     check(count >= 40, f'{count} configuration blocks checked')
     check_man_pages()
-    pre_commit_example()
+    pre_commit_examples()
     if failures:
         print(f'docs-test: {len(failures)} failed')
         sys.exit(1)
