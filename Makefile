@@ -45,6 +45,7 @@ include tests/fuzz/fuzz.mk
 -include tests/httpd/httpd.mk
 -include tests/lint/lint-tests.mk
 -include tests/parity/parity.mk
+-include tests/probe/probe.mk
 -include tests/browser/browser.mk
 -include tests/demo/demo.mk
 -include tests/install/install.mk

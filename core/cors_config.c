@@ -91,6 +91,7 @@ cors_config *cors_config_make(apr_pool_t *pool)
     c->preflight = CORS_UNSET;
     c->override_upstream = CORS_UNSET;
     c->report_only = CORS_UNSET;
+    c->enforce = CORS_UNSET;
     c->insecure_origins = CORS_UNSET;
     return c;
 }
@@ -130,6 +131,7 @@ cors_config *cors_config_merge(apr_pool_t *pool, const cors_config *base, const 
     CORS_MERGE(override_upstream, OVERRIDE_UPSTREAM, CORS_UNSET);
     CORS_MERGE(report_only, REPORT_ONLY, CORS_UNSET);
     CORS_MERGE(insecure_origins, INSECURE_ORIGINS, CORS_UNSET);
+    CORS_MERGE(enforce, ENFORCE, CORS_UNSET);
     return m;
 }
 #undef CORS_MERGE
@@ -140,7 +142,7 @@ int cors_config_is_set(const cors_config *c)
                  c->preflight_status || c->enable != CORS_UNSET || c->credentials != CORS_UNSET ||
                  c->private_network != CORS_UNSET || c->preflight != CORS_UNSET ||
                  c->override_upstream != CORS_UNSET || c->report_only != CORS_UNSET ||
-                 c->insecure_origins != CORS_UNSET);
+                 c->insecure_origins != CORS_UNSET || c->enforce != CORS_UNSET);
 }
 
 /* ---- Directives --------------------------------------------------------------------- */

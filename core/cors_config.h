@@ -54,7 +54,9 @@ extern "C" {
     X(REPORT_ONLY, "CORSReportOnly", FLAG_SLOT, report_only,                                      \
       "On: decide and log only, change no response")                                              \
     X(INSECURE_ORIGINS, "CORSAllowInsecureOrigins", FLAG, insecure_origins,                       \
-      "On: accept http:// origins together with credentials (legacy intranets)")
+      "On: accept http:// origins together with credentials (legacy intranets)")                  \
+    X(ENFORCE, "CORSEnforce", FLAG_SLOT, enforce,                                                 \
+      "On: refuse (403) unsafe cross-origin requests from origins not on the allow-list")
 
 /* (clang-format cannot see through the X-macro) */
 /* clang-format off */
@@ -114,6 +116,7 @@ typedef struct cors_config {
     int override_upstream;
     int report_only;
     int insecure_origins;
+    int enforce;
     const cors_where *where[CORS_D_COUNT]; /* the last line that set each; NULL for the
                                             * FLAG_SLOT ones, which httpd stores itself */
 } cors_config;

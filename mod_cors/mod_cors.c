@@ -47,6 +47,7 @@
 #include <stddef.h>
 
 #include "cors_config.h"
+#include "cors_enforce.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -940,6 +941,41 @@ static cors_req_ctx *cors_decide_hit(request_rec *r)
     return cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
 }
 
+/* CORSEnforce: an unsafe cross-origin request from an origin not on the allow-list is
+ * refused here, before authentication and the handler (cors_enforce_check says which).
+ * Noted enforced:<reason> and logged at info; in report-only mode only noted and logged.
+ * Returns non-zero when the request must be refused. */
+static int cors_enforce(request_rec *r, const cors_config *c, const cors_req_ctx *ctx)
+{
+    const char *host = apr_table_get(r->headers_in, "Host"), *note, *origin = ctx->f.origin;
+    cors_enforce_verdict v;
+    cors_origin parsed;
+    cors_policy pol;
+
+    if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
+        return 0; /* GET, HEAD and OPTIONS always pass: no need to look further */
+    }
+    cors_config_policy(c, &pol);
+    v = cors_enforce_check(&pol, r->method, origin, apr_table_get(r->headers_in, "Sec-Fetch-Site"),
+                           host ? apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL)
+                                : NULL);
+    if (!cors_enforce_refuses(v)) {
+        return 0;
+    }
+    note = apr_pstrcat(r->pool, ctx->report_only ? "report-only:" : "",
+                       "enforced:", cors_enforce_reason(v), NULL);
+    apr_table_setn(r->notes, "cors", note);
+    /* the origin is logged only when it is one (a header is never copied unchecked) */
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s %s: %s from %s, not on the allow-list",
+                  note, r->method, ap_escape_logitem(r->pool, r->uri),
+                  v == CORS_ENFORCE_FOREIGN_ORIGIN ? "a cross-origin request"
+                                                   : "a cross-site request",
+                  origin && cors_origin_parse(origin, &parsed) == CORS_ORIGIN_OK ? parsed.canon
+                  : origin ? "an invalid origin"
+                           : "no origin");
+    return !ctx->report_only;
+}
+
 static int cors_header_parser(request_rec *r)
 {
     const cors_config *c;
@@ -972,6 +1008,9 @@ static int cors_header_parser(request_rec *r)
     if (ctx == NULL) {
         /* nothing to decide late, nor to add (cors_decide_hit) */
         ap_set_module_config(r->request_config, &cors_module, &cors_done_mark);
+    }
+    if (ctx && c->enforce == 1 && cors_enforce(r, c, ctx)) {
+        return HTTP_FORBIDDEN;
     }
     if (ctx == NULL || ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
         return DECLINED;

@@ -1,6 +1,7 @@
 # mod_cors.so, built with apxs (Debian's apache2-dev) in out/module/ so that libtool's
 # droppings stay out of the source tree. The core is compiled into the module.
-MOD_SRC  := mod_cors/mod_cors.c $(CORE_SRC)
+# (the browser's side of CORS, core/cors_fetch.c, is cors-lint probe's, not the module's)
+MOD_SRC  := mod_cors/mod_cors.c $(filter-out core/cors_fetch.c,$(CORE_SRC))
 MOD_DIR  := $(OUT)/module
 APXS_WFLAGS := $(foreach f,$(WARNFLAGS),-Wc,$(f))
 

@@ -1664,6 +1664,100 @@ def configuration_errors_fail_configtest(s):
 
 # ---- runner -----------------------------------------------------------------------------
 
+# ---- CORSEnforce: the allow-list refuses unsafe cross-origin requests ----------------
+
+ENFORCE_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+ScriptAlias /api/ "@DIR@/cgi/"
+ScriptAlias /shadow/ "@DIR@/cgi/"
+<Directory "@DIR@/cgi">
+    Require all granted
+    Options +ExecCGI
+</Directory>
+<Location /api>
+    CORSAllowOrigin https://app.example.com
+    CORSEnforce On
+</Location>
+<Location /api/secret.cgi>
+    AuthType Basic
+    AuthName enforce
+    AuthUserFile /dev/null
+    Require valid-user
+</Location>
+<Location /shadow>
+    CORSAllowOrigin https://app.example.com
+    CORSEnforce On
+    CORSReportOnly On
+</Location>
+"""
+
+# The handler leaves a trace of each request it ran, so that a test can tell that a
+# refused request never reached it.
+CGI_TRACE = """#!/bin/sh
+echo "$REQUEST_METHOD $HTTP_X_CASE" >> "@DIR@/runs/trace"
+printf 'Content-Type: text/plain\r\n\r\nran\n'
+"""
+
+
+@test
+def enforce_refuses_cross_site_writes_before_auth_and_handler(s):
+    files = {"cgi/x.cgi": CGI_TRACE, "cgi/secret.cgi": CGI_TRACE, "htdocs/index.html": ""}
+    with scratch_server(s, ENFORCE_CONF, "enforce", files, ports=2, writable=("runs",)) as h:
+        for name in ("x.cgi", "secret.cgi"):
+            path = os.path.join(h.dir, "cgi", name)
+            write(path, CGI_TRACE.replace("@DIR@", h.dir), 0o755)
+        own = "http://127.0.0.1:%d" % h.port
+        other = "http://127.0.0.1:%d" % h.ports[1]
+        # (case, method, path, headers, status, note)
+        cases = [
+            ("get", "GET", "/api/x.cgi", [("Origin", "https://evil.example"),
+                                          ("Sec-Fetch-Site", "cross-site")], 200, "denied-origin"),
+            ("listed", "POST", "/api/x.cgi", [("Origin", APP), ("Sec-Fetch-Site", "cross-site")],
+             200, "allowed"),
+            ("cross", "POST", "/api/x.cgi", [("Origin", "https://evil.example"),
+                                             ("Sec-Fetch-Site", "cross-site")],
+             403, "enforced:cross-site"),
+            ("samesite", "PUT", "/api/x.cgi", [("Origin", "https://www.example.com"),
+                                               ("Sec-Fetch-Site", "same-site")],
+             403, "enforced:same-site"),
+            ("sameorigin", "POST", "/api/x.cgi", [("Origin", own),
+                                                  ("Sec-Fetch-Site", "same-origin")],
+             200, "denied-origin"),
+            ("typed", "POST", "/api/x.cgi", [("Sec-Fetch-Site", "none")], 200, "none"),
+            ("curl", "POST", "/api/x.cgi", [], 200, "none"),
+            ("ownport", "DELETE", "/api/x.cgi", [("Origin", own)], 200, "denied-origin"),
+            ("otherport", "POST", "/api/x.cgi", [("Origin", other)], 403, "enforced:origin"),
+            ("null", "POST", "/api/x.cgi", [("Origin", "null")], 403, "enforced:origin"),
+            ("invalid", "POST", "/api/x.cgi", [("Origin", "https://a b")], 403,
+             "enforced:origin"),
+            ("auth", "POST", "/api/secret.cgi", [("Origin", "https://evil.example"),
+                                                 ("Sec-Fetch-Site", "cross-site")],
+             403, "enforced:cross-site"),
+            ("shadow", "POST", "/shadow/x.cgi", [("Origin", "https://evil.example"),
+                                                 ("Sec-Fetch-Site", "cross-site")],
+             200, "report-only:enforced:cross-site"),
+        ]
+        for case, method, path, headers, status, _ in cases:
+            r = request(h.port, method, path + "?" + case, headers + [("X-Case", case)],
+                        body=b"a=1" if method != "GET" else b"")
+            check(r.status == status, "%s: status %d, want %d" % (case, r.status, status), r)
+        r = preflight(h.port, "/api/x.cgi", extra=[("Sec-Fetch-Site", "cross-site")])
+        check(r.status == 204, "a preflight is answered as before", r)
+        time.sleep(0.3)
+        log, trace = h.access_log(), open(os.path.join(h.dir, "runs", "trace")).read()
+        for case, method, path, _, status, note in cases:
+            line = "%s %s %d %s" % (method, path, status, note)
+            check(line in log, "%s: access log lacks %r:\n%s" % (case, line, log))
+            ran = ("%s %s" % (method, case)) in trace
+            check(ran == (status == 200), "%s: the handler %s" % (case, "ran" if ran else "did not run"))
+        err = h.error_log()
+        check("CORS enforced:cross-site POST /api/x.cgi: a cross-site request from "
+              "https://evil.example, not on the allow-list" in err, "the info log line:\n" + err)
+        check("CORS enforced:origin POST /api/x.cgi: a cross-origin request from an invalid origin"
+              in err and "a b" not in err, "an invalid origin is described, never copied")
+        check("report-only:enforced:cross-site" in err, "report-only is logged")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--module", default=os.path.join(TOP, "out", "mod_cors.so"))

@@ -47,6 +47,7 @@ VALUES = {
     "CORSOverrideUpstream": (["On", "Off"], ["1"]),
     "CORSReportOnly": (["On", "Off"], ["true"]),
     "CORSAllowInsecureOrigins": (["On", "Off"], ["maybe"]),
+    "CORSEnforce": (["On", "Off"], ["enforce"]),
     "CORSAllowOrigins": ([], ["https://app.example.com"]),  # not a directive: a typo
 }
 # How often each is chosen: the origin and credentials directives make the conflicts.

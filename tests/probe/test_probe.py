@@ -225,6 +225,15 @@ def run_json_and_escaping(lint, api, bad):
           "--format json escapes it too")
 
 
+def run_valgrind(lint, api):
+    args = [lint, "probe", api + "/api/data.json", "--origin", PAGE, "--method", "PUT",
+            "--header", "Content-Type: application/json"]
+    r = subprocess.run(["valgrind", "--quiet", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                        "--error-exitcode=99", *args], capture_output=True, text=True)
+    check(r.returncode == 0, "valgrind: no leak, no invalid access" +
+          ("" if r.returncode == 0 else ": " + r.stderr[-3000:]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lint", default=os.path.join(TOP, "out", "cors-lint"))
@@ -250,6 +259,8 @@ def main():
         run_cases(a.lint, api, api2, bad, a.k)
         if not a.k:
             run_json_and_escaping(a.lint, api, bad)
+            if "asan" not in a.lint:
+                run_valgrind(a.lint, api)
     finally:
         server.stop()
         stop.set()

@@ -96,6 +96,7 @@ static const char *const samples[CORS_D_COUNT] = {
     [CORS_D_OVERRIDE_UPSTREAM] = "CORSOverrideUpstream Off",
     [CORS_D_REPORT_ONLY] = "CORSReportOnly On",
     [CORS_D_INSECURE_ORIGINS] = "CORSAllowInsecureOrigins On",
+    [CORS_D_ENFORCE] = "CORSEnforce On",
 };
 
 START_TEST(test_table)

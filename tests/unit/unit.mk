@@ -1,8 +1,9 @@
 # Unit tests of the core (Check), run plainly and under ASan + UBSan: the policy
 # (origins, lists, decisions), the configuration model (directives, merge, conflicts,
-# sections) and the regex judge. PCRE2 is the tests' regex engine, cors-lint's
-# (tests/unit/test_engine.h, lint/lint_pcre2.c).
-UNIT_TESTS := test_cors_policy test_cors_config test_cors_judge
+# sections), the regex judge, the browser's checks (cors-lint probe) and CORSEnforce.
+# PCRE2 is the tests' regex engine, cors-lint's (tests/unit/test_engine.h,
+# lint/lint_pcre2.c).
+UNIT_TESTS := test_cors_policy test_cors_config test_cors_judge test_cors_fetch
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 UNIT_LIBS  := $(APR_LIBS) $(PSL_LIBS) $(CHECK_LIBS) \
               $(shell pkg-config --libs libpcre2-8 2>/dev/null)
