@@ -47,6 +47,7 @@
 #include <stddef.h>
 
 #include "cors_config.h"
+#include "cors_counters.h"
 #include "cors_enforce.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
@@ -63,6 +64,8 @@ typedef struct {
     int hit_decidable;
     /* some section sets a CORS directive, or an .htaccess can */
     int uses_cors;
+    /* this virtual host's counters in shared memory (NULL: off) */
+    cors_vhost_counters *counters;
 } cors_server_conf;
 
 /* The request fields a preflight reads. httpd has merged repeated fields into one
@@ -427,9 +430,14 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     (void)ptemp;
     cors_headers_module = ap_find_linked_module("mod_headers.c");
     cors_have_cache = ap_find_linked_module("mod_cache.c") != NULL;
+    if (cors_counters_init(main_s) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_s,
+                     "mod_cors: no shared memory for the counters: they are off");
+    }
     for (s = main_s; s; s = s->next) {
         cors_server_conf *sc = ap_get_module_config(s->module_config, &cors_module);
         cors_server_scan(s, sc);
+        sc->counters = cors_counters_slot(s);
         if (cors_have_cache && sc->uses_cors && !sc->hit_decidable) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "mod_cors: here <Directory>, <Files>, .htaccess or <If> sections can "
@@ -775,6 +783,21 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
     }
 }
 
+/* Count a decision in its virtual host's counters: a denial that CORSReportOnly did not
+ * make as such. */
+static void cors_count_decision(const request_rec *r, const cors_req_ctx *ctx)
+{
+    const cors_server_conf *sc = ap_get_module_config(r->server->module_config, &cors_module);
+    cors_counter which = cors_counter_of(ctx->d.outcome);
+
+    if (ctx->report_only) {
+        which = which == CORS_COUNT_GRANTED || which == CORS_COUNT_PREFLIGHTS
+                    ? CORS_COUNT_N
+                    : CORS_COUNT_REPORT_ONLY;
+    }
+    cors_count(sc->counters, which);
+}
+
 /* Decide the request on its merged configuration c, note and log the outcome. NULL
  * when mod_cors is not active there. The request fields read (all of them for OPTIONS,
  * only Origin otherwise) are kept in ctx->f. */
@@ -826,6 +849,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     }
     apr_table_addn(r->notes, "cors", note); /* decided once: no earlier note */
     cors_log_decision(r, ctx, note);
+    cors_count_decision(r, ctx);
     return ctx;
 }
 
@@ -964,6 +988,11 @@ static int cors_enforce(request_rec *r, const cors_config *c, const cors_req_ctx
     }
     note = apr_pstrcat(r->pool, ctx->report_only ? "report-only:" : "",
                        "enforced:", cors_enforce_reason(v), NULL);
+    if (!ctx->report_only || cors_counter_of(ctx->d.outcome) <= CORS_COUNT_GRANTED) {
+        /* (a report-only request is counted once: its decision counted a denial) */
+        const cors_server_conf *sc = ap_get_module_config(r->server->module_config, &cors_module);
+        cors_count(sc->counters, ctx->report_only ? CORS_COUNT_REPORT_ONLY : CORS_COUNT_ENFORCED);
+    }
     apr_table_setn(r->notes, "cors", note);
     /* the origin is logged only when it is one (a header is never copied unchecked) */
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s %s: %s from %s, not on the allow-list",
@@ -1079,6 +1108,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_quick_handler(cors_quick_handler, NULL, cache_mod, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(cors_insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    cors_counters_register_hooks();
     /* after mod_headers (CONTENT_SET), so that a "Header set Vary" cannot drop ours */
     cors_filter_handle =
         ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET + 5);

@@ -1694,6 +1694,7 @@ ScriptAlias /shadow/ "@DIR@/cgi/"
 # The handler leaves a trace of each request it ran, so that a test can tell that a
 # refused request never reached it.
 CGI_TRACE = """#!/bin/sh
+head -c "${CONTENT_LENGTH:-0}" > /dev/null
 echo "$REQUEST_METHOD $HTTP_X_CASE" >> "@DIR@/runs/trace"
 printf 'Content-Type: text/plain\r\n\r\nran\n'
 """
@@ -1738,8 +1739,11 @@ def enforce_refuses_cross_site_writes_before_auth_and_handler(s):
              200, "report-only:enforced:cross-site"),
         ]
         for case, method, path, headers, status, _ in cases:
-            r = request(h.port, method, path + "?" + case, headers + [("X-Case", case)],
-                        body=b"a=1" if method != "GET" else b"")
+            try:
+                r = request(h.port, method, path + "?" + case, headers + [("X-Case", case)],
+                            body=b"a=1" if method != "GET" else b"")
+            except IndexError:
+                raise Failure("%s: no answer; error log:\n%s" % (case, h.error_log()[-3000:]))
             check(r.status == status, "%s: status %d, want %d" % (case, r.status, status), r)
         r = preflight(h.port, "/api/x.cgi", extra=[("Sec-Fetch-Site", "cross-site")])
         check(r.status == 204, "a preflight is answered as before", r)
@@ -1756,6 +1760,104 @@ def enforce_refuses_cross_site_writes_before_auth_and_handler(s):
         check("CORS enforced:origin POST /api/x.cgi: a cross-origin request from an invalid origin"
               in err and "a b" not in err, "an invalid origin is described, never copied")
         check("report-only:enforced:cross-site" in err, "report-only is logged")
+
+
+# ---- counters on mod_status's page ---------------------------------------------------
+
+COUNTERS_CONF = r"""
+LoadModule status_module /usr/lib/apache2/modules/mod_status.so
+StartServers 3
+ServerLimit 4
+ThreadsPerChild 2
+MaxRequestWorkers 8
+MinSpareThreads 2
+MaxSpareThreads 8
+LogFormat "%P %m %U %>s %{cors}n" pids
+CustomLog "@DIR@/logs/pids.log" pids
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+</Directory>
+<Location /server-status>
+    SetHandler server-status
+</Location>
+<Location /api>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowMethods PUT
+    CORSAllowHeaders X-A
+    CORSEnforce On
+</Location>
+<Location /shadow>
+    CORSAllowOrigin https://app.example.com
+    CORSReportOnly On
+</Location>
+<VirtualHost 127.0.0.1:@PORT2@>
+    ServerName second.example
+    DocumentRoot "@DIR@/htdocs"
+    <Location /api>
+        CORSAllowOrigin https://app.example.com
+    </Location>
+</VirtualHost>
+"""
+
+COUNTER_NAMES = ["CORSPreflights", "CORSGranted", "CORSDeniedOrigin", "CORSInvalidOrigin",
+                 "CORSDeniedMethod", "CORSDeniedHeader", "CORSEnforced", "CORSReportOnlyDenials"]
+
+
+def status_auto(port):
+    r = get(port, "/server-status?auto", None)
+    found = dict(line.split(": ", 1) for line in r.body.decode().splitlines() if ": " in line)
+    return {k: int(found.get(k, -1)) for k in COUNTER_NAMES}
+
+
+def counted_traffic(h):
+    """Known traffic, several requests at once so that several children serve it."""
+    evil = "https://evil.example"
+    jobs = ([lambda: get(h.port, "/api/x.json")] * 5 +
+            [lambda: preflight(h.port, "/api/x.json", req_headers="x-a")] * 4 +
+            [lambda: get(h.port, "/api/x.json", evil)] * 3 +
+            [lambda: get(h.port, "/api/x.json", "https://a, https://b")] * 2 +
+            [lambda: preflight(h.port, "/api/x.json", method="DELETE")] * 2 +
+            [lambda: preflight(h.port, "/api/x.json", req_headers="x-b")] * 1 +
+            [lambda: request(h.port, "POST", "/api/x.json",
+                             [("Origin", evil), ("Sec-Fetch-Site", "cross-site")], b"a")] * 3 +
+            [lambda: get(h.port, "/shadow/x.json", evil)] * 2 +
+            [lambda: get(h.ports[1], "/api/x.json")] * 6)
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda job: job(), jobs))
+    return {"CORSGranted": 11, "CORSPreflights": 4, "CORSDeniedOrigin": 6,
+            "CORSInvalidOrigin": 2, "CORSDeniedMethod": 2, "CORSDeniedHeader": 1,
+            "CORSEnforced": 3, "CORSReportOnlyDenials": 2}
+
+
+@test
+def counters_on_the_status_page_across_children_and_a_graceful_restart(s):
+    files = {"htdocs/api/x.json": "{}\n", "htdocs/shadow/x.json": "{}\n"}
+    with scratch_server(s, COUNTERS_CONF, "counters", files, ports=2) as h:
+        check(status_auto(h.port) == {k: 0 for k in COUNTER_NAMES}, "all zero at start")
+        want = counted_traffic(h)
+        got = status_auto(h.port)
+        check(got == want, "after the traffic: %r, want %r" % (got, want))
+        time.sleep(0.3)
+        pids = {line.split()[0] for line in open(os.path.join(h.dir, "logs", "pids.log"))}
+        check(len(pids) >= 2, "several children served the traffic: %r" % pids)
+        page = get(h.port, "/server-status", None).body.decode()
+        check("<h2>mod_cors</h2>" in page and "second.example:%d" % h.ports[1] in page,
+              "the status page has a table per virtual host")
+        row = re.search(r"<tr><td>second\.example:\d+</td>((?:<td>\d+</td>)+)", page)
+        check(row and re.findall(r"\d+", row.group(1))[:2] == ["0", "6"],
+              "the second virtual host's own counts: %r" % (row and row.group(1)))
+        # a graceful restart keeps them
+        h.proc.send_signal(signal.SIGUSR1)
+        deadline = time.time() + 10
+        while h.error_log().count("resuming normal operations") < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        check(status_auto(h.port) == want, "kept across a graceful restart")
+        counted_traffic(h)
+        got = status_auto(h.port)
+        check(got == {k: 2 * v for k, v in want.items()}, "and counting on: %r" % got)
 
 
 def main():
