@@ -364,9 +364,10 @@ static int run(apr_pool_t *pool, int argc, char **argv)
 
         return 2;
     }
+    /* only what is shown counts: --severity error hides warnings from the exit status too */
     for (i = 0; i < ctx.findings->nelts; i++) {
         const lint_finding *f = &APR_ARRAY_IDX(ctx.findings, i, lint_finding);
-        if ((int)f->severity > worst) {
+        if (f->severity >= o.severity && (int)f->severity > worst) {
             worst = (int)f->severity;
         }
     }

@@ -50,6 +50,20 @@ typedef struct {
 #define LINT_SLAB       (2 * 1024 * 1024)
 
 #ifdef MADV_HUGEPAGE
+
+/* dir "/" name, without the doubled slash of a dir given as "sites-available/" (the
+ * path printed in findings is the one the user would type). */
+static const char *path_join(apr_pool_t *p, const char *dir, const char *name)
+{
+    apr_size_t len = strlen(dir);
+
+    while (len > 1 && dir[len - 1] == '/') {
+        len--;
+    }
+    return apr_pstrcat(p, apr_pstrndup(p, dir, len), len == 1 && dir[0] == '/' ? "" : "/", name,
+                       NULL);
+}
+
 static apr_status_t slab_unmap(void *slab)
 {
     munmap(slab, LINT_SLAB);
@@ -446,8 +460,9 @@ static lint_node *node_read(lint_ctx *ctx, const char *name, apr_size_t nlen, co
     return n;
 }
 
-/* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=..." */
-static void parse_comment(lint_ctx *ctx, const char *c, const char *file, lint_mask *pending)
+/* "# cors-lint: disable=CL006,CL013 reason" and "disable-file=...". A list that names no
+ * rule is reported (CL000): a silent typo would un-suppress without a word. */
+static void parse_comment(lint_ctx *ctx, const char *c, lint_loc at, lint_mask *pending)
 {
     const char *p = strstr(c, "cors-lint:");
     int file_wide;
@@ -474,19 +489,23 @@ static void parse_comment(lint_ctx *ctx, const char *c, const char *file, lint_m
         return;
     }
     n = strcspn(p, " \t");
-    if (n >= sizeof(ids)) {
-        return;
+    if (n < sizeof(ids)) {
+        memcpy(ids, p, n);
+        ids[n] = '\0';
     }
-    memcpy(ids, p, n);
-    ids[n] = '\0';
-    if (lint_parse_rule_list(ids, &m) != 0) {
+    if (n >= sizeof(ids) || lint_parse_rule_list(ids, &m) != 0) {
+        at.col += (int)(p - c);
+        lint_add_at(ctx, CL000, at,
+                    "'%.*s' is not a list of rule IDs (CL000 to CL016, comma-separated): this "
+                    "suppression silences nothing",
+                    (int)(n > 64 ? 64 : n), p);
         return;
     }
     if (file_wide) {
-        lint_mask *fm = apr_hash_get(ctx->file_disabled, file, APR_HASH_KEY_STRING);
+        lint_mask *fm = apr_hash_get(ctx->file_disabled, at.file, APR_HASH_KEY_STRING);
         if (fm == NULL) {
             fm = apr_pcalloc(ctx->pool, sizeof(*fm));
-            apr_hash_set(ctx->file_disabled, file, APR_HASH_KEY_STRING, fm);
+            apr_hash_set(ctx->file_disabled, at.file, APR_HASH_KEY_STRING, fm);
         }
         *fm |= m;
     }
@@ -518,8 +537,7 @@ static apr_array_header_t *list_dir(lint_reader *rd, const char *dir, int *budge
     names = apr_array_make(rd->ctx->pool, 16, sizeof(const char *));
     while ((e = readdir(d)) != NULL && (budget == NULL || --*budget > 0)) {
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            APR_ARRAY_PUSH(names, const char *) =
-                apr_pstrcat(rd->ctx->pool, dir, "/", e->d_name, NULL);
+            APR_ARRAY_PUSH(names, const char *) = path_join(rd->ctx->pool, dir, e->d_name);
         }
     }
     closedir(d);
@@ -720,8 +738,7 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
         }
         target = n->argv[0];
         if (target[0] != '/') {
-            target = apr_pstrcat(ctx->pool, ctx->server_root ? ctx->server_root : ".", "/", target,
-                                 NULL);
+            target = path_join(ctx->pool, ctx->server_root ? ctx->server_root : ".", target);
         }
         if (strpbrk(target, "*?[") == NULL) {
             read_path(rd, target, n->parent, n, optional, depth);
@@ -835,7 +852,8 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
             continue;
         }
         if (*s == '#') {
-            parse_comment(ctx, s, file, &pending);
+            lint_loc at = {file, first, (int)(s - line) + 1};
+            parse_comment(ctx, s, at, &pending);
             continue;
         }
         {
@@ -1104,7 +1122,7 @@ static const char *find_main_conf(apr_pool_t *p, const char *dir)
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        const char *f = apr_pstrcat(p, dir, "/", names[i], NULL);
+        const char *f = path_join(p, dir, names[i]);
         struct stat st;
         if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
             return f;

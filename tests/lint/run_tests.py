@@ -1223,6 +1223,27 @@ def valgrind_no_leak_no_invalid_access():
         t.cleanup()
 
 
+@test
+def rough_edges_of_the_command_line():
+    """Issue 14's rough edges: what is hidden does not fail the run; a suppression that
+    names no rule says so; a directory given with a slash prints no doubled slash."""
+    t = Tree({"sites/x.conf": 'Header set Access-Control-Allow-Origin "https://a.example.com"\n',
+              "y.conf": "# cors-lint: disable=CL6 sandboxed previews\nCORSAllowOrigin null\n"})
+    try:
+        r = t.run("--severity", "error", "sites/x.conf")
+        check(r.returncode == 0, "--severity error with only a warning: exit %d" % r.returncode)
+        r = t.run("--severity", "error", "--fail-on", "warning", "sites/x.conf")
+        check(r.returncode == 0, "a hidden warning does not fail the run: exit %d" % r.returncode)
+        found, _ = t.findings("y.conf")
+        rules = [(f["rule"], f["line"], f["column"]) for f in found]
+        check(("CL000", 1, 22) in rules and ("CL006", 2, 17) in rules,
+              "disable=CL6 is reported and suppresses nothing: %r" % rules)
+        r = t.run("sites/")
+        check(r.stdout.startswith("sites/x.conf:1:1:"), "no doubled slash: %r" % r.stdout[:40])
+    finally:
+        t.cleanup()
+
+
 def main():
     global LINT, ARGS
     ap = argparse.ArgumentParser()
