@@ -171,6 +171,11 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
 /* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
 
+/* Can a .htaccess in dir run in the server tree (AllowOverride not None in the main
+ * server's or a virtual host's <Directory> sections that contain it)? For the reader,
+ * which looks for .htaccess files only where httpd would read them. */
+int lint_htaccess_may_run(lint_ctx *ctx, const lint_node *server, const char *dir);
+
 /* ---- regexes and the public suffix list (lint_regex.c) ---- */
 
 /* PCRE2 as the core's regex engine. */

@@ -33,12 +33,13 @@
 
 typedef struct {
     lint_ctx *ctx;
-    apr_array_header_t *stack;    /* const char *: real paths of files being read */
-    apr_array_header_t *doc_dirs; /* const char *: DocumentRoot / <Directory> paths */
-    apr_hash_t *modules;          /* LoadModule'd module names and files */
-    apr_hash_t *maybe_defined;    /* names Define'd or UnDefine'd under an uncertain
-                                   * condition: httpd may or may not have them */
-    apr_size_t cors_count;        /* CORS* directives read so far */
+    apr_array_header_t *stack;        /* const char *: real paths of files being read */
+    apr_array_header_t *doc_dirs;     /* const char *: DocumentRoot and Alias paths */
+    apr_array_header_t *section_dirs; /* const char *: <Directory> paths */
+    apr_hash_t *modules;              /* LoadModule'd module names and files */
+    apr_hash_t *maybe_defined;        /* names Define'd or UnDefine'd under an uncertain
+                                       * condition: httpd may or may not have them */
+    apr_size_t cors_count;            /* CORS* directives read so far */
 } lint_reader;
 
 /* The node tree is most of the memory and lives as long as the run: it is carved from
@@ -725,6 +726,10 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
     }
+    else if ((lint_streq(n->name, "Alias") || lint_streq(n->name, "ScriptAlias")) &&
+             n->argc >= 2 && n->argv[1][0] == '/') {
+        APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[1];
+    }
     else if (n->kind == LK_INCLUDE || n->kind == LK_INCLUDEOPTIONAL) {
         int optional = n->kind == LK_INCLUDEOPTIONAL;
         const char *target;
@@ -932,7 +937,7 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 n->uncertain = stack[top]->uncertain || cond == COND_MAYBE;
                 if (n->kind == LK_DIRECTORY && !n->inactive && n->argc >= 1 &&
                     n->argv[0][0] == '/') {
-                    APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
+                    APR_ARRAY_PUSH(rd->section_dirs, const char *) = n->argv[0];
                 }
                 node_append(stack[top], n);
                 stack[++top] = n;
@@ -1084,6 +1089,57 @@ static void scan_htaccess(lint_reader *rd, const char *dir, apr_array_header_t *
     }
 }
 
+/* Can this directory be scanned at all: never the whole file system (Debian's
+ * <Directory />), nor the kernel's, nor a pattern. */
+static int scannable(const char *dir)
+{
+    struct stat st;
+
+    return !strpbrk(dir, "*?[") && strspn(dir, "/") != strlen(dir) &&
+           strncmp(dir, "/proc", 5) != 0 && strncmp(dir, "/sys", 4) != 0 &&
+           strncmp(dir, "/dev", 4) != 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The .htaccess files of a server tree: under its DocumentRoot and Alias paths (where
+ * users put them, also where httpd would not read them: CL015 says so), and under the
+ * <Directory> paths where httpd would read one (AllowOverride not None: not Debian's
+ * <Directory /usr/share>); each directory once, at most LINT_MAX_SCAN entries, and
+ * reaching the limit is said (CL000). */
+static void scan_server_htaccess(lint_reader *rd, lint_node *root, apr_array_header_t *roots)
+{
+    apr_array_header_t *dirs = apr_array_copy(rd->ctx->pool, rd->doc_dirs);
+    const char *last = NULL;
+    apr_size_t ll = 0;
+    int j, budget = LINT_MAX_SCAN;
+
+    for (j = 0; j < rd->section_dirs->nelts; j++) {
+        const char *d = APR_ARRAY_IDX(rd->section_dirs, j, const char *);
+        if (scannable(d) && lint_htaccess_may_run(rd->ctx, root, d)) {
+            APR_ARRAY_PUSH(dirs, const char *) = d;
+        }
+    }
+    /* sorted, a directory inside one already scanned is skipped */
+    qsort(dirs->elts, (size_t)dirs->nelts, sizeof(const char *), cmp_str);
+    for (j = 0; j < dirs->nelts && budget > 0; j++) {
+        const char *dd = APR_ARRAY_IDX(dirs, j, const char *);
+        if ((last && strncmp(dd, last, ll) == 0 &&
+             (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) ||
+            !scannable(dd)) {
+            continue;
+        }
+        last = dd;
+        ll = strlen(dd);
+        scan_htaccess(rd, dd, roots, &budget, 0, root);
+    }
+    if (budget <= 0) {
+        lint_loc at = {root->loc.file, 1, 1};
+        lint_add_at(rd->ctx, CL000, at,
+                    "stopped looking for .htaccess files after %d directory entries (in %s): "
+                    "any beyond were not linted; lint that directory on its own",
+                    LINT_MAX_SCAN, last ? last : "?");
+    }
+}
+
 /* A directory that is not a server root: every *.conf and .htaccess, each on its own. */
 static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roots, int *budget,
                        int depth)
@@ -1141,6 +1197,7 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
     rd.cors_count = 0;
     rd.stack = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.doc_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
+    rd.section_dirs = apr_array_make(ctx->pool, 8, sizeof(const char *));
     rd.modules = apr_hash_make(ctx->pool);
     rd.maybe_defined = apr_hash_make(ctx->pool);
     /* compiled into Debian's apache2 (apache2 -l), under both of their names */
@@ -1170,39 +1227,13 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
             if (main_conf) {
                 lint_node *root = new_root(ctx, main_conf);
                 const char *saved = ctx->server_root;
-                int j;
                 if (ctx->server_root == NULL) {
                     ctx->server_root = arg;
                 }
-                rd.doc_dirs->nelts = 0;
+                rd.doc_dirs->nelts = rd.section_dirs->nelts = 0;
                 read_path(&rd, main_conf, root, NULL, 0, 0);
                 APR_ARRAY_PUSH(roots, lint_node *) = root;
-                /* sorted, a directory inside one already scanned is skipped */
-                qsort(rd.doc_dirs->elts, (size_t)rd.doc_dirs->nelts, sizeof(const char *),
-                      cmp_str);
-                {
-                    const char *last = NULL;
-                    apr_size_t ll = 0;
-                    for (j = 0; j < rd.doc_dirs->nelts; j++) {
-                        const char *dd = APR_ARRAY_IDX(rd.doc_dirs, j, const char *);
-                        struct stat dst;
-                        if (last && strncmp(dd, last, ll) == 0 &&
-                            (dd[ll] == '/' || dd[ll] == '\0' || last[ll - 1] == '/')) {
-                            continue;
-                        }
-                        /* never the whole file system (Debian's <Directory />), nor
-                         * the kernel's */
-                        if (strpbrk(dd, "*?[") || strspn(dd, "/") == strlen(dd) ||
-                            strncmp(dd, "/proc", 5) == 0 || strncmp(dd, "/sys", 4) == 0 ||
-                            strncmp(dd, "/dev", 4) == 0 || stat(dd, &dst) != 0 ||
-                            !S_ISDIR(dst.st_mode)) {
-                            continue;
-                        }
-                        last = dd;
-                        ll = strlen(dd);
-                        scan_htaccess(&rd, dd, roots, &budget, 0, root);
-                    }
-                }
+                scan_server_htaccess(&rd, root, roots);
                 ctx->server_root = saved;
             }
             else {

@@ -621,56 +621,182 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
     apr_pool_destroy(sp);
 }
 
-/* The scope of a .htaccess in a server tree: the server, then the <Directory>
- * sections whose path contains its directory, shortest first. */
-static scope_state *htaccess_parent(lint_ctx *ctx, const lint_node *server, const char *dir)
+/* Does the <Directory> path d contain dir? */
+static int directory_covers(const char *d, const char *dir)
+{
+    apr_size_t dl = strlen(d);
+
+    while (dl > 1 && d[dl - 1] == '/') {
+        dl--;
+    }
+    return strncmp(dir, d, dl) == 0 &&
+           (dir[dl] == '/' || dir[dl] == '\0' || (dl == 1 && d[0] == '/'));
+}
+
+/* The <Directory> sections of one server context (the main server's own, or a virtual
+ * host's) that contain dir, through conditional containers, not into <VirtualHost>. */
+static void covering_directories(const lint_node *context, const char *dir,
+                                 apr_array_header_t *out)
+{
+    const lint_node *n;
+
+    for (n = context->first_child; n; n = n->next) {
+        if (!n->is_section || n->inactive) {
+            continue;
+        }
+        if (n->kind == LK_DIRECTORY && n->argc >= 1 && directory_covers(n->argv[0], dir)) {
+            APR_ARRAY_PUSH(out, const lint_node *) = n;
+        }
+        else if (n->kind != LK_VIRTUALHOST && !lint_is_scope_section(n)) {
+            covering_directories(n, dir, out);
+        }
+    }
+}
+
+/* httpd orders <Directory> sections by their number of path components (core.c,
+ * ap_core_reorder_directories): "/var/www" and "/var/www/" are the same length. */
+static int path_components(const char *d)
+{
+    apr_size_t len = strlen(d);
+    int n = 0;
+
+    while (len > 1 && d[len - 1] == '/') {
+        len--;
+    }
+    while (len-- > 0) {
+        n += d[len] == '/';
+    }
+    return n;
+}
+
+static int shorter_path(const void *a, const void *b)
+{
+    int x = path_components((*(const lint_node *const *)a)->argv[0]);
+    int y = path_components((*(const lint_node *const *)b)->argv[0]);
+    return x < y ? -1 : x > y;
+}
+
+/* The scope a .htaccess in dir is merged onto for requests of one virtual host (NULL:
+ * the main server): the server, the virtual host, then the <Directory> sections of both
+ * that contain dir, shortest first (httpd merges the main server's sections into each
+ * virtual host's). *own: the virtual host has such a section of its own. */
+static void fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, int with_cors)
+{
+    lint_scope_fold(ctx, st, sec, NULL);
+    if (with_cors) {
+        lint_scope_fold_cors(ctx, st, sec);
+    }
+}
+
+static scope_state *htaccess_scope(lint_ctx *ctx, const lint_node *server, const lint_node *vhost,
+                                   const char *dir, int with_cors, int *own)
 {
     scope_state *st = lint_scope_make(ctx->pool);
     apr_array_header_t *dirs = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
-    apr_array_header_t *todo = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
-    int i, j;
+    int i, main_count;
 
-    lint_scope_fold(ctx, st, server, NULL);
-    lint_scope_fold_cors(ctx, st, server);
-    APR_ARRAY_PUSH(todo, const lint_node *) = server;
-    while (todo->nelts) {
-        const lint_node *c = APR_ARRAY_IDX(todo, --todo->nelts, const lint_node *), *n;
-        for (n = c->first_child; n; n = n->next) {
-            if (!n->is_section || n->inactive) {
-                continue;
-            }
-            if (n->kind == LK_DIRECTORY && n->argc >= 1) {
-                const char *d = n->argv[0];
-                apr_size_t dl = strlen(d);
-                while (dl > 1 && d[dl - 1] == '/') {
-                    dl--;
-                }
-                if (strncmp(dir, d, dl) == 0 &&
-                    (dir[dl] == '/' || dir[dl] == '\0' || (dl == 1 && d[0] == '/'))) {
-                    APR_ARRAY_PUSH(dirs, const lint_node *) = n;
-                }
-            }
-            else if (n->kind == LK_VIRTUALHOST || !lint_is_scope_section(n)) {
-                APR_ARRAY_PUSH(todo, const lint_node *) = n;
-            }
-        }
+    fold(ctx, st, server, with_cors);
+    covering_directories(server, dir, dirs);
+    main_count = dirs->nelts;
+    if (vhost) {
+        fold(ctx, st, vhost, with_cors);
+        covering_directories(vhost, dir, dirs);
     }
+    *own = dirs->nelts > main_count;
+    /* stable for equal lengths: the main server's first, as httpd merges them */
     for (i = 1; i < dirs->nelts; i++) {
-        for (j = i; j > 0; j--) {
-            const lint_node **a = &APR_ARRAY_IDX(dirs, j - 1, const lint_node *);
-            const lint_node **b = &APR_ARRAY_IDX(dirs, j, const lint_node *);
-            if (strlen((*a)->argv[0]) > strlen((*b)->argv[0])) {
-                const lint_node *t = *a;
-                *a = *b;
-                *b = t;
-            }
+        int j;
+        for (j = i; j > 0 && shorter_path(&APR_ARRAY_IDX(dirs, j, const lint_node *),
+                                          &APR_ARRAY_IDX(dirs, j - 1, const lint_node *)) < 0;
+             j--) {
+            const lint_node *t = APR_ARRAY_IDX(dirs, j, const lint_node *);
+            APR_ARRAY_IDX(dirs, j, const lint_node *) =
+                APR_ARRAY_IDX(dirs, j - 1, const lint_node *);
+            APR_ARRAY_IDX(dirs, j - 1, const lint_node *) = t;
         }
     }
     for (i = 0; i < dirs->nelts; i++) {
-        lint_scope_fold(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), NULL);
-        lint_scope_fold_cors(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *));
+        fold(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), with_cors);
     }
     return st;
+}
+
+/* The active <VirtualHost> sections of a server tree, through conditional containers. */
+static void virtual_hosts(const lint_node *c, apr_array_header_t *out)
+{
+    const lint_node *n;
+
+    for (n = c->first_child; n; n = n->next) {
+        if (!n->is_section || n->inactive) {
+            continue;
+        }
+        if (n->kind == LK_VIRTUALHOST) {
+            APR_ARRAY_PUSH(out, const lint_node *) = n;
+        }
+        else if (!lint_is_scope_section(n)) {
+            virtual_hosts(n, out);
+        }
+    }
+}
+
+/* The scopes a .htaccess in dir is judged in: each virtual host with a <Directory> of
+ * its own that contains dir, or, when none has one, the main server's (whose sections
+ * every virtual host shares). with_cors: the CORS configuration too (after
+ * lint_cors_prepare), not only what the reader needs (AllowOverride). */
+static apr_array_header_t *htaccess_scopes(lint_ctx *ctx, const lint_node *server, const char *dir,
+                                           int with_cors)
+{
+    apr_array_header_t *vhosts = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
+    apr_array_header_t *out = apr_array_make(ctx->pool, 2, sizeof(scope_state *));
+    int i, own;
+
+    virtual_hosts(server, vhosts);
+    for (i = 0; i < vhosts->nelts; i++) {
+        scope_state *st = htaccess_scope(ctx, server, APR_ARRAY_IDX(vhosts, i, const lint_node *),
+                                         dir, with_cors, &own);
+        if (own) {
+            APR_ARRAY_PUSH(out, scope_state *) = st;
+        }
+    }
+    if (out->nelts == 0) {
+        APR_ARRAY_PUSH(out, scope_state *) =
+            htaccess_scope(ctx, server, NULL, dir, with_cors, &own);
+    }
+    return out;
+}
+
+int lint_htaccess_may_run(lint_ctx *ctx, const lint_node *server, const char *dir)
+{
+    apr_array_header_t *scopes = htaccess_scopes(ctx, server, dir, 0);
+    int i, nonfatal_unknown;
+
+    for (i = 0; i < scopes->nelts; i++) {
+        const scope_state *st = APR_ARRAY_IDX(scopes, i, const scope_state *);
+        if (htaccess_fate(st->allow_override, &nonfatal_unknown) != HT_IGNORED) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A .htaccess of a server tree, judged in each scope it is merged onto. */
+static void judge_htaccess_file(lint_ctx *ctx, const lint_node *root)
+{
+    apr_array_header_t *scopes = htaccess_scopes(ctx, root->parent, root->htaccess_dir, 1);
+    int i, read = 0;
+
+    for (i = 0; i < scopes->nelts; i++) {
+        scope_state *parent = APR_ARRAY_IDX(scopes, i, scope_state *);
+        int nonfatal_unknown, said = 0;
+        int fate = htaccess_fate(parent->allow_override, &nonfatal_unknown);
+        judge_htaccess(ctx, parent, root, root, fate, nonfatal_unknown, &said);
+        if (fate == HT_RUNS) {
+            if (!read++) {
+                lint_cors_read(ctx, root, nonfatal_unknown);
+            }
+            walk_scope(ctx, root, parent, 0, 0);
+        }
+    }
 }
 
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
@@ -681,14 +807,7 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
     for (i = 0; i < roots->nelts; i++) {
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
         if (root->htaccess_dir && root->parent) {
-            scope_state *parent = htaccess_parent(ctx, root->parent, root->htaccess_dir);
-            int nonfatal_unknown, said = 0;
-            int fate = htaccess_fate(parent->allow_override, &nonfatal_unknown);
-            judge_htaccess(ctx, parent, root, root, fate, nonfatal_unknown, &said);
-            if (fate == HT_RUNS) {
-                lint_cors_read(ctx, root, nonfatal_unknown);
-                walk_scope(ctx, root, parent, 0, 0);
-            }
+            judge_htaccess_file(ctx, root);
         }
         else if (root->htaccess_dir) {
             /* on its own: whoever passed it means it to be read */

@@ -11,10 +11,12 @@ Ends with the line "N passed, N failed"; exits 1 on any failure.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import textwrap
 import traceback
 import xml.etree.ElementTree as ET
@@ -1176,6 +1178,55 @@ def debian_apache2_tree_has_no_error():
         errors = [f for f in found if f["severity"] == "error"]
         check(not errors, "errors on Debian's tree: %s" % errors)
         check(json.loads(r.stdout)["summary"]["files"] > 20, "includes not followed")
+    finally:
+        t.cleanup()
+
+
+
+@test
+def debian_tree_with_a_virtual_hosts_htaccess():
+    """Issue 14: on a stock Debian tree (its <Directory /> and <Directory /usr/share>,
+    AllowOverride None) a virtual host's .htaccess is found at once, without walking the
+    file system, and judged in that virtual host: its <Directory> with AllowOverride
+    FileInfo runs it (no false CL015), where the main server's <Directory /var/www/>
+    says None for the same path written with a slash."""
+    t = Tree({})
+    try:
+        tree = t.path("apache2")
+        site = t.path("www/site")
+        shutil.copytree("/etc/apache2", tree, symlinks=True)
+        os.makedirs(site)
+        with open(os.path.join(tree, "sites-enabled", "site.conf"), "w") as f:
+            f.write(textwrap.dedent("""
+                <Directory %s/>
+                    AllowOverride None
+                </Directory>
+                <VirtualHost *:80>
+                    ServerName site.example.com
+                    DocumentRoot %s
+                    <Directory %s>
+                        AllowOverride FileInfo
+                    </Directory>
+                </VirtualHost>
+                <VirtualHost *:80>
+                    ServerName other.example.com
+                    DocumentRoot /var/www/html
+                </VirtualHost>
+                """ % (site, site, site)))
+        with open(os.path.join(site, ".htaccess"), "w") as f:
+            f.write('Header always set Access-Control-Allow-Origin "*"\n'
+                    'Header always set Access-Control-Allow-Credentials "true"\n')
+        start = time.monotonic()
+        found, r = t.findings(tree)
+        seconds = time.monotonic() - start
+        got = sorted((os.path.basename(f["file"]), f["rule"]) for f in found)
+        check(got == [(".htaccess", "CL001")], "judged in its virtual host: %r" % got)
+        check(seconds < 1, "linted in %.2f s" % seconds)
+        trace = subprocess.run(["strace", "-f", "-c", "-e", "trace=newfstatat,lstat,stat",
+                                LINT, tree], capture_output=True, text=True, cwd=t.dir)
+        calls = re.findall(r"\s(\d+)\s+(?:\d+\s+)?(?:newfstatat|lstat|stat)$", trace.stderr, re.M)
+        check(not calls or sum(map(int, calls)) < 2000,
+              "no walk of the file system: %s stat calls" % calls)
     finally:
         t.cleanup()
 
