@@ -44,6 +44,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 -include tests/httpd/httpd.mk
 -include tests/lint/lint-tests.mk
+-include tests/lint/corpus.mk
 -include tests/parity/parity.mk
 -include tests/probe/probe.mk
 -include tests/browser/browser.mk
