@@ -221,13 +221,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     FILE *out = stdout;
     int i, worst = -1, rc;
 
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.pool = pool;
-    ctx.findings = apr_array_make(pool, 32, sizeof(lint_finding));
-    ctx.file_disabled = apr_hash_make(pool);
-    ctx.seen = apr_hash_make(pool);
-    ctx.files = apr_array_make(pool, 32, sizeof(const char *));
-    ctx.defines = apr_hash_make(pool);
+    lint_ctx_init(&ctx, pool);
     memset(&o, 0, sizeof(o));
     o.format = LINT_FMT_TEXT;
     o.severity = LINT_INFO;

@@ -169,6 +169,9 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
                      const char **err);
 
 /* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
+
+/* An empty context: no finding, no file, every rule enabled, allocating from pool. */
+void lint_ctx_init(lint_ctx *ctx, apr_pool_t *pool);
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots);
 
 /* Can a .htaccess in dir run in the server tree (AllowOverride not None in the main

@@ -799,6 +799,18 @@ static void judge_htaccess_file(lint_ctx *ctx, const lint_node *root)
     }
 }
 
+void lint_ctx_init(lint_ctx *ctx, apr_pool_t *pool)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->pool = pool;
+    ctx->findings = apr_array_make(pool, 32, sizeof(lint_finding));
+    ctx->file_disabled = apr_hash_make(pool);
+    ctx->seen = apr_hash_make(pool);
+    ctx->files = apr_array_make(pool, 32, sizeof(const char *));
+    ctx->defines = apr_hash_make(pool);
+    ctx->enabled = (1u << LINT_NRULES) - 1;
+}
+
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
 {
     int i;
