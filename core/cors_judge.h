@@ -54,6 +54,25 @@ typedef enum {
     CORS_ATTACK_TLD     /* another top-level domain ("example\.[a-z]+") */
 } cors_attack_kind;
 
+/* ---- Regexes that backtrack catastrophically (cors_redos.c) ------------------------- */
+
+typedef enum {
+    CORS_REDOS_NONE = 0,
+    CORS_REDOS_EXPONENTIAL, /* "(a+)+": a repeat can match one text in two ways */
+    CORS_REDOS_POLYNOMIAL,  /* ".*.*.*": three repeats or more in a row match one text */
+    CORS_REDOS_GAVE_UP      /* the engine gave up (its match limit) on an origin the judge
+                             * tried: a shape the structural check does not know */
+} cors_redos_kind;
+
+/* Can pattern (as it is matched: anchored already when the caller anchors it) take
+ * super-linear time on a hostile subject: exponential, or polynomial of degree 2 or more?
+ * Sets *part to the repeated parts as written ("([a-z0-9-]+\.?)+", or "'.*', '.*' and
+ * '.*'") and *degree to the polynomial's degree. Its work is bounded (by the cube of the
+ * regex's size, and a fixed budget); a regex it cannot read (recursion, conditionals,
+ * (?x)) is NONE. */
+cors_redos_kind cors_regex_redos(apr_pool_t *pool, const char *pattern, int nocase,
+                                 const char **part, int *degree);
+
 typedef struct {
     const char *intended;  /* an origin the regex is written for, or NULL */
     cors_attack_kind kind; /* CORS_ATTACK_NONE: no bypass found */
