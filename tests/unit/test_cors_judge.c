@@ -603,6 +603,60 @@ START_TEST(test_redos_evidence)
 }
 END_TEST
 
+/* The judge tries no origin on a refused regex: this one cost it some 10 s before. */
+START_TEST(test_redos_judged_first)
+{
+    cors_regex_verdict v = judge(cors_regex_anchor(pool, "(.*)*(.*)*x"), 0);
+
+    ck_assert_int_eq(v.redos, CORS_REDOS_EXPONENTIAL);
+    ck_assert_ptr_null(v.attack);
+    ck_assert_ptr_null(v.intended);
+    ck_assert(strstr(cors_redos_hint(&v, pool), "can take exponential time on a hostile Origin: "
+                                                "the repeated part '(.*)*'") != NULL);
+    /* a mod_headers recipe sees the raw header: unanchored, the search from each offset is
+     * one more repeat, and an unanchored end that can match at once is no risk */
+    v = judge("https://.*-.*\\.example\\.com", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_POLYNOMIAL);
+    ck_assert_int_eq(v.redos_degree, 3);
+    v = judge("https://(a+)+x?", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_NONE);
+    v = judge("https://(a+)+$", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_EXPONENTIAL);
+    v = judge("^https://(app|admin)\\.example\\.com$", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_NONE);
+}
+END_TEST
+
+/* An engine that gives up on every subject but "null", and counts what it is asked. */
+static int giving_up_calls;
+
+static int giving_up_match(void *baton, const void *compiled, const char *s, apr_size_t len)
+{
+    (void)baton;
+    (void)compiled;
+    giving_up_calls++;
+    return len == 4 && memcmp(s, "null", 4) == 0 ? 0 : -1;
+}
+
+/* A shape the structural check does not know, seen by the engine giving up: the judge
+ * stops at the first give-up and says so; mod_cors refuses the regex for it. */
+START_TEST(test_redos_engine_gave_up)
+{
+    cors_regex_engine e = *test_engine();
+    cors_regex_verdict v;
+
+    e.judge_match = giving_up_match;
+    giving_up_calls = 0;
+    ck_assert_int_eq(cors_regex_judge(&e, NULL, "^(?:https://[a-z]+\\.example\\.com)$", 0,
+                                      cors_psl_ctx(psl), pool, &v),
+                     0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_GAVE_UP);
+    ck_assert_int_eq(giving_up_calls, 2);
+    ck_assert(cors_redos_refused(&v));
+    ck_assert(strstr(cors_redos_hint(&v, pool), "made the regex engine give up") != NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cors_judge");
@@ -622,6 +676,8 @@ int main(void)
     tcase_add_test(tc, test_literal_matches_as_pcre2);
     tcase_add_loop_test(tc, test_redos_shapes, 0, sizeof(redos_cases) / sizeof(redos_cases[0]));
     tcase_add_loop_test(tc, test_redos_evidence, 0, sizeof(redos_cases) / sizeof(redos_cases[0]));
+    tcase_add_test(tc, test_redos_judged_first);
+    tcase_add_test(tc, test_redos_engine_gave_up);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
