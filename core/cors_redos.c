@@ -1100,6 +1100,9 @@ cors_redos_kind cors_regex_redos(apr_pool_t *pool, const char *pattern, int noca
 
     *part = NULL;
     *degree = 0;
+    if (strpbrk(pattern, "*+{") == NULL) {
+        return CORS_REDOS_NONE; /* no repeat: no loop but the search from each offset */
+    }
     memset(&S, 0, sizeof(S));
     if (apr_pool_create(&S.pool, pool) != APR_SUCCESS ||
         (S.A = rx_automaton(S.pool, pattern, nocase)) == NULL) {
