@@ -10,7 +10,9 @@
  *
  *  - exponential: a state with two different loops that read the same text: "(a+)+",
  *    "(a|a)*", "([a-z0-9-]+\.?)+". Nested repeats give two parallel transitions between
- *    the same states (one per repeat), so transitions are counted, not just noted.
+ *    the same states (one per repeat), and so does a part that matches the empty text in
+ *    two ways ("(([a-z]*)?\.)+": the group skipped, or its '*' taking nothing), so
+ *    transitions are counted, not just noted.
  *  - polynomial of degree k: a chain of k loops, each able to read what the next one
  *    reads (".*.*.*"): PCRE2 tries about n^k splits of a subject of n characters.
  *
@@ -558,9 +560,13 @@ typedef struct {
     rx_loop loops[RX_MAX_NODES];
 } rx_nfa;
 
+/* What a part of the regex contributes: the states it can start and end with, and in how
+ * many ways it matches the empty text (0, 1, or 2 for more). A state it can start or end
+ * with in two ways (after or before a part that matches the empty text in two ways, as
+ * "([a-z]*)?" does) is in first2 or last2: transitions through there count twice. */
 typedef struct {
     int nullable;
-    rx_set first, last;
+    rx_set first, first2, last, last2;
 } rx_frag;
 
 static int set_has(const rx_set *s, int i)
@@ -582,17 +588,20 @@ static void set_or(rx_set *a, const rx_set *b)
     }
 }
 
-/* Transitions from each state of from to each state of to; one that exists already is
- * a second path between the same states. */
-static void rx_link(rx_nfa *A, const rx_set *from, const rx_set *to)
+/* Transitions from the ends of f to the starts of g. One that exists already, or one that
+ * passes a part matching the empty text in two ways, is a second path between the same
+ * states. */
+static void rx_link(rx_nfa *A, const rx_frag *f, const rx_frag *g)
 {
     int p, i;
 
     for (p = 0; p < A->n; p++) {
-        if (set_has(from, p)) {
+        if (set_has(&f->last, p)) {
+            int again = set_has(&f->last2, p);
             for (i = 0; i < RX_WORDS; i++) {
-                A->twice[p].w[i] |= A->next[p].w[i] & to->w[i];
-                A->next[p].w[i] |= to->w[i];
+                A->twice[p].w[i] |=
+                    (A->next[p].w[i] & g->first.w[i]) | (again ? g->first.w[i] : g->first2.w[i]);
+                A->next[p].w[i] |= g->first.w[i];
             }
         }
     }
@@ -607,19 +616,34 @@ static rx_frag rx_empty(void)
     return f;
 }
 
-/* f followed by g */
-static rx_frag rx_cat(rx_nfa *A, rx_frag f, const rx_frag *g)
+/* a | b, as far as the starts, ends and empty matches go */
+static void rx_union(rx_frag *f, const rx_frag *g)
 {
-    rx_link(A, &f.last, &g->first);
-    if (f.nullable) {
-        set_or(&f.first, &g->first);
+    set_or(&f->first, &g->first);
+    set_or(&f->first2, &g->first2);
+    set_or(&f->last, &g->last);
+    set_or(&f->last2, &g->last2);
+    f->nullable = f->nullable + g->nullable > 2 ? 2 : f->nullable + g->nullable;
+}
+
+/* f followed by g */
+static rx_frag rx_cat(rx_nfa *A, const rx_frag *f, const rx_frag *g)
+{
+    rx_frag h = *g;
+
+    rx_link(A, f, g);
+    h.first = f->first;
+    h.first2 = f->first2;
+    if (f->nullable) {
+        set_or(&h.first, &g->first);
+        set_or(&h.first2, f->nullable > 1 ? &g->first : &g->first2);
     }
-    if (!g->nullable) {
-        memset(&f.last, 0, sizeof(f.last));
+    if (g->nullable) {
+        set_or(&h.last, &f->last);
+        set_or(&h.last2, g->nullable > 1 ? &f->last : &f->last2);
     }
-    set_or(&f.last, &g->last);
-    f.nullable &= g->nullable;
-    return f;
+    h.nullable = f->nullable * g->nullable > 2 ? 2 : f->nullable * g->nullable;
+    return h;
 }
 
 static int rx_state(rx_nfa *A, const rx_node *n, rx_chars chars)
@@ -660,7 +684,7 @@ static rx_frag rx_atomic(const rx_parser *P, rx_nfa *A, const rx_node *n)
     s = rx_state(A, n, all);
     set_add(&g.first, s);
     set_add(&g.last, s);
-    g.nullable = f.nullable;
+    g.nullable = f.nullable ? 1 : 0;
     return g;
 }
 
@@ -674,13 +698,16 @@ static rx_frag rx_repeat(const rx_parser *P, rx_nfa *A, const rx_node *n)
 
     for (k = 0; k < copies && !A->failed; k++) {
         rx_frag g = rx_build(P, A, n->kid);
-        f = rx_cat(A, f, &g);
+        f = rx_cat(A, &f, &g);
     }
     if (unbounded) {
         int from = A->n;
         rx_frag g = rx_build(P, A, n->kid);
-        rx_link(A, &g.last, &g.first);
-        g.nullable |= n->min == 0;
+        rx_link(A, &g, &g);
+        /* "x*" matches the empty text by no turn, or by one turn of x matching it */
+        if (n->min == 0) {
+            g.nullable = g.nullable ? 2 : 1;
+        }
         if (A->nloops < RX_MAX_NODES) {
             rx_loop *l = &A->loops[A->nloops++];
             l->first = from;
@@ -688,16 +715,16 @@ static rx_frag rx_repeat(const rx_parser *P, rx_nfa *A, const rx_node *n)
             l->src = n->src;
             l->end = n->end;
         }
-        return rx_cat(A, f, &g);
+        return rx_cat(A, &f, &g);
     }
     for (k = 0; k < n->max - n->min && !A->failed; k++) {
         opt[k] = rx_build(P, A, n->kid);
     }
     while (k-- > 0) {
-        acc = rx_cat(A, opt[k], &acc);
-        acc.nullable = 1;
+        acc = rx_cat(A, &opt[k], &acc);
+        acc.nullable = acc.nullable ? 2 : 1; /* "x?": x, or nothing */
     }
-    return rx_cat(A, f, &acc);
+    return rx_cat(A, &f, &acc);
 }
 
 static rx_frag rx_build(const rx_parser *P, rx_nfa *A, int node)
@@ -716,16 +743,14 @@ static rx_frag rx_build(const rx_parser *P, rx_nfa *A, int node)
     case RX_CAT:
         for (k = n->kid; k >= 0 && !A->failed; k = P->nodes[k].next) {
             rx_frag g = rx_build(P, A, k);
-            f = rx_cat(A, f, &g);
+            f = rx_cat(A, &f, &g);
         }
         break;
     case RX_ALT:
         f.nullable = 0;
         for (k = n->kid; k >= 0 && !A->failed; k = P->nodes[k].next) {
             rx_frag g = rx_build(P, A, k);
-            set_or(&f.first, &g.first);
-            set_or(&f.last, &g.last);
-            f.nullable |= g.nullable;
+            rx_union(&f, &g);
         }
         break;
     case RX_REP: return n->min == -2 ? rx_atomic(P, A, n) : rx_repeat(P, A, n);
