@@ -2,8 +2,8 @@
 # the decision, the directive model, the regex judge). A static library for the linter
 # and the tests, once more with AddressSanitizer + UndefinedBehaviorSanitizer; the
 # module compiles the same sources itself, position-independent, through apxs.
-CORE_SRC := core/cors_policy.c core/cors_psl.c core/cors_judge.c core/cors_config.c \
-            core/cors_sections.c core/cors_fetch.c core/cors_enforce.c
+CORE_SRC := core/cors_policy.c core/cors_psl.c core/cors_judge.c core/cors_redos.c \
+            core/cors_config.c core/cors_sections.c core/cors_fetch.c core/cors_enforce.c
 CORE_HDR := core/cors_policy.h core/cors_judge.h core/cors_config.h core/cors_fetch.h \
             core/cors_enforce.h
 CORE_OBJ      := $(patsubst core/%.c,$(OUT)/core/%.o,$(CORE_SRC))

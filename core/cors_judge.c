@@ -711,6 +711,7 @@ typedef struct {
     const char *reg;      /* the registrable domain of host (or host) */
     const char *ps;       /* the public suffix of host, or NULL */
     apr_hash_t *suffixes; /* host -> host_suffixes: libpsl's answers, asked once */
+    const char *gave_up;  /* the subject the engine gave up on, or NULL */
 } judge_state;
 
 /* Where a host's registrable domain and public suffix start in it (-1: none). */
@@ -718,12 +719,29 @@ typedef struct {
     apr_ssize_t reg, ps;
 } host_suffixes;
 
-static int judge_match(const judge_state *j, const char *s)
+/* Once the engine gives up on an origin (its match limit: some 0.1 s of backtracking in
+ * PCRE2), nothing else is tried: the regex is refused for that alone, and trying more
+ * origins would only cost that much again each. */
+static int judge_match(judge_state *j, const char *s)
 {
     apr_size_t len = strlen(s);
+    int rc;
 
-    return j->lit ? cors_lit_match(j->lit, s, len)
-                  : j->engine->match(j->engine->baton, j->compiled, s, len);
+    if (j->lit) {
+        return cors_lit_match(j->lit, s, len);
+    }
+    if (j->gave_up) {
+        return 0;
+    }
+    if (j->engine->judge_match == NULL) {
+        return j->engine->match(j->engine->baton, j->compiled, s, len);
+    }
+    rc = j->engine->judge_match(j->engine->baton, j->compiled, s, len);
+    if (rc < 0) {
+        j->gave_up = apr_pstrdup(j->pool, s);
+        return 0;
+    }
+    return rc;
 }
 
 /* The host of a canonical origin, as a string. */
@@ -1127,13 +1145,82 @@ static apr_array_header_t *intended_origins(apr_pool_t *p, const char *pattern)
     return out;
 }
 
+/* An origin that has nothing to do with anything written in the regex; a name the regex
+ * writes is not one of those, and a look-around can keep one name out
+ * ("(?!evil)[a-z]+\\.com"): more than one is tried. */
+static int judge_any(judge_state *j, cors_regex_verdict *out)
+{
+    int i;
+
+    j->reg = "";
+    for (i = 0; i < 3; i++) {
+        static const char *const probes[][2] = {
+            {"evil", "evil.com"}, {"attacker", "attacker.net"}, {"attacker", "attacker.com"}};
+        if (strstr(j->pattern, probes[i][0]) == NULL) {
+            out->insecure = try_cat(j, "http://", probes[i][1], NULL, NULL, NULL);
+            if ((out->attack = try_cat(j, "https://", probes[i][1], NULL, NULL, NULL)) ||
+                (out->attack = out->insecure)) {
+                out->kind = CORS_ATTACK_ANY;
+                out->intended = "any origin";
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The attacks on each origin the regex is written for. */
+static void judge_aims(judge_state *j, cors_regex_verdict *out)
+{
+    apr_pool_t *pool = j->pool;
+    apr_array_header_t *aims = intended_origins(pool, j->pattern);
+    apr_hash_t *tried = apr_hash_make(pool);
+    int i;
+
+    for (i = 0; i < aims->nelts; i++) {
+        const cors_origin *o = APR_ARRAY_IDX(aims, i, const cors_origin *);
+        const char *a, *domain;
+        cors_attack_kind kind;
+        /* the hosts written in the regex and its samples are often the same origins */
+        if (apr_hash_get(tried, o->canon, (apr_ssize_t)o->len)) {
+            continue;
+        }
+        apr_hash_set(tried, o->canon, (apr_ssize_t)o->len, "1");
+        if (!judge_aim(j, o)) {
+            continue;
+        }
+        if (out->intended == NULL) {
+            out->intended = apr_pstrdup(pool, o->canon);
+        }
+        if (out->insecure == NULL && strcmp(j->scheme, "http") == 0 &&
+            !is_loopback_host(j->host)) {
+            out->insecure = apr_pstrdup(pool, o->canon);
+        }
+        if (out->attack == NULL && !lists_only_own_origins(j) &&
+            (a = attack_origin(j, &kind, &domain)) != NULL) {
+            out->attack = a;
+            out->kind = kind;
+            out->intended = apr_pstrdup(pool, o->canon);
+            out->domain = domain;
+        }
+        if (out->attack && out->insecure) {
+            break;
+        }
+    }
+    if (out->attack == NULL && out->intended == NULL) {
+        cors_attack_kind kind;
+        j->reg = "";
+        if ((out->attack = attack_words(j, &kind)) != NULL) {
+            out->kind = kind;
+            out->domain = "";
+        }
+    }
+}
+
 int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, const char *pattern,
                      int nocase, const psl_ctx_t *psl, apr_pool_t *pool, cors_regex_verdict *out)
 {
     judge_state j;
-    apr_array_header_t *aims;
-    apr_hash_t *tried;
-    int i;
 
     memset(out, 0, sizeof(*out));
     memset(&j, 0, sizeof(j));
@@ -1150,62 +1237,23 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
             return -1;
         }
     }
+    /* the structure first: such a regex is refused for that alone, and trying origins on
+     * it could cost the engine's match limit for each one */
+    if (j.lit == NULL) {
+        out->redos = cors_regex_redos(pool, pattern, nocase, &out->redos_part, &out->redos_degree);
+        if (cors_redos_refused(out)) {
+            return 0;
+        }
+    }
     out->accepts_null = judge_match(&j, "null");
-    /* accepts an origin that has nothing to do with anything written in it; a name the
-     * regex writes is not one of those, and a look-around can keep one name out
-     * ("(?!evil)[a-z]+\\.com"): more than one is tried */
-    j.reg = "";
-    for (i = 0; i < 3; i++) {
-        static const char *const probes[][2] = {
-            {"evil", "evil.com"}, {"attacker", "attacker.net"}, {"attacker", "attacker.com"}};
-        if (strstr(pattern, probes[i][0]) == NULL) {
-            out->insecure = try_cat(&j, "http://", probes[i][1], NULL, NULL, NULL);
-            if ((out->attack = try_cat(&j, "https://", probes[i][1], NULL, NULL, NULL)) ||
-                (out->attack = out->insecure)) {
-                out->kind = CORS_ATTACK_ANY;
-                out->intended = "any origin";
-                return 0;
-            }
-        }
+    if (!judge_any(&j, out)) {
+        judge_aims(&j, out);
     }
-    aims = intended_origins(pool, pattern);
-    tried = apr_hash_make(pool);
-    for (i = 0; i < aims->nelts; i++) {
-        const cors_origin *o = APR_ARRAY_IDX(aims, i, const cors_origin *);
-        const char *a, *domain;
-        cors_attack_kind kind;
-        /* the hosts written in the regex and its samples are often the same origins */
-        if (apr_hash_get(tried, o->canon, (apr_ssize_t)o->len)) {
-            continue;
-        }
-        apr_hash_set(tried, o->canon, (apr_ssize_t)o->len, "1");
-        if (!judge_aim(&j, o)) {
-            continue;
-        }
-        if (out->intended == NULL) {
-            out->intended = apr_pstrdup(pool, o->canon);
-        }
-        if (out->insecure == NULL && strcmp(j.scheme, "http") == 0 && !is_loopback_host(j.host)) {
-            out->insecure = apr_pstrdup(pool, o->canon);
-        }
-        if (out->attack == NULL && !lists_only_own_origins(&j) &&
-            (a = attack_origin(&j, &kind, &domain)) != NULL) {
-            out->attack = a;
-            out->kind = kind;
-            out->intended = apr_pstrdup(pool, o->canon);
-            out->domain = domain;
-        }
-        if (out->attack && out->insecure) {
-            break;
-        }
-    }
-    if (out->attack == NULL && out->intended == NULL) {
-        cors_attack_kind kind;
-        j.reg = "";
-        if ((out->attack = attack_words(&j, &kind)) != NULL) {
-            out->kind = kind;
-            out->domain = "";
-        }
+    if (j.gave_up) {
+        /* what was found before is beside the point */
+        memset(out, 0, sizeof(*out));
+        out->redos = CORS_REDOS_GAVE_UP;
+        out->redos_part = j.gave_up;
     }
     return 0;
 }
@@ -1223,6 +1271,40 @@ static const char *escape_dots(apr_pool_t *pool, const char *s)
     }
     *o = '\0';
     return out;
+}
+
+int cors_redos_refused(const cors_regex_verdict *v)
+{
+    return v->redos == CORS_REDOS_EXPONENTIAL || v->redos == CORS_REDOS_GAVE_UP ||
+           (v->redos == CORS_REDOS_POLYNOMIAL && v->redos_degree >= 3);
+}
+
+const char *cors_redos_hint(const cors_regex_verdict *v, apr_pool_t *pool)
+{
+    switch (v->redos) {
+    case CORS_REDOS_EXPONENTIAL:
+        return apr_psprintf(pool,
+                            "can take exponential time on a hostile Origin: the repeated part "
+                            "'%s' can match the same text in two ways; write it so that it "
+                            "cannot, e.g. '([a-z0-9-]+\\.)*' rather than '([a-z0-9-]+\\.?)+'",
+                            v->redos_part);
+    case CORS_REDOS_POLYNOMIAL:
+        return apr_psprintf(pool,
+                            "can take polynomial time (n^%d steps for an Origin of n "
+                            "characters) on a hostile Origin: %s can each match the same text "
+                            "in turn; let one repeat match a given character, e.g. "
+                            "'[a-z0-9-]+' rather than '.*-.*'",
+                            v->redos_degree, v->redos_part);
+    case CORS_REDOS_GAVE_UP:
+        return apr_psprintf(pool,
+                            "made the regex engine give up (its match limit) on the origin "
+                            "'%s': it backtracks catastrophically on a hostile Origin; write "
+                            "the repeated parts so that they cannot match the same text in "
+                            "two ways",
+                            v->redos_part);
+    case CORS_REDOS_NONE: break;
+    }
+    return NULL;
 }
 
 const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool)

@@ -12,6 +12,11 @@
  * host an attacker can obtain: a registrable domain under a suffix that is really on
  * the public suffix list, other than the one the regex is written for.
  *
+ * Before any of that, the regex's structure is checked for catastrophic backtracking
+ * (cors_redos.c): every request with an Origin runs the regex, and one that can take
+ * exponential time on a hostile Origin is a denial of service; mod_cors refuses it, and
+ * the judge tries no origin on it.
+ *
  * The regex engine is the caller's (httpd's ap_regex in the module, libpcre2 in the
  * linter); a regex that is only literal text and groups of alternatives is matched here
  * as the finite set of strings it accepts, without the engine.
@@ -27,11 +32,14 @@ extern "C" {
 #endif
 
 /* A regex engine: compile (NULL when the pattern does not compile; what is compiled is
- * freed with the pool) and match (non-zero on a match anywhere in subject[0..len)). */
+ * freed with the pool) and match (non-zero on a match anywhere in subject[0..len)).
+ * judge_match, for the judge, answers as match does, or -1 when the engine gave up (its
+ * match limit): the judge then stops trying origins. Requests use match alone. */
 typedef struct {
     void *(*compile)(void *baton, apr_pool_t *pool, const char *pattern, int nocase);
     int (*match)(void *baton, const void *compiled, const char *subject, apr_size_t len);
     void *baton;
+    int (*judge_match)(void *baton, const void *compiled, const char *subject, apr_size_t len);
 } cors_regex_engine;
 
 /* "^(?:" src ")$": how mod_cors matches a CORSAllowOriginRegex against the whole origin. */
@@ -54,13 +62,35 @@ typedef enum {
     CORS_ATTACK_TLD     /* another top-level domain ("example\.[a-z]+") */
 } cors_attack_kind;
 
+/* ---- Regexes that backtrack catastrophically (cors_redos.c) ------------------------- */
+
+typedef enum {
+    CORS_REDOS_NONE = 0,
+    CORS_REDOS_EXPONENTIAL, /* "(a+)+": a repeat can match one text in two ways */
+    CORS_REDOS_POLYNOMIAL,  /* ".*.*.*": three repeats or more in a row match one text */
+    CORS_REDOS_GAVE_UP      /* the engine gave up (its match limit) on an origin the judge
+                             * tried: a shape the structural check does not know */
+} cors_redos_kind;
+
+/* Can pattern (as it is matched: anchored already when the caller anchors it) take
+ * super-linear time on a hostile subject: exponential, or polynomial of degree 2 or more?
+ * Sets *part to the repeated parts as written ("([a-z0-9-]+\.?)+", or "'.*', '.*' and
+ * '.*'") and *degree to the polynomial's degree. Its work is bounded (by the cube of the
+ * regex's size, and a fixed budget); a regex it cannot read (recursion, conditionals,
+ * (?x)) is NONE. */
+cors_redos_kind cors_regex_redos(apr_pool_t *pool, const char *pattern, int nocase,
+                                 const char **part, int *degree);
+
 typedef struct {
-    const char *intended;  /* an origin the regex is written for, or NULL */
-    cors_attack_kind kind; /* CORS_ATTACK_NONE: no bypass found */
-    const char *attack;    /* the attack origin it accepts, or NULL */
-    const char *domain;    /* the registrable domain the attack is aimed at */
-    const char *insecure;  /* an http:// origin (not loopback) it accepts, or NULL */
-    int accepts_null;      /* it accepts the opaque origin "null" */
+    const char *intended;   /* an origin the regex is written for, or NULL */
+    cors_attack_kind kind;  /* CORS_ATTACK_NONE: no bypass found */
+    const char *attack;     /* the attack origin it accepts, or NULL */
+    const char *domain;     /* the registrable domain the attack is aimed at */
+    const char *insecure;   /* an http:// origin (not loopback) it accepts, or NULL */
+    int accepts_null;       /* it accepts the opaque origin "null" */
+    cors_redos_kind redos;  /* it backtracks catastrophically: nothing else was judged */
+    const char *redos_part; /* the repeated parts (GAVE_UP: the origin the engine gave up on) */
+    int redos_degree;
 } cors_regex_verdict;
 
 /* Judge pattern as it is matched (anchored already when the caller anchors it; nocase
@@ -74,6 +104,16 @@ int cors_regex_judge(const cors_regex_engine *engine, const void *compiled, cons
 /* Why an attack gets through and how to fix it, for messages ("an unescaped '.'
  * matches any character: escape the dots ('\.')"). */
 const char *cors_attack_hint(const cors_regex_verdict *v, apr_pool_t *pool);
+
+/* Does mod_cors refuse a regex for v->redos? It matches only valid origins of at most
+ * CORS_ORIGIN_MAX (1,024) bytes: the exponential cases, a give-up and polynomials of degree
+ * 3 or more cost PCRE2's match limit (some 0.1 s) on such an origin; degree 2 at most some
+ * 5 ms. The judge tries no origin on a regex refused so. */
+int cors_redos_refused(const cors_regex_verdict *v);
+
+/* What v->redos costs and how to fix it, as the end of a sentence about the regex
+ * ("can take exponential time on a hostile Origin: ..."), or NULL for CORS_REDOS_NONE. */
+const char *cors_redos_hint(const cors_regex_verdict *v, apr_pool_t *pool);
 
 /* ---- Literal regexes -------------------------------------------------------------- */
 

@@ -714,6 +714,7 @@ static const cors_regex_verdict *cors_regex_verdict_of(cors_origin_list *list,
         v->attack = tmp.attack ? apr_pstrdup(list->pool, tmp.attack) : NULL;
         v->domain = tmp.domain ? apr_pstrdup(list->pool, tmp.domain) : NULL;
         v->insecure = tmp.insecure ? apr_pstrdup(list->pool, tmp.insecure) : NULL;
+        v->redos_part = tmp.redos_part ? apr_pstrdup(list->pool, tmp.redos_part) : NULL;
     }
     apr_pool_destroy(scratch);
     return v;
@@ -726,6 +727,7 @@ const char *cors_origin_list_add_regex(cors_origin_list *list, const char *sourc
     cors_origin_entry *e;
     const char *pattern;
     const void *compiled;
+    const cors_regex_verdict *verdict;
     long upper;
 
     if (source[0] == '\0') {
@@ -749,11 +751,16 @@ const char *cors_origin_list_add_regex(cors_origin_list *list, const char *sourc
                             "'https://[a-z0-9-]+\\.preview\\.example\\.com')",
                             source);
     }
+    /* judged once, here: requests only read the verdict */
+    verdict = cors_regex_verdict_of(list, compiled, pattern, psl);
+    if (cors_redos_refused(verdict)) {
+        /* each request with an Origin runs the regex: one hostile request a core-second */
+        return apr_psprintf(pool, "'%s' %s", source, cors_redos_hint(verdict, pool));
+    }
     e = cors_entry_push(list, CORS_ENTRY_REGEX, source, where, arg);
     e->pattern = pattern;
     e->compiled = compiled;
-    /* judged once, here: requests only read the verdict */
-    e->verdict = cors_regex_verdict_of(list, compiled, pattern, psl);
+    e->verdict = verdict;
     list->nregex++;
     return NULL;
 }

@@ -146,6 +146,9 @@ void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lin
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A finding of a rule at another severity than the rule's own. */
+void lint_add_sev(lint_ctx *ctx, int rule, lint_severity sev, const lint_node *node, int col,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void lint_sort(lint_ctx *ctx);
 
 typedef enum {

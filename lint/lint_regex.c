@@ -72,6 +72,7 @@ const cors_regex_verdict *lint_regex_judge(lint_ctx *ctx, const char *pattern, i
         v->attack = v->attack ? apr_pstrdup(ctx->pool, v->attack) : NULL;
         v->domain = v->domain ? apr_pstrdup(ctx->pool, v->domain) : NULL;
         v->insecure = v->insecure ? apr_pstrdup(ctx->pool, v->insecure) : NULL;
+        v->redos_part = v->redos_part ? apr_pstrdup(ctx->pool, v->redos_part) : NULL;
         apr_pool_clear(c->scratch);
         apr_hash_set(c->by_pattern[nocase], apr_pstrdup(ctx->pool, pattern), APR_HASH_KEY_STRING,
                      j);

@@ -91,6 +91,26 @@ void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lin
     add_finding(ctx, rule, loc, related, msg);
 }
 
+void lint_add_sev(lint_ctx *ctx, int rule, lint_severity sev, const lint_node *node, int col,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    lint_loc loc = node->loc;
+    const char *msg;
+
+    if (col > 0) {
+        loc.col = col;
+    }
+    if (!claim(ctx, rule, loc, node->disabled)) {
+        return;
+    }
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(ctx->pool, fmt, ap);
+    va_end(ap);
+    add_finding(ctx, rule, loc, NULL, msg);
+    ((lint_finding *)ctx->findings->elts)[ctx->findings->nelts - 1].severity = sev;
+}
+
 void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
 {
     va_list ap;

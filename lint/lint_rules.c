@@ -118,11 +118,19 @@ static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col, cons
     }
 }
 
+/* A mod_headers recipe's test on the Origin. httpd runs its regex on every request's raw
+ * Origin header, up to 8 KB, where even a polynomial of degree 2 costs PCRE2's match limit:
+ * any backtracking case is a warning under CL005 (an error there, a bypass, comes first). */
 static void judge_gate_regex(lint_ctx *ctx, const lint_node *n, const char *regex, int col,
                              int nocase, int reflects, int credentials, const char *what)
 {
-    judge_regex_verdict(ctx, n, col, regex, lint_regex_judge(ctx, regex, nocase), reflects,
-                        credentials, what);
+    const cors_regex_verdict *v = lint_regex_judge(ctx, regex, nocase);
+
+    if (v && v->redos != CORS_REDOS_NONE && v->attack == NULL) {
+        lint_add_sev(ctx, CL005, LINT_WARNING, n, col, "%s '%s' is open to ReDoS: it %s", what,
+                     regex, cors_redos_hint(v, ctx->pool));
+    }
+    judge_regex_verdict(ctx, n, col, regex, v, reflects, credentials, what);
 }
 
 static int cors_problem_rule(cors_problem_kind kind)

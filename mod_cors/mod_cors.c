@@ -115,7 +115,20 @@ static int cors_regex_match(void *baton, const void *compiled, const char *s, ap
     return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0) == 0;
 }
 
-static const cors_regex_engine cors_ap_regex = {cors_regex_compile, cors_regex_match, NULL};
+/* For the judge at start-up: ap_regex sets no match limit of its own (PCRE2's default,
+ * some 0.1 s of backtracking, stays) and has no way to set one, but it tells a give-up
+ * (AP_REG_ESPACE for PCRE2_ERROR_MATCHLIMIT, AP_REG_ASSERT for the depth and heap
+ * limits) from a plain no. */
+static int cors_regex_judge_match(void *baton, const void *compiled, const char *s, apr_size_t len)
+{
+    int rc = ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0);
+
+    (void)baton;
+    return rc == 0 ? 1 : rc == AP_REG_NOMATCH ? 0 : -1;
+}
+
+static const cors_regex_engine cors_ap_regex = {cors_regex_compile, cors_regex_match, NULL,
+                                                cors_regex_judge_match};
 
 /* The public suffix list and the engine, for one configuration cycle (pconf). */
 static cors_env cors_config_env = {NULL, &cors_ap_regex};

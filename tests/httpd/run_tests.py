@@ -1662,6 +1662,49 @@ def configuration_errors_fail_configtest(s):
     check(re.search(r"Syntax error on line \d+ of .*httpd.conf", out), "no line: " + out)
 
 
+# Regexes that backtrack catastrophically on a hostile Origin (a long run of label
+# characters that fails at its end costs PCRE2's whole match limit, some 0.1 s a request),
+# refused at start-up like any bad value; and the safe shapes next to them, accepted.
+REDOS_REFUSED = [
+    ("^https://([a-z0-9-]+\\.?)+\\.example\\.com$",
+     "'^https://([a-z0-9-]+\\.?)+\\.example\\.com$' can take exponential time on a hostile "
+     "Origin: the repeated part '([a-z0-9-]+\\.?)+' can match the same text in two ways; "
+     "write it so that it cannot, e.g. '([a-z0-9-]+\\.)*'"),
+    # before the structural check, the judge's sampling took some 10 s on this one
+    ("(.*)*(.*)*x", "can take exponential time on a hostile Origin"),
+    ("https://(\\w|\\d)+\\.example\\.com", "the repeated part '(\\w|\\d)+'"),
+    ("https://.*-.*-.*\\.example\\.com",
+     "can take polynomial time (n^3 steps for an Origin of n characters)"),
+]
+REDOS_ACCEPTED = [
+    "^https://([a-z0-9-]+\\.)*example\\.com$",
+    "^https?://(www\\.)?(foo|bar)\\.example\\.com(:[0-9]+)?$",
+    "https://[a-z0-9]+(-[a-z0-9]+)*\\.example\\.com",
+    "https://.*-.*\\.example\\.com",
+]
+
+
+@test
+def redos_regexes_refused(s):
+    root = tempfile.mkdtemp(dir=s.root)
+    os.chmod(root, 0o755)
+    for i, (regex, message) in enumerate(REDOS_REFUSED):
+        h = Httpd(root, s.module, "CORSAllowOriginRegex %s\n" % regex, asan=s.asan,
+                  name="redos%d" % i)
+        res = h.configtest()
+        out = res.stdout + res.stderr
+        line = len(h.base_conf().splitlines()) + 1
+        check(res.returncode != 0, "apache2 -t accepted " + regex)
+        check("Syntax error on line %d of %s:" % (line, h.conf) in out, out)
+        # httpd's log escapes a backslash as two
+        message = message.replace("\\", "\\\\")
+        check(message in out, "apache2 -t said %r, want %r" % (out.strip(), message))
+    for i, regex in enumerate(REDOS_ACCEPTED):
+        ok = Httpd(root, s.module, "CORSAllowOriginRegex %s\n" % regex, asan=s.asan,
+                   name="redos-ok%d" % i).configtest()
+        check(ok.returncode == 0, "refused %s: %s" % (regex, ok.stderr))
+
+
 # ---- runner -----------------------------------------------------------------------------
 
 # ---- CORSEnforce: the allow-list refuses unsafe cross-origin requests ----------------

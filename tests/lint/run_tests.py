@@ -586,6 +586,48 @@ def cl016_module_directives():
 
 
 @test
+def redos_regexes():
+    """A regex on the Origin that backtracks catastrophically: mod_cors refuses it (CL016,
+    httpd's message, on httpd's line); httpd runs a mod_headers recipe's, and cors-lint
+    warns about it under the rule that judges those regexes (CL005)."""
+    regex = "^https://([a-z0-9-]+\\.?)+\\.example\\.com$"
+    found = lint_one("CORSAllowOrigin https://app.example.com\nCORSAllowOriginRegex %s\n" % regex)
+    f = expect(found, "CL016", 2, 22)
+    check("'%s' can take exponential time on a hostile Origin: the repeated part "
+          "'([a-z0-9-]+\\.?)+' can match the same text in two ways" % regex in f["message"]
+          and "e.g. '([a-z0-9-]+\\.)*'" in f["message"], f["message"])
+    expect_none(found, "CL005")
+    f = expect(lint_one("CORSAllowOriginRegex https://.*-.*-.*\\.example\\.com\n"), "CL016", 1)
+    check("polynomial time (n^3 steps" in f["message"] and "'.*', '.*' and '.*'" in f["message"],
+          f["message"])
+    # judged before any origin is tried: this one cost the judge some 10 s of backtracking
+    f = expect(lint_one("CORSAllowOriginRegex (.*)*(.*)*x\n"), "CL016", 1, 22)
+    check("the repeated part '(.*)*'" in f["message"], f["message"])
+    for directive, col in (("SetEnvIf", 17), ("SetEnvIfNoCase", 23)):
+        found = lint_one('%s Origin "%s" OK=$0\n'
+                         'Header always set Access-Control-Allow-Origin "%%{OK}e" env=OK\n'
+                         "Header always merge Vary Origin\n" % (directive, regex))
+        f = expect(found, "CL005", 1, col)
+        check(f["severity"] == "warning" and "is open to ReDoS: it can take exponential time"
+              in f["message"], f)
+    # the safe shapes next to them: a repeat that ends with a '\.' it cannot match itself
+    recipe = ('SetEnvIf Origin "%s" OK=$0\n'
+              'Header always set Access-Control-Allow-Origin "%%{OK}e" env=OK\n'
+              "Header always merge Vary Origin\n")
+    for regex in ("^https://([a-z0-9-]+\\.)*example\\.com$",
+                  "^https?://(www\\.)?(foo|bar)\\.example\\.com(:[0-9]+)?$"):
+        expect_none(lint_one("CORSAllowOriginRegex %s\n" % regex), "CL016")
+        found = lint_one(recipe % regex)
+        check(not [x for x in found if "ReDoS" in x["message"]], found)
+    # two repeats in a row: harmless on the 1,024 bytes of an origin mod_cors passes on,
+    # not on the raw header SetEnvIf reads (8 KB, each offset a start: some 14 s)
+    expect_none(lint_one("CORSAllowOriginRegex https://.*-.*\\.example\\.com\n"), "CL016")
+    f = expect(lint_one(recipe % "https://.*-.*\\.example\\.com"), "CL005", 1, 17)
+    check("open to ReDoS: it can take polynomial time (n^3 steps" in f["message"]
+          and "the search from every offset (no '^')" in f["message"], f["message"])
+
+
+@test
 def cl016_what_httpd_refuses_with_the_module():
     """The four ways cors-lint and mod_cors used to disagree, and the refusals added with
     the one configuration model: each is CL016 on the line httpd names."""

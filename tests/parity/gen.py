@@ -30,7 +30,12 @@ VALUES = {
         r"https://(www\.)?example\.com", r".*", r"https://.*", r"https://app.example.com",
         r"https://.*example\.com", r"https?://app\.example\.com", r"https://[a-z]+\.netlify\.app",
         r"http://intranet\.example\.com", r"null|https://app\.example\.com",
-    ], [r"https://App\.example\.com", r"https://(unclosed", '""', r"https://[A-Z]+\.example\.com"]),
+        # the safe shapes next to the ones that backtrack catastrophically, below
+        r"https://([a-z0-9-]+\.)*example\.com", r"https://.*-.*\.example\.com",
+    ], [r"https://App\.example\.com", r"https://(unclosed", '""', r"https://[A-Z]+\.example\.com",
+        # exponential or cubic backtracking on a hostile Origin
+        r"https://([a-z0-9-]+\.?)+\.example\.com", r"(.*)*(.*)*x",
+        r"https://(\w|\d)+\.example\.com", r"https://.*-.*-.*\.example\.com"]),
     "CORSEnable": (["On", "Off", "on", "OFF"], ["maybe", ""]),
     "CORSAllowMethods": (["PUT DELETE", "PUT, DELETE, PATCH", "*", "PATCH", "patch", "GET POST",
                           "PURGE"], ["put", "Delete", "CONNECT", "TRACE", "PU(T", '""']),

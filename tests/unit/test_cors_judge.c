@@ -12,6 +12,9 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "cors_policy.h"
 #include "test_engine.h"
 
@@ -392,6 +395,192 @@ START_TEST(test_literal_matches_as_pcre2)
 }
 END_TEST
 
+/* ---- Regexes that backtrack catastrophically (core/cors_redos.c) ------------------- */
+
+typedef struct {
+    const char *regex;    /* as written for CORSAllowOriginRegex (mod_cors anchors it) */
+    cors_redos_kind kind; /* what the structural check says */
+    int degree;           /* of a polynomial */
+    const char *part;     /* the repeated parts it names */
+    const char *pump[3];  /* a hostile origin: prefix, a text repeated, suffix */
+    int times;            /* how many times (the origin stays within CORS_ORIGIN_MAX) */
+    long steps;           /* PCRE2 answers within this many steps; -1: it gives up */
+} redos_case;
+
+/* Each shape, and the evidence: PCRE2's own count of its steps on a hostile origin of at
+ * most 1,024 bytes that fails at its end. It gives up (its match limit: 10,000,000 steps,
+ * some 0.1 s) on the exponential ones within 62 bytes; the linear ones take a step or so a
+ * byte. Steps, not seconds: the same on any machine. (PCRE2 counts a run of one class,
+ * "[a-z]*", as one step however far it backtracks: the cubic one costs 122 ms in 502,504
+ * steps, so its evidence is a time, in the report.) */
+/* clang-format off */
+#define EXPO CORS_REDOS_EXPONENTIAL
+#define POLY CORS_REDOS_POLYNOMIAL
+#define SAFE CORS_REDOS_NONE
+static const redos_case redos_cases[] = {
+    {"^https://([a-z0-9-]+\\.?)+\\.example\\.com$", EXPO, 0, "([a-z0-9-]+\\.?)+",
+     {"https://", "a", ".example.com:1"}, 40, -1},
+    {"https://(a+)+\\.example\\.com", EXPO, 0, "(a+)+", {"https://", "a", ".example.com:1"}, 40,
+     -1},
+    {"https://(a*)*\\.example\\.com", EXPO, 0, "(a*)*", {"https://", "a", ".example.com:1"}, 40,
+     -1},
+    {"(.*)*(.*)*x", EXPO, 0, "(.*)*", {"https://", "a", "x:1"}, 40, -1},
+    {"https://(a|a)+\\.example\\.com", EXPO, 0, "(a|a)+", {"https://", "a", ".example.com:1"}, 40,
+     -1},
+    {"https://(\\w|\\d)+\\.example\\.com", EXPO, 0, "(\\w|\\d)+",
+     {"https://", "1", ".example.com:1"}, 40, -1},
+    /* the separator is also a label character: "a-a-" splits two ways */
+    {"https://([a-z0-9-]+[.-])+example\\.com", EXPO, 0, "([a-z0-9-]+[.-])+",
+     {"https://", "a-", "example.com:1"}, 20, -1},
+    {"https://(a{1,3})+\\.example\\.com", EXPO, 0, "(a{1,3})+",
+     {"https://", "a", ".example.com:1"}, 60, -1},
+    {"https://((?i)a|A)+\\.example\\.com", EXPO, 0, "((?i)a|A)+",
+     {"https://", "a", ".example.com:1"}, 40, -1},
+    /* a part that matches the empty text in two ways ("([a-z0-9-]*)?": by skipping the
+     * group, or by a '*' taking nothing), once each turn */
+    {"https://(([a-z0-9-]*)?\\.)+\\.example\\.com", EXPO, 0, "(([a-z0-9-]*)?\\.)+",
+     {"https://", ".", ".example.com:1"}, 40, -1},
+    {"https://((a?)*\\.)+\\.example\\.com", EXPO, 0, "((a?)*\\.)+",
+     {"https://", ".", ".example.com:1"}, 40, -1},
+    /* polynomial: three repeats in a row read the same text */
+    {"https://.*-.*-.*\\.example\\.com", POLY, 3, "'.*', '.*' and '.*'",
+     {"https://", "-", ".example.com:1"}, 1000, -1},
+    {"https://[a-z0-9-]*[a-z0-9-]*[a-z0-9-]*\\.example\\.com", POLY, 3,
+     "'[a-z0-9-]*', '[a-z0-9-]*' and '[a-z0-9-]*'", {"https://", "a", ".example.com:1"}, 1000,
+     600000},
+    /* accepted: the body ends with a '\.' its repeat cannot match, so each text splits
+     * one way only */
+    {"^https://([a-z0-9-]+\\.)*example\\.com$", SAFE, 0, NULL, {"https://", "a.", "example.com:1"},
+     500, 2000},
+    {"^https?://(www\\.)?(foo|bar)\\.example\\.com(:[0-9]+)?$", SAFE, 0, NULL,
+     {"https://www.foo.example.com:", "1", "x"}, 990, 2000},
+    {"https://[a-z0-9]+(-[a-z0-9]+)*\\.example\\.com", SAFE, 0, NULL,
+     {"https://", "a-", ".example.com:1"}, 500, 2000},
+    {"https://([a-z0-9-]+[.])+example\\.com", SAFE, 0, NULL, {"https://", "a.", "example.com:1"},
+     500, 2000},
+    {"https://(([a-z0-9-]+)?\\.)+example\\.com", SAFE, 0, NULL, {"https://", ".", "example.com:1"},
+     500, 3000},
+    {"https://(a?)+\\.example\\.com", SAFE, 0, NULL, {"https://", "a", ".example.com:1"}, 500,
+     2000},
+    /* possessive and atomic: PCRE2 never backtracks into them */
+    {"https://([a-z0-9-]++\\.?)+\\.example\\.com", SAFE, 0, NULL,
+     {"https://", "a", ".example.com:1"}, 1000, 2000},
+    {"https://(?>[a-z0-9-]+\\.?)+\\.example\\.com", SAFE, 0, NULL,
+     {"https://", "a", ".example.com:1"}, 1000, 2000},
+    {"https://([a-z0-9-]{1,63}\\.)*example\\.com", SAFE, 0, NULL,
+     {"https://", "a.", "example.com:1"}, 500, 2000},
+    {"https?://(.*\\.)?example\\.com", SAFE, 0, NULL, {"https://", "a.", "example.com:1"}, 500,
+     2000},
+    /* two repeats in a row: n^2 / 2 steps, some 5 ms at 1,024 bytes; accepted */
+    {"https://.*-.*\\.example\\.com", POLY, 2, "'.*' and '.*'",
+     {"https://", "-", ".example.com:1"}, 1000, 600000},
+};
+#undef EXPO
+#undef POLY
+#undef SAFE
+/* clang-format on */
+
+START_TEST(test_redos_shapes)
+{
+    const redos_case *c = &redos_cases[_i];
+    const char *pattern = cors_regex_anchor(pool, c->regex), *part;
+    int degree;
+    cors_redos_kind kind = cors_regex_redos(pool, pattern, 0, &part, &degree);
+
+    ck_assert_msg(kind == c->kind, "%s: kind %d, want %d", c->regex, kind, c->kind);
+    if (kind == CORS_REDOS_POLYNOMIAL) {
+        ck_assert_msg(degree == c->degree, "%s: degree %d, want %d", c->regex, degree, c->degree);
+    }
+    if (c->part) {
+        ck_assert_msg(part && strcmp(part, c->part) == 0, "%s: part %s, want %s", c->regex, part,
+                      c->part);
+    }
+}
+END_TEST
+
+/* The evidence: PCRE2's own answer on a hostile origin, with a match limit of the steps
+ * the case allows (or httpd's, for those it must give up on). */
+START_TEST(test_redos_evidence)
+{
+    const redos_case *c = &redos_cases[_i];
+    const char *pattern = cors_regex_anchor(pool, c->regex), *subject = c->pump[0];
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    pcre2_code *code;
+    pcre2_match_data *md;
+    int i, rc, err;
+    PCRE2_SIZE off;
+
+    for (i = 0; i < c->times; i++) {
+        subject = apr_pstrcat(pool, subject, c->pump[1], NULL);
+    }
+    subject = apr_pstrcat(pool, subject, c->pump[2], NULL);
+    ck_assert_int_le(strlen(subject), CORS_ORIGIN_MAX);
+    code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    md = pcre2_match_data_create_from_pattern(code, NULL);
+    pcre2_set_match_limit(mc, c->steps < 0 ? 10000000 : (uint32_t)c->steps);
+    rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, mc);
+    ck_assert_msg(c->steps < 0 ? rc == PCRE2_ERROR_MATCHLIMIT : rc == PCRE2_ERROR_NOMATCH,
+                  "%s on %s: PCRE2 answers %d", c->regex, subject, rc);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    pcre2_match_context_free(mc);
+}
+END_TEST
+
+/* The judge tries no origin on a refused regex: this one cost it some 10 s before. */
+START_TEST(test_redos_judged_first)
+{
+    cors_regex_verdict v = judge(cors_regex_anchor(pool, "(.*)*(.*)*x"), 0);
+
+    ck_assert_int_eq(v.redos, CORS_REDOS_EXPONENTIAL);
+    ck_assert_ptr_null(v.attack);
+    ck_assert_ptr_null(v.intended);
+    ck_assert(strstr(cors_redos_hint(&v, pool), "can take exponential time on a hostile Origin: "
+                                                "the repeated part '(.*)*'") != NULL);
+    /* a mod_headers recipe sees the raw header: unanchored, the search from each offset is
+     * one more repeat, and an unanchored end that can match at once is no risk */
+    v = judge("https://.*-.*\\.example\\.com", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_POLYNOMIAL);
+    ck_assert_int_eq(v.redos_degree, 3);
+    v = judge("https://(a+)+x?", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_NONE);
+    v = judge("https://(a+)+$", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_EXPONENTIAL);
+    v = judge("^https://(app|admin)\\.example\\.com$", 0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_NONE);
+}
+END_TEST
+
+/* An engine that gives up on every subject but "null", and counts what it is asked. */
+static int giving_up_calls;
+
+static int giving_up_match(void *baton, const void *compiled, const char *s, apr_size_t len)
+{
+    (void)baton;
+    (void)compiled;
+    giving_up_calls++;
+    return len == 4 && memcmp(s, "null", 4) == 0 ? 0 : -1;
+}
+
+/* A shape the structural check does not know, seen by the engine giving up: the judge
+ * stops at the first give-up and says so; mod_cors refuses the regex for it. */
+START_TEST(test_redos_engine_gave_up)
+{
+    cors_regex_engine e = *test_engine();
+    cors_regex_verdict v;
+
+    e.judge_match = giving_up_match;
+    giving_up_calls = 0;
+    ck_assert_int_eq(cors_regex_judge(&e, NULL, "^(?:https://[a-z]+\\.example\\.com)$", 0,
+                                      cors_psl_ctx(psl), pool, &v),
+                     0);
+    ck_assert_int_eq(v.redos, CORS_REDOS_GAVE_UP);
+    ck_assert_int_eq(giving_up_calls, 2);
+    ck_assert(cors_redos_refused(&v));
+    ck_assert(strstr(cors_redos_hint(&v, pool), "made the regex engine give up") != NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cors_judge");
@@ -409,6 +598,10 @@ int main(void)
     tcase_add_test(tc, test_does_not_compile);
     tcase_add_test(tc, test_upper_case_letters);
     tcase_add_test(tc, test_literal_matches_as_pcre2);
+    tcase_add_loop_test(tc, test_redos_shapes, 0, sizeof(redos_cases) / sizeof(redos_cases[0]));
+    tcase_add_loop_test(tc, test_redos_evidence, 0, sizeof(redos_cases) / sizeof(redos_cases[0]));
+    tcase_add_test(tc, test_redos_judged_first);
+    tcase_add_test(tc, test_redos_engine_gave_up);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -346,6 +346,42 @@ START_TEST(test_list_regex)
 }
 END_TEST
 
+/* A regex that backtracks catastrophically on a hostile origin is refused like any bad
+ * value, with why and how to fix it; the safe shapes next to it are kept. */
+START_TEST(test_list_regex_redos)
+{
+    static const char *const refused[][2] = {
+        {"^https://([a-z0-9-]+\\.?)+\\.example\\.com$",
+         "'^https://([a-z0-9-]+\\.?)+\\.example\\.com$' can take exponential time on a hostile "
+         "Origin: the repeated part '([a-z0-9-]+\\.?)+' can match the same text in two ways; "
+         "write it so that it cannot, e.g. '([a-z0-9-]+\\.)*'"},
+        {"(.*)*(.*)*x", "the repeated part '(.*)*'"},
+        {"https://(a|a)+\\.example\\.com", "the repeated part '(a|a)+'"},
+        {"https://.*-.*-.*\\.example\\.com", "polynomial time (n^3 steps"},
+    };
+    static const char *const kept[] = {
+        "^https://([a-z0-9-]+\\.)*example\\.com$",
+        "^https?://(www\\.)?(foo|bar)\\.example\\.com(:[0-9]+)?$",
+        "https://.*-.*\\.example\\.com",
+    };
+    cors_origin_list *l = cors_origin_list_make(pool, test_engine());
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        const char *err = cors_origin_list_add_regex(l, refused[i][0], NULL, 0, psl);
+        ck_assert_msg(err && strstr(err, refused[i][1]), "%s: %s", refused[i][0],
+                      err ? err : "accepted");
+    }
+    ck_assert_int_eq(cors_origin_list_count(l), 0);
+    for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        const char *err = cors_origin_list_add_regex(l, kept[i], NULL, 0, psl);
+        ck_assert_msg(err == NULL, "%s: %s", kept[i], err);
+    }
+    ck_assert(allows(l, "https://a.b.example.com"));
+    ck_assert(!allows(l, "https://a.b.example.com:1"));
+}
+END_TEST
+
 /* CORSAllowOrigin and CORSAllowOriginRegex merge separately, so a policy holds both. */
 START_TEST(test_decide_separate_regex_list)
 {
@@ -989,6 +1025,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_entry_forms);
     tcase_add_test(tc, test_list_matching);
     tcase_add_test(tc, test_list_regex);
+    tcase_add_test(tc, test_list_regex_redos);
     tcase_add_test(tc, test_list_large);
     tcase_add_test(tc, test_decide_separate_regex_list);
     suite_add_tcase(s, tc);
