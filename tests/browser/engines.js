@@ -46,9 +46,21 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+// Every process group started here and not yet seen to exit: killAll() is the last
+// resort of an interrupted run.
+const GROUPS = new Set();
+
+function killAll() {
+  for (const pid of GROUPS) {
+    try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
+  }
+  GROUPS.clear();
+}
+
 // A process in its own group; kill() reaches its children too (a browser's helpers).
 function spawnGroup(cmd, args, opts) {
   const p = spawn(cmd, args, { ...opts, detached: true });
+  GROUPS.add(p.pid);
   p.exited = new Promise((resolve) => p.on('exit', resolve));
   p.on('error', () => {});
   p.killGroup = async (ms = 3000) => {
@@ -61,6 +73,7 @@ function spawnGroup(cmd, args, opts) {
     clearTimeout(t);
     // helpers that outlive the leader (WebKit's network and web processes)
     try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* none left */ }
+    GROUPS.delete(p.pid);
   };
   return p;
 }
@@ -420,4 +433,5 @@ const webkit = {
   },
 };
 
-module.exports = { ENGINES: { chromium, firefox, webkit }, PAGE_HARNESS, sleep, withTimeout };
+module.exports = { ENGINES: { chromium, firefox, webkit }, PAGE_HARNESS, sleep, withTimeout,
+  killAll };

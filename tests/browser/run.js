@@ -17,7 +17,7 @@ const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { ENGINES, PAGE_HARNESS, sleep } = require('./engines');
+const { ENGINES, PAGE_HARNESS, sleep, killAll } = require('./engines');
 
 const TOP = path.resolve(__dirname, '..', '..');
 // MOD_CORS_SO: another build of the module (the suite's own check of the missing case).
@@ -739,13 +739,19 @@ function matches(got, want) {
 
 // What is running, so that every way out (normal end, exception, signal, watchdog)
 // closes the browsers and stops every httpd.
-const live = { engines: [], servers: [], root: null };
+const live = { engines: [], servers: [], root: null, stopping: false };
+
+// Between two steps: an interrupted run starts nothing new.
+function checkStop() {
+  if (live.stopping) throw new Error('interrupted');
+}
 
 async function cleanup() {
   const engines = live.engines;
   live.engines = [];
   for (const e of engines) await e.quit().catch(() => {});
-  for (const s of live.servers) await s.stop();
+  killAll();
+  for (const s of live.servers) await s.stop().catch(() => {});
   try {
     if (live.root) fs.rmSync(live.root, { recursive: true, force: true, maxRetries: 5 });
   } catch (e) {
@@ -756,8 +762,13 @@ async function cleanup() {
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
+    if (live.stopping) return;
+    live.stopping = true;
     console.log(`FAIL interrupted by ${sig}`);
-    cleanup().finally(() => process.exit(1));
+    cleanup().finally(() => {
+      killAll();
+      process.exit(1);
+    });
   });
 }
 
@@ -783,7 +794,11 @@ async function main() {
   const watchdog = setTimeout(() => {
     console.log('FAIL watchdog: the suite took longer than ' + WATCHDOG_MS / 1000 + ' s');
     console.log(`${passed} passed, ${failed + 1} failed`);
-    cleanup().finally(() => process.exit(1));
+    live.stopping = true;
+    cleanup().finally(() => {
+      killAll();
+      process.exit(1);
+    });
   }, WATCHDOG_MS);
   const versions = {};
   try {
@@ -812,6 +827,7 @@ async function main() {
       const engine = ENGINES[en];
       if (!engine) throw new Error('unknown engine ' + en);
       const te = Date.now();
+      checkStop();
       live.engines.push(engine);
       // The page of each server's "public" vhost is on the public internet for the
       // engines that can be told so.
@@ -826,6 +842,7 @@ async function main() {
           const want = expectation(c, kind, en);
           let got;
           let s;
+          checkStop();
           try {
             s = await engine.session(`http://127.0.0.1:${ports.page}/`);
             const ctx = {
