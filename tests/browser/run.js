@@ -100,7 +100,7 @@ LoadModule cors_module ${module}
 <Location /proxied>
     CORSAllowOrigin ${origin}
     CORSAllowCredentials On
-</Location>${age('age-long', 86400)}${age('age-short', 1)}${age('age-none', null)}
+</Location>${age('age-long', 86400)}${age('age-short', 2)}${age('age-none', null)}
 <Location /star>
     CORSAllowOrigin *
 </Location>
@@ -156,7 +156,7 @@ env=ORIGIN_OK
 </Location>
 <Location /age-long>${recipe(page, { maxAge: 86400 })}
 </Location>
-<Location /age-short>${recipe(page, { maxAge: 1 })}
+<Location /age-short>${recipe(page, { maxAge: 2 })}
 </Location>
 <Location /age-none>${recipe(page, { maxAge: null })}
 </Location>
@@ -549,12 +549,13 @@ const CASES = [
     want: { mod_cors: { readable: true, preflights: 1 }, recipe: { readable: false, preflights: 2 } },
   },
   {
-    name: 'Max-Age 1 (under every cap), API at localhost: 2 PUTs, 1.5 s, 1 PUT',
+    // 2 s rather than 1: a loaded machine may take a second between two fetches
+    name: 'Max-Age 2 (under every cap), API at localhost: 2 PUTs, 2.5 s, 1 PUT',
     async run(ctx) {
       const init = { method: 'PUT', headers: { 'X-Request-Id': '1' } };
       const a = await pageFetch(ctx.s, ctx.url('/age-short/echo', 'localhost'), init);
       const b = await pageFetch(ctx.s, ctx.url('/age-short/echo', 'localhost'), init);
-      await sleep(1500);
+      await sleep(2500);
       const c = await pageFetch(ctx.s, ctx.url('/age-short/echo', 'localhost'), init);
       const all = a.readable && b.readable && c.readable;
       const n = await preflights(ctx);
@@ -913,11 +914,21 @@ async function main() {
     if (!g) return 'n/a';
     return g.detail + (g.message ? ': ' + g.message : '');
   };
-  console.log('\n| case | engine | mod_cors | classic recipe |\n|---|---|---|---|');
+  const table = ['| case | engine | mod_cors | classic recipe |', '|---|---|---|---|'];
   for (const c of CASES) {
     for (const en of ENGINE_NAMES) {
-      console.log(`| ${c.name.replace(/\|/g, '\\|')} | ${ENGINES[en].label} | ` +
+      table.push(`| ${c.name.replace(/\|/g, '\\|')} | ${ENGINES[en].label} | ` +
         `${cell('mod_cors', en, c)} | ${cell('recipe', en, c)} |`);
+    }
+  }
+  console.log('\n' + table.join('\n'));
+  // The docs carry this table. The verdicts are asserted above; the engines' wording
+  // may change with a Debian update, so a stale table is reported, not failed.
+  const docs = path.join(TOP, 'docs', 'browsers.md');
+  if (!failed && ENGINE_NAMES.length === 3 && fs.existsSync(docs)) {
+    const inDocs = fs.readFileSync(docs, 'utf8').split('\n').filter((l) => l.startsWith('|'));
+    if (inDocs.join('\n') !== table.join('\n')) {
+      console.log('\nnote: the table in docs/browsers.md differs from this run\'s: update it');
     }
   }
   console.log('\nWhere the engines differ (asserted per engine):');
