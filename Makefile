@@ -79,7 +79,10 @@ uninstall:
 	@$(INSTALL_ENV) sh build/install.sh uninstall
 
 # The C sources in the style of .clang-format: checked (never rewritten) by make test.
-FORMAT_SRC = $(shell find core mod_cors lint tests -name '*.[ch]' | sort)
+# Not the npm packages of the browser suite (tests/browser/node_modules), which bring C
+# files of their own.
+FORMAT_SRC = $(shell find core mod_cors lint tests -name node_modules -prune -o -name '*.[ch]' \
+                 -print | sort)
 
 format-check:
 	@clang-format --style=file --dry-run --Werror $(FORMAT_SRC) && \

@@ -1202,7 +1202,11 @@ static const char *const cors_vary_preflight_any =
     "Access-Control-Request-Method, Access-Control-Request-Headers";
 
 /* State of the Access-Control-Request-Headers walk: the allowed names are written,
- * lower-cased, straight into the response value. */
+ * lower-cased, straight into the response value; the first name refused is kept for the
+ * log. A refusal does not stop the walk: the answer still grants the listed subset, so
+ * that every browser's console names a header that is really missing. With no
+ * Allow-Headers at all, Firefox names the first requested name (content-type when a
+ * JSON body is sent), listed or not, and sends the user to fix the wrong thing. */
 typedef struct {
     const cors_token_list *allowed;
     char *out;
@@ -1227,9 +1231,11 @@ static int cors_acrh_check(void *baton, const char *name, apr_size_t len)
     if (w->allowed == NULL ||
         (!apr_hash_get(w->allowed->set, dst, (apr_ssize_t)len) &&
          (!w->allowed->any || (len == 13 && memcmp(dst, "authorization", 13) == 0)))) {
-        w->denied = name;
-        w->denied_len = len;
-        return 1;
+        if (w->denied == NULL) {
+            w->denied = name;
+            w->denied_len = len;
+        }
+        return 0;
     }
     if (w->len) {
         w->out[w->len] = ',';
@@ -1355,13 +1361,11 @@ void cors_policy_decide(const cors_policy *p, const cors_request *req, apr_pool_
         w.out = (n <= CORS_ACRH_MAX_LEN) ? apr_palloc(pool, 2 * n + 1) : NULL;
         hs = w.out ? cors_acrh_parse(req->request_headers, cors_acrh_check, &w, &bad, &bad_len)
                    : CORS_ACRH_TOO_LONG;
-        if (hs == CORS_ACRH_OK && w.denied == NULL) {
-            if (w.len) {
-                w.out[w.len] = '\0';
-                out->allow_headers = w.out;
-            }
+        if (hs == CORS_ACRH_OK && w.len) {
+            w.out[w.len] = '\0';
+            out->allow_headers = w.out;
         }
-        else if (out->outcome == CORS_OUTCOME_PREFLIGHT) {
+        if ((hs != CORS_ACRH_OK || w.denied) && out->outcome == CORS_OUTCOME_PREFLIGHT) {
             out->outcome = CORS_OUTCOME_DENIED_HEADER;
             switch (hs) {
             case CORS_ACRH_OK:
