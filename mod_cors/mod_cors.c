@@ -75,8 +75,8 @@ typedef struct {
 } cors_req_fields;
 
 /* Per request: the decision, shared with internal redirects of the same request.
- * map_to_storage may create it before the decision, to keep the fields it read for
- * header_parser; it is the request's decision only once decided is set. */
+ * The translate_name hook may create it before the decision, to keep the fields it read
+ * for header_parser; it is the request's decision only once decided is set. */
 typedef struct {
     cors_decision d;
     cors_req_fields f;
@@ -432,7 +432,7 @@ static void cors_server_scan(server_rec *s, cors_server_conf *sc)
 }
 
 /* Which servers can answer a preflight before the directory walk (see
- * cors_map_to_storage). */
+ * cors_translate_preflight). */
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *main_s)
 {
@@ -839,7 +839,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
             f->origin = apr_table_get(r->headers_in, "Origin");
         }
     }
-    f = &ctx->f; /* read by map_to_storage already, or just now */
+    f = &ctx->f; /* read by the translate_name hook already, or just now */
     req.method = r->method;
     req.origin = f->origin;
     req.request_method = req.request_headers = req.request_private_network = NULL;
@@ -1073,11 +1073,14 @@ static void cors_insert_error_filter(request_rec *r)
     cors_insert_filter(r);
 }
 
-/* A preflight that mod_cors will answer needs no directory walk (a stat of the path and
- * the <Directory> merges): where no directory-level configuration can change CORS,
- * merge <Location> and <If> now, and if that scope answers preflights, skip the walk;
- * header_parser answers it. Otherwise undo and let httpd walk as usual. */
-static int cors_map_to_storage(request_rec *r)
+/* A preflight that mod_cors answers is answered first: right after httpd has decoded and
+ * normalized its path, before any translate_name hook (a server-level RewriteRule [R],
+ * or a Redirect in a <Location>, which httpd applies there: a browser never follows a
+ * redirected preflight), and without the directory walk (a stat of the path and the
+ * <Directory> merges). Only where no directory-level configuration can change CORS or
+ * set a response header (dir_free): merge <Location> and <If> now, decide and answer.
+ * Otherwise undo and let httpd go on: header_parser answers it after the walk. */
+static int cors_translate_preflight(request_rec *r)
 {
     const cors_server_conf *sc;
     const cors_config *c;
@@ -1100,8 +1103,13 @@ static int cors_map_to_storage(request_rec *r)
     }
     if (ap_location_walk(r) == OK && ap_if_walk(r) == OK) {
         c = ap_get_module_config(r->per_dir_config, &cors_module);
-        if (cors_config_active(c) && c->preflight != 0 && c->report_only != 1) {
-            return OK;
+        if (cors_config_active(c) && c->preflight != 0 && c->report_only != 1 &&
+            (ctx = cors_decide(r, c)) != NULL && ctx->d.is_preflight) {
+            return ctx->d.status_forbidden
+                       ? HTTP_FORBIDDEN
+                       : cors_answer_preflight(
+                             r, c->preflight_status ? c->preflight_status : HTTP_NO_CONTENT,
+                             &ctx->f);
         }
     }
     r->per_dir_config = r->server->lookup_defaults;
@@ -1116,7 +1124,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_map_to_storage(cors_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_translate_name(cors_translate_preflight, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(cors_quick_handler, NULL, cache_mod, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);

@@ -111,10 +111,17 @@ LoadModule cors_module ${module}
 </Location>
 <Location /redir>
     CORSAllowOrigin ${origin}
+    CORSAllowMethods PUT
+    CORSAllowHeaders X-Request-Id
 </Location>
 <Location /pna>
     CORSAllowOrigin http://127.0.0.1:${p.public}
     CORSAllowPrivateNetwork On
+</Location>
+<Location /enforced>
+    CORSAllowOrigin ${origin}
+    CORSAllowCredentials On
+    CORSEnforce On
 </Location>
 `,
       other: `
@@ -168,6 +175,8 @@ env=ORIGIN_OK
 </Location>
 <Location /pna>${recipe(`https?://${host(p.public)}`, {
   extra: '\n    Header set Access-Control-Allow-Private-Network "true" env=ORIGIN_OK' })}
+</Location>
+<Location /enforced>${recipe(page)}
 </Location>
 `,
     other: `
@@ -268,6 +277,7 @@ class Httpd {
       fs.mkdirSync(path.join(d, sub), { recursive: true });
     }
     fs.writeFileSync(path.join(d, 'page', 'index.html'), PAGE);
+    fs.writeFileSync(path.join(d, 'api', 'index.html'), PAGE); // the API's own page
     for (const f of ['api/data.json', 'star/data.json', 'pna/data.json']) {
       fs.writeFileSync(path.join(d, 'api', f), '{"data": true}\n');
     }
@@ -364,6 +374,34 @@ async function sandboxedFetch(s, url) {
   }), url);
 }
 
+// Runs in the page: a <form method=post> submitted into a hidden iframe, as a site would
+// (no CORS: the page never reads the answer); resolves when the answer has loaded.
+async function formPost(s, url) {
+  return s.evaluate((u) => new Promise((resolve) => {
+    const sink = document.createElement('iframe');
+    sink.name = 'sink' + Date.now();
+    document.body.appendChild(sink);
+    const f = document.createElement('form');
+    f.method = 'POST';
+    f.action = u;
+    f.target = sink.name;
+    const field = document.createElement('input');
+    field.name = 'amount';
+    field.value = '100';
+    f.appendChild(field);
+    document.body.appendChild(f);
+    sink.addEventListener('load', () => resolve(true), { once: true });
+    setTimeout(() => resolve(false), 8000);
+    f.submit();
+  }), url);
+}
+
+// The status httpd logged for this case's POST (0: none reached it).
+const postStatus = async (ctx) => {
+  const line = (await ctx.server.requests(ctx.tag)).find((l) => l.startsWith('POST '));
+  return line ? Number(line.split(' ')[2]) : 0;
+};
+
 // The raw Access-Control-Allow-Origin values of one response, as sent (repeats apart).
 function rawAcao(url, origin) {
   return new Promise((resolve, reject) => {
@@ -394,6 +432,7 @@ const preflights = async (ctx) => (await ctx.server.requests(ctx.tag))
 const CASES = [
   {
     name: 'simple GET, allowed origin',
+    probe: { path: '/api/data.json' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/data.json'));
       return { readable: r.readable, detail: readable(r) };
@@ -402,6 +441,7 @@ const CASES = [
   },
   {
     name: 'simple GET, denied origin',
+    probe: { path: '/api/data.json', origin: 'denied' },
     async run(ctx) {
       await ctx.s.goto(ctx.deniedPage);
       const r = await pageFetch(ctx.s, ctx.url('/api/data.json'));
@@ -411,6 +451,7 @@ const CASES = [
   },
   {
     name: 'preflighted PUT, JSON + listed header',
+    probe: { path: '/api/echo', method: 'PUT', headers: ['Content-Type: application/json', 'X-Request-Id: 7'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'), {
         method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-Request-Id': '7' },
@@ -423,6 +464,7 @@ const CASES = [
   },
   {
     name: 'preflight, header not listed (the message names it)',
+    probe: { path: '/api/echo', method: 'PUT', headers: ['Content-Type: application/json', 'X-Not-Listed: 1'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'), {
         method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-Not-Listed': '1' },
@@ -438,6 +480,7 @@ const CASES = [
     // Issue 15: with no Access-Control-Allow-Headers at all, Firefox named content-type
     // (listed) where Chromium named x-other; mod_cors now grants the listed subset.
     name: 'preflight, Content-Type listed, X-Other not (the message names x-other)',
+    probe: { path: '/api/echo', method: 'PUT', headers: ['Content-Type: application/json', 'X-Other: 1'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'), {
         method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-Other': '1' },
@@ -452,6 +495,7 @@ const CASES = [
   },
   {
     name: 'preflight, method not listed (DELETE)',
+    probe: { path: '/api/echo', method: 'DELETE' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'), { method: 'DELETE' });
       await ctx.settle();
@@ -467,6 +511,7 @@ const CASES = [
   },
   {
     name: "credentials: 'include' with a cookie",
+    probe: { path: '/api/echo', credentials: true },
     async run(ctx) {
       await ctx.s.evaluate(() => { document.cookie = 'session=abc123; SameSite=Lax'; });
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'), { credentials: 'include' });
@@ -478,6 +523,7 @@ const CASES = [
   },
   {
     name: '401 from Require valid-user: status readable',
+    probe: { path: '/api/secret/data.json' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/secret/data.json'));
       return { readable: r.readable && r.status === 401,
@@ -487,6 +533,7 @@ const CASES = [
   },
   {
     name: '404 from httpd (error path): status readable',
+    probe: { path: '/api/missing.json' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/missing.json'));
       return { readable: r.readable && r.status === 404,
@@ -496,6 +543,7 @@ const CASES = [
   },
   {
     name: '500 from a CGI script: status readable',
+    probe: { path: '/api/fail' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/fail'));
       return { readable: r.readable && r.status === 500,
@@ -505,6 +553,7 @@ const CASES = [
   },
   {
     name: 'Expose-Headers: exposed readable, other not',
+    probe: { path: '/api/echo' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/api/echo'));
       const ok = r.readable && r.headers['x-exposed'] === 'visible'
@@ -516,6 +565,7 @@ const CASES = [
   },
   {
     name: 'Max-Age 600, API at an IP address (127.0.0.1): 2 PUTs',
+    probe: { path: '/api/echo', method: 'PUT', headers: ['X-Request-Id: 1'] },
     async run(ctx) {
       const init = { method: 'PUT', headers: { 'X-Request-Id': '1' } };
       const a = await pageFetch(ctx.s, ctx.url('/api/echo'), init);
@@ -535,6 +585,7 @@ const CASES = [
   {
     name: 'Max-Age 86400 (over Chromium\'s 7,200 s and WebKit\'s 600 s caps), API at ' +
       'localhost: 2 PUTs',
+    probe: { path: '/age-long/echo', host: 'localhost', method: 'PUT', headers: ['X-Request-Id: 1'] },
     async run(ctx) {
       const init = { method: 'PUT', headers: { 'X-Request-Id': '1' } };
       const a = await pageFetch(ctx.s, ctx.url('/age-long/echo', 'localhost'), init);
@@ -551,6 +602,7 @@ const CASES = [
   {
     // 2 s rather than 1: a loaded machine may take a second between two fetches
     name: 'Max-Age 2 (under every cap), API at localhost: 2 PUTs, 2.5 s, 1 PUT',
+    probe: { path: '/age-short/echo', host: 'localhost', method: 'PUT', headers: ['X-Request-Id: 1'] },
     async run(ctx) {
       const init = { method: 'PUT', headers: { 'X-Request-Id': '1' } };
       const a = await pageFetch(ctx.s, ctx.url('/age-short/echo', 'localhost'), init);
@@ -566,6 +618,7 @@ const CASES = [
   },
   {
     name: 'no Max-Age, API at localhost: 2 PUTs',
+    probe: { path: '/age-none/echo', host: 'localhost', method: 'PUT', headers: ['X-Request-Id: 1'] },
     async run(ctx) {
       const init = { method: 'PUT', headers: { 'X-Request-Id': '1' } };
       const a = await pageFetch(ctx.s, ctx.url('/age-none/echo', 'localhost'), init);
@@ -579,6 +632,7 @@ const CASES = [
   },
   {
     name: 'null origin (sandboxed iframe), not listed',
+    probe: { path: '/api/echo', origin: 'null' },
     async run(ctx) {
       const r = await sandboxedFetch(ctx.s, ctx.url('/api/echo'));
       return { readable: r.readable, detail: readable(r) };
@@ -587,6 +641,7 @@ const CASES = [
   },
   {
     name: 'null origin (sandboxed iframe), listed',
+    probe: { path: '/api-null/echo', origin: 'null' },
     async run(ctx) {
       const r = await sandboxedFetch(ctx.s, ctx.url('/api-null/echo'));
       return { readable: r.readable, detail: readable(r) };
@@ -595,6 +650,7 @@ const CASES = [
   },
   {
     name: "proxied backend sends its own ACAO '*', credentialed",
+    probe: { path: '/proxied/data.json', credentials: true },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/proxied/data.json'),
         { credentials: 'include' });
@@ -610,6 +666,7 @@ const CASES = [
   },
   {
     name: "CORSAllowOrigin *, fetch without credentials",
+    probe: { path: '/star/data.json' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/star/data.json'));
       return { readable: r.readable, detail: readable(r) };
@@ -618,6 +675,7 @@ const CASES = [
   },
   {
     name: "CORSAllowOrigin *, credentials: 'include'",
+    probe: { path: '/star/data.json', credentials: true },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/star/data.json'), { credentials: 'include' });
       return { readable: r.readable, detail: readable(r) };
@@ -628,6 +686,7 @@ const CASES = [
   },
   {
     name: 'CORSAllowHeaders *: X-Anything',
+    probe: { path: '/anyhdr/echo', method: 'PUT', headers: ['X-Anything: 1'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/anyhdr/echo'),
         { method: 'PUT', headers: { 'X-Anything': '1' } });
@@ -637,6 +696,7 @@ const CASES = [
   },
   {
     name: 'CORSAllowHeaders *: Authorization (the message names it)',
+    probe: { path: '/anyhdr/echo', method: 'PUT', headers: ['Authorization: Bearer x', 'X-Anything: 1'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/anyhdr/echo'), {
         method: 'PUT', headers: { Authorization: 'Bearer x', 'X-Anything': '1' },
@@ -650,6 +710,7 @@ const CASES = [
   },
   {
     name: 'GET, 307 to another origin that lists the page origin',
+    probe: { path: '/redir/to-listed' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/redir/to-listed'));
       const seen = (await ctx.server.requests(ctx.tag)).filter((l) => l.startsWith('GET /listed/'))
@@ -664,6 +725,7 @@ const CASES = [
   },
   {
     name: "GET, 307 to another origin with CORSAllowOrigin *",
+    probe: { path: '/redir/to-star' },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/redir/to-star'));
       return { readable: r.readable, detail: readable(r) };
@@ -672,6 +734,7 @@ const CASES = [
   },
   {
     name: "preflighted PUT to a URL that Redirect 307 sends to another origin",
+    probe: { path: '/redir/to-star', method: 'PUT', headers: ['X-Request-Id: 1'] },
     async run(ctx) {
       const r = await pageFetch(ctx.s, ctx.url('/redir/to-star'),
         { method: 'PUT', headers: { 'X-Request-Id': '1' } });
@@ -681,14 +744,16 @@ const CASES = [
       return { readable: r.readable && r.text.includes('"method": "PUT"'),
         detail: `${readable(r)}; the server saw ${seq}` };
     },
-    // A Redirect in a <Location> answers the preflight too (307), with mod_cors as with
-    // the recipe, and Fetch forbids following a redirected preflight: every engine
-    // refuses, each with its own words. The redirect must not apply to OPTIONS (or the
-    // client must call the target); cors-lint's CL014 warns of such redirects.
-    want: { mod_cors: { readable: false }, recipe: { readable: false } },
+    // httpd applies a Redirect in a <Location> before any other hook. With the recipe it
+    // answers the preflight too (307), and Fetch forbids following a redirected
+    // preflight: every engine refuses, each with its own words (cors-lint's CL014 warns
+    // of such redirects). mod_cors answers the preflight before httpd's redirects; the
+    // PUT itself is redirected, and goes on with Origin: null to the other origin's '*'.
+    want: { mod_cors: { readable: true }, recipe: { readable: false } },
   },
   {
     name: 'private network: a page on a public address fetches a loopback API',
+    probe: { path: '/pna/data.json', origin: 'public', as: 'webkit' },
     async run(ctx) {
       await ctx.s.goto(ctx.publicPage);
       // an engine that asks the user holds the fetch until someone answers
@@ -727,7 +792,87 @@ const CASES = [
       'request sent, waiting for the user to answer its permission prompt. WebKit has no ' +
       'address-space check: the fetch is an ordinary CORS request.',
   },
+  // CORSEnforce (mod_cors only): the allow-list also refuses cross-site writes. A form
+  // is not a CORS request (the page never reads the answer), so the recipe cannot stop
+  // it: the server's status for the POST is what counts. Another port of 127.0.0.1 is
+  // another origin of the same site: every engine sends Sec-Fetch-Site: same-site.
+  {
+    name: 'CORSEnforce: a form POST from another site\'s page',
+    probe: null, // not a CORS request: nothing for the probe to judge
+    async run(ctx) {
+      await ctx.s.goto(ctx.deniedPage);
+      await formPost(ctx.s, ctx.url('/enforced/echo'));
+      const status = await postStatus(ctx);
+      return { readable: false, status, detail: `the server answered ${status}` };
+    },
+    want: { mod_cors: { status: 403 }, recipe: { status: 200 } },
+  },
+  {
+    name: 'CORSEnforce: the allowed page\'s fetch POST',
+    probe: { path: '/enforced/echo', method: 'POST', headers: ['Content-Type: text/plain'] },
+    async run(ctx) {
+      const r = await pageFetch(ctx.s, ctx.url('/enforced/echo'),
+        { method: 'POST', body: 'amount=100', headers: { 'Content-Type': 'text/plain' } });
+      const status = await postStatus(ctx);
+      return { readable: r.readable, status, detail: `${readable(r)}, the server answered ${status}` };
+    },
+    want: { mod_cors: { readable: true, status: 200 }, recipe: { readable: true, status: 200 } },
+  },
+  {
+    name: 'CORSEnforce: a same-origin form POST (the API\'s own page)',
+    probe: null, // same origin: no CORS
+    async run(ctx) {
+      await ctx.s.goto(ctx.url('/'));
+      await formPost(ctx.s, ctx.url('/enforced/echo'));
+      const status = await postStatus(ctx);
+      return { readable: true, status, detail: `the server answered ${status}` };
+    },
+    want: { mod_cors: { status: 200 }, recipe: { status: 200 } },
+  },
 ];
+
+// cors-lint probe on the same cases (c.probe: the request, from the page origin unless
+// it names another): what it concludes from the command line must be what the browser
+// concluded: Chromium's verdict, or that of the engine c.probe.as names (the one that
+// follows Fetch there). c.probe null: not a CORS request, nothing to judge.
+const LINT = path.join(TOP, 'out', 'cors-lint');
+
+function runProbe(p, ports) {
+  const origins = {
+    page: `http://127.0.0.1:${ports.page}`, denied: `http://127.0.0.1:${ports.denied}`,
+    public: `http://127.0.0.1:${ports.public}`, null: 'null',
+  };
+  const args = ['probe', `http://${p.host || '127.0.0.1'}:${ports.api}${p.path}?c=probe`,
+    '--origin', origins[p.origin || 'page'], '--timeout', '10'];
+  if (p.method) args.push('--method', p.method);
+  for (const h of p.headers || []) args.push('--header', h);
+  if (p.credentials) args.push('--credentials');
+  const r = spawnSync(LINT, args, { encoding: 'utf8', timeout: 30000 });
+  const verdict = (r.stdout || '').split('\n').find((l) => /^(allowed|blocked|error):/.test(l));
+  return { status: r.status, verdict: verdict || (r.stderr || '').trim() };
+}
+
+function probeAll(servers, results) {
+  const lines = [];
+  let passed = 0;
+  let failed = 0;
+  for (const [kind, server] of Object.entries(servers)) {
+    for (const c of CASES.filter((x) => x.probe)) {
+      const en = c.probe.as && ENGINE_NAMES.includes(c.probe.as) ? c.probe.as : ENGINE_NAMES[0];
+      const browser = results[kind][en] && results[kind][en][c.name];
+      if (!browser || browser.readable === undefined) continue;
+      const r = runProbe(c.probe, server.ports);
+      const ok = (r.status === 0 && browser.readable) || (r.status === 1 && !browser.readable);
+      if (ok) passed++;
+      else failed++;
+      const said = tidy(r.verdict, server.ports);
+      console.log(`${ok ? 'ok  ' : 'FAIL'} [probe] [${kind}] ${c.name}: ${said}` +
+        (ok ? '' : ` (${ENGINES[en].label}: ${browser.readable ? 'readable' : 'blocked'})`));
+      lines.push(`- [${kind}] ${c.name}: ${said}`);
+    }
+  }
+  return { passed, failed, lines };
+}
 
 function expectation(c, kind, engine) {
   const w = c.want[kind];
@@ -777,8 +922,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 function tidy(text, ports) {
   let t = text;
   for (const [name, port] of Object.entries(ports)) {
-    t = t.split(`http://127.0.0.1:${port}`).join(`<${name}>`)
-      .split(`http://localhost:${port}`).join(`<${name}, by name>`);
+    // {name}, not <name>: Markdown would take <name> for an HTML tag and hide it
+    t = t.split(`http://127.0.0.1:${port}`).join(`{${name}}`)
+      .split(`http://localhost:${port}`).join(`{${name}, by name}`);
   }
   return t.replace(/\?c=[\w.-]+/g, '').replace(/\|/g, '\\|');
 }
@@ -802,6 +948,7 @@ async function main() {
     });
   }, WATCHDOG_MS);
   const versions = {};
+  let probeLines = [];
   try {
     const kinds = ['mod_cors', 'recipe'];
     if (!fs.existsSync(MODULE)) {
@@ -887,6 +1034,15 @@ async function main() {
       console.log(`-- ${engine.label} (${engine.version}): ${((Date.now() - te) / 1000)
         .toFixed(1)} s`);
     }
+    if (fs.existsSync(LINT)) {
+      const p = probeAll(servers, results);
+      passed += p.passed;
+      failed += p.failed;
+      probeLines = p.lines;
+    } else {
+      console.log(`FAIL ${LINT} is missing (run make): the probe's verdicts cannot be checked`);
+      failed++;
+    }
     for (const kind of kinds) {
       const server = servers[kind];
       const died = server.died();
@@ -931,6 +1087,9 @@ async function main() {
       console.log('\nnote: the table in docs/browsers.md differs from this run\'s: update it');
     }
   }
+  console.log('\ncors-lint probe on the same requests (its verdict asserted equal to the ' +
+    'browser\'s):');
+  for (const l of probeLines) console.log(l);
   console.log('\nWhere the engines differ (asserted per engine):');
   for (const c of CASES.filter((x) => x.differs)) console.log(`- ${c.name}: ${c.differs}`);
   console.log('\nEngines: ' + ENGINE_NAMES.map((en) => `${ENGINES[en].label} ` +

@@ -1911,6 +1911,40 @@ def counters_on_the_status_page_across_children_and_a_graceful_restart(s):
         check(got == {k: 2 * v for k, v in want.items()}, "and counting on: %r" % got)
 
 
+# ---- preflights are answered before httpd's redirects --------------------------------
+
+REDIRECT_CONF = r"""
+DocumentRoot "@DIR@/htdocs"
+<Directory "@DIR@/htdocs">
+    Require all granted
+</Directory>
+RewriteEngine On
+RewriteRule ^/api/old$ /api/new [R=301,L]
+<Location /api>
+    CORSAllowOrigin https://app.example.com
+    CORSAllowMethods PUT
+</Location>
+<Location /api/moved>
+    Redirect 307 http://127.0.0.1:@PORT@/api/new
+</Location>
+"""
+
+
+@test
+def preflight_answered_before_redirects(s):
+    """Found by the browser suite: httpd applies a Redirect in a <Location>, and a
+    server-level RewriteRule [R], at translate_name, before header_parser answered the
+    preflight, so every engine refused the request (a preflight is never redirected)."""
+    with scratch_server(s, REDIRECT_CONF, "redirects", {"htdocs/api/new": "new\n"}) as h:
+        for path in ("/api/moved", "/api/old"):
+            r = preflight(h.port, path)
+            check(r.status == 204, "%s: preflight status %d, want 204" % (path, r.status), r)
+            expect_grant(r, APP, credentials=False)
+            r = get(h.port, path)
+            check(r.status in (301, 307), "%s: the request itself is still redirected" % path, r)
+            expect_grant(r, APP, credentials=False)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--module", default=os.path.join(TOP, "out", "mod_cors.so"))
