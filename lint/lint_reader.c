@@ -727,8 +727,15 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
         int col;
         const char *why = lint_header_refusal(ctx->pool, n, &col);
         if (why) {
+            const lint_node *r = n;
+            while (r->parent && !r->htaccess_dir) {
+                r = r->parent;
+            }
             n->refused = 1; /* what it meant to do is not judged */
-            lint_add(ctx, CL000, n, col, NULL, "%s", why);
+            lint_add(ctx, CL000, n, col, NULL, "%s%s", why,
+                     r->htaccess_dir ? " (in a .htaccess: a 500 Internal Server Error for every "
+                                       "request there)"
+                                     : "");
         }
     }
     else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {

@@ -569,7 +569,10 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         }
         else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE) && n->argc >= 3 &&
                  lint_streq(n->argv[0], "Request_Method")) {
-            int i, only = lint_contains_ci(n->argv[1], "OPTIONS") && n->argv[1][0] != '!';
+            /* "OPTIONS", "^OPTIONS$": a test that only OPTIONS passes */
+            const char *re = n->argv[1] + (n->argv[1][0] == '^');
+            int i,
+                only = strncmp(re, "OPTIONS", 7) == 0 && (re[7] == '\0' || !strcmp(re + 7, "$"));
             for (i = 2; i < n->argc; i++) {
                 const char *var = n->argv[i];
                 if (*var != '!') {

@@ -888,7 +888,16 @@ def headers_sent_only_on_preflights():
         """)
     expect(found, "CL017", 2)
     expect_none(found, "CL008")
+    found = lint_one("""
+        SetEnvIf Request_Method "^OPTIONS$" PREFLIGHT
+        Header always set Access-Control-Allow-Origin "https://a.example.com" env=PREFLIGHT
+        """)
+    expect(found, "CL017", 2)
     # sent on the other responses too: no CL017
+    expect_none(lint_one("""
+        SetEnvIf Request_Method "GET|OPTIONS" PREFLIGHT
+        Header always set Access-Control-Allow-Origin "https://a.example.com" env=PREFLIGHT
+        """), "CL017")
     expect_none(lint_one("""
         RewriteEngine On
         RewriteCond %{REQUEST_METHOD} OPTIONS
