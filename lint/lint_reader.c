@@ -785,15 +785,16 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     }
 }
 
-/* A Header line whose list ends in ',' and, on the next line, the rest of the list
- * without the '\\' that would have joined them: httpd reads that rest as a directive and
- * refuses it ("Invalid command"). */
+/* A Header line refused for its unquoted list, which ends in ',', and on the next line the
+ * rest of the list without the '\\' that would have joined them: httpd reads that rest as
+ * a directive and refuses it ("Invalid command"). */
 static void wrapped_tail(lint_ctx *ctx, const lint_node *prev, lint_node *n)
 {
     apr_size_t len;
 
-    if (prev == NULL || prev->is_section || prev->kind != LK_HEADER || n->kind != LK_OTHER ||
-        prev->loc.file != n->loc.file || prev->loc.line + 1 != n->loc.line) {
+    if (prev == NULL || prev->is_section || prev->kind != LK_HEADER || !prev->refused ||
+        n->kind != LK_OTHER || prev->loc.file != n->loc.file ||
+        prev->loc.line + 1 != n->loc.line) {
         return;
     }
     len = strlen(prev->args_raw);

@@ -706,6 +706,12 @@ def header_lines_httpd_refuses():
     f = expect(found, "CL000", 3)
     check("Token" in f["message"], f["message"])
     expect(found, "CL008", 2)
+    # a list httpd accepts, ending in ',': the next line is a directive of its own
+    found = lint_one("""
+        Header set X-List a,
+        Options -Indexes
+        """)
+    expect_none(found, "CL000")
     # near misses: what httpd accepts
     found = lint_one("""
         Header always set X-Load "%{l}e %D %t %% 100%"
