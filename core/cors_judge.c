@@ -797,6 +797,35 @@ static const char *registrable(const judge_state *j, const char *host, const cha
     return host + hs->reg;
 }
 
+/* The URL standard parses a host whose last label is a number as an IPv4 address, and
+ * fails on one that is not ("a.127.0.0.1", "app.1"): no browser sends such an origin.
+ * Serialized origins hold IPv4 addresses as four decimal numbers. */
+static int host_is_valid(const char *h)
+{
+    const char *last = strrchr(h, '.');
+    int parts = 0;
+
+    last = last ? last + 1 : h;
+    if (*last == '\0' || strspn(last, "0123456789") != strlen(last)) {
+        if (!(last[0] == '0' && (last[1] | 32) == 'x')) {
+            return 1;
+        }
+    }
+    for (;;) {
+        apr_size_t n = strspn(h, "0123456789");
+        if (n == 0 || n > 3 || (n > 1 && h[0] == '0') || atoi(h) > 255 || ++parts > 4) {
+            return 0;
+        }
+        h += n;
+        if (*h == '\0') {
+            return parts == 4;
+        }
+        if (*h++ != '.') {
+            return 0;
+        }
+    }
+}
+
 /* Can an attacker send this origin? A valid serialized origin with a name under a suffix
  * that really is on the public suffix list, whose registrable domain is not the one the
  * regex is written for. */
@@ -810,6 +839,9 @@ static int attacker_owns(const judge_state *j, const char *origin)
         return 0;
     }
     host = origin_host(j->pool, &o);
+    if (!host_is_valid(host)) {
+        return 0;
+    }
     reg = registrable(j, host, &ps);
     if (j->psl && (ps == NULL || ps == host ||
                    !psl_is_public_suffix2(j->psl, ps, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))) {
@@ -1081,8 +1113,10 @@ static int is_loopback_host(const char *h)
 {
     apr_size_t n = strlen(h);
 
+    /* "127.0.0.1.nip.io" is no loopback address: 127/8 only as an IPv4 address */
     return strcmp(h, "localhost") == 0 || (n > 10 && strcmp(h + n - 10, ".localhost") == 0) ||
-           strncmp(h, "127.", 4) == 0 || strcmp(h, "[::1]") == 0;
+           (strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == n) ||
+           strcmp(h, "[::1]") == 0;
 }
 
 /* Sets j's origin under attack to o (a canonical origin) when the regex accepts it. */
@@ -1103,7 +1137,8 @@ static const cors_origin *push_origin(apr_array_header_t *out, const char *s)
 {
     cors_origin *o = apr_palloc(out->pool, sizeof(*o));
 
-    if (cors_origin_parse(s, o) != CORS_ORIGIN_OK) {
+    if (cors_origin_parse(s, o) != CORS_ORIGIN_OK ||
+        !host_is_valid(apr_pstrmemdup(out->pool, o->canon + o->host_off, o->host_len))) {
         return NULL;
     }
     APR_ARRAY_PUSH(out, const cors_origin *) = o;
@@ -1169,6 +1204,48 @@ static int judge_any(judge_state *j, cors_regex_verdict *out)
     return 0;
 }
 
+/* A group glued to the registrable name with no dot between them ("(www|foo\\.)?
+ * (mywebsite.com)" accepts wwwmywebsite.com): an origin the regex accepts whose
+ * registrable domain is another written in the regex with text before it in the same
+ * label, that text and that label written nowhere together. Returns that origin, and sets
+ * *aim to the one it is glued to. */
+static const char *glued_label(judge_state *j, apr_array_header_t *aims, const cors_origin **aim)
+{
+    int i, k;
+
+    for (i = 0; i < aims->nelts; i++) {
+        const cors_origin *oi = APR_ARRAY_IDX(aims, i, const cors_origin *);
+        const char *hi = origin_host(j->pool, oi), *ri;
+        apr_size_t li;
+        if (oi->is_null || hi[0] == '[' || !judge_match(j, oi->canon)) {
+            continue;
+        }
+        ri = registrable(j, hi, NULL);
+        li = strlen(ri);
+        for (k = 0; k < aims->nelts; k++) {
+            const cors_origin *ok = APR_ARRAY_IDX(aims, k, const cors_origin *);
+            const char *hk = origin_host(j->pool, ok), *rk;
+            apr_size_t lk;
+            if (ok->is_null || hk[0] == '[') {
+                continue;
+            }
+            rk = registrable(j, hk, NULL);
+            lk = strlen(rk);
+            if (li <= lk || strcmp(ri + li - lk, rk) != 0 || memchr(ri, '.', li - lk) != NULL ||
+                !written_out(j, hk) ||
+                strstr(j->pattern, apr_pstrndup(j->pool, ri, strcspn(ri, "."))) != NULL) {
+                continue;
+            }
+            j->reg = rk;
+            if (attacker_owns(j, oi->canon)) {
+                *aim = ok;
+                return apr_pstrdup(j->pool, oi->canon);
+            }
+        }
+    }
+    return NULL;
+}
+
 /* The attacks on each origin the regex is written for. */
 static void judge_aims(judge_state *j, cors_regex_verdict *out)
 {
@@ -1205,6 +1282,14 @@ static void judge_aims(judge_state *j, cors_regex_verdict *out)
         }
         if (out->attack && out->insecure) {
             break;
+        }
+    }
+    if (out->attack == NULL && out->intended != NULL) {
+        const cors_origin *aim = NULL;
+        if ((out->attack = glued_label(j, aims, &aim)) != NULL) {
+            out->kind = CORS_ATTACK_PREFIX;
+            out->intended = apr_pstrdup(pool, aim->canon);
+            out->domain = j->reg;
         }
     }
     if (out->attack == NULL && out->intended == NULL) {

@@ -36,6 +36,7 @@ enum {
     CL014,
     CL015,
     CL016,
+    CL017,
     LINT_NRULES
 };
 
@@ -51,7 +52,7 @@ extern const lint_rule_info lint_rules[LINT_NRULES];
 /* The documentation page of a rule (lint/rules/CLnnn.md, embedded at build time). */
 const char *lint_rule_doc(int rule);
 
-typedef unsigned int lint_mask; /* one bit per rule (17 rules fit) */
+typedef unsigned int lint_mask; /* one bit per rule (32 fit) */
 
 typedef struct {
     const char *file;
@@ -104,6 +105,7 @@ struct lint_node {
                               * httpd */
     unsigned char no_cors;   /* a section known to hold no CORS* directive, at any
                               * depth (set by the reader when the section ends) */
+    unsigned char refused;   /* a line httpd refuses at start-up (CL000): not judged */
     int argc;
     unsigned seq;         /* the order httpd reads lines in, from 1 (includes inline) */
     lint_mask disabled;   /* inline "# cors-lint: disable=" for this directive */
@@ -139,6 +141,7 @@ typedef struct {
     void *cors;              /* lint_cors.c */
     char *arena, *arena_end; /* the reader's bump allocator (lint_reader.c) */
     unsigned lines_read;     /* lint_node.seq */
+    apr_hash_t *env_set;     /* environment variables some directive sets (lint_rules.c) */
 } lint_ctx;
 
 /* ---- findings (lint_report.c) ---- */
@@ -170,6 +173,9 @@ int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity m
  * cannot be read at all (*err says why: exit status 2). */
 int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array_header_t *roots,
                      const char **err);
+/* Why httpd refuses a Header line at start-up (mod_headers' header_cmd, in
+ * lint_scope.c), or NULL; *col: the column of the argument at fault (0: the line). */
+const char *lint_header_refusal(apr_pool_t *p, const lint_node *n, int *col);
 
 /* ---- scopes and rules (lint_scope.[ch], lint_rules.c) ---- */
 

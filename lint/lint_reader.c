@@ -497,7 +497,7 @@ static void parse_comment(lint_ctx *ctx, const char *c, lint_loc at, lint_mask *
     if (n >= sizeof(ids) || lint_parse_rule_list(ids, &m) != 0) {
         at.col += (int)(p - c);
         lint_add_at(ctx, CL000, at,
-                    "'%.*s' is not a list of rule IDs (CL000 to CL016, comma-separated): this "
+                    "'%.*s' is not a list of rule IDs (CL000 to CL017, comma-separated): this "
                     "suppression silences nothing",
                     (int)(n > 64 ? 64 : n), p);
         return;
@@ -723,6 +723,21 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     else if (n->kind == LK_LOADMODULE) {
         note_module(rd, n);
     }
+    else if (n->kind == LK_HEADER) {
+        int col;
+        const char *why = lint_header_refusal(ctx->pool, n, &col);
+        if (why) {
+            const lint_node *r = n;
+            while (r->parent && !r->htaccess_dir) {
+                r = r->parent;
+            }
+            n->refused = 1; /* what it meant to do is not judged */
+            lint_add(ctx, CL000, n, col, NULL, "%s%s", why,
+                     r->htaccess_dir ? " (in a .htaccess: a 500 Internal Server Error for every "
+                                       "request there)"
+                                     : "");
+        }
+    }
     else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
     }
@@ -767,6 +782,31 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
             read_path(rd, apr_pstrdup(ctx->pool, g.gl_pathv[i]), n->parent, n, 1, depth);
         }
         globfree(&g);
+    }
+}
+
+/* A Header line refused for its unquoted list, which ends in ',', and on the next line the
+ * rest of the list without the '\\' that would have joined them: httpd reads that rest as
+ * a directive and refuses it ("Invalid command"). */
+static void wrapped_tail(lint_ctx *ctx, const lint_node *prev, lint_node *n)
+{
+    apr_size_t len;
+
+    if (prev == NULL || prev->is_section || prev->kind != LK_HEADER || !prev->refused ||
+        n->kind != LK_OTHER || prev->loc.file != n->loc.file ||
+        prev->loc.line + 1 != n->loc.line) {
+        return;
+    }
+    len = strlen(prev->args_raw);
+    while (len > 0 && strchr(" \t\r\v\f", prev->args_raw[len - 1])) {
+        len--;
+    }
+    if (len > 0 && prev->args_raw[len - 1] == ',') {
+        n->refused = 1;
+        lint_add(ctx, CL000, n, 0, NULL,
+                 "'%s' is no directive but the rest of the list on line %d, wrapped without "
+                 "a trailing '\\': httpd refuses it (\"Invalid command '%s'\")",
+                 n->name, prev->loc.line, n->name);
     }
 }
 
@@ -964,6 +1004,9 @@ static void read_text(lint_reader *rd, const char *file, char *text, apr_size_t 
                 }
                 n->inactive = stack[top]->inactive;
                 n->uncertain = stack[top]->uncertain;
+                if (!n->inactive) {
+                    wrapped_tail(ctx, stack[top]->last_child, n);
+                }
                 node_append(stack[top], n);
                 rd->cors_count += n->kind == LK_CORS;
                 if (!n->inactive) {

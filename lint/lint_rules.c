@@ -34,6 +34,7 @@ const lint_rule_info lint_rules[LINT_NRULES] = {
     {"CL014", LINT_WARNING, "A redirect applies to preflight requests", "3.1"},
     {"CL015", LINT_WARNING, ".htaccess CORS lines that never run (AllowOverride)", "3.1"},
     {"CL016", LINT_ERROR, "mod_cors directive that httpd would refuse", "5.0"},
+    {"CL017", LINT_WARNING, "Access-Control-Allow-Origin sent only on preflight responses", "3.1"},
 };
 
 int lint_rule_parse(const char *id)
@@ -80,8 +81,9 @@ int lint_parse_rule_list(const char *list, lint_mask *mask)
 
 /* ---- the rules ------------------------------------------------------------------- */
 
-/* An Origin test judged by the core: a bypass (CL005), any origin with reflection
- * (CL004), the null origin (CL006), an http:// origin next to https ones (CL007). */
+/* An Origin test judged by the core: any origin with reflection (CL004), or each of a
+ * bypass (CL005), the null origin (CL006) and an http:// origin with credentials (CL007):
+ * one regex can have all three defects. */
 static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col, const char *regex,
                                 const cors_regex_verdict *v, int reflects, int credentials,
                                 const char *what)
@@ -97,24 +99,26 @@ static void judge_regex_verdict(lint_ctx *ctx, const lint_node *n, int col, cons
                  credentials ? ", with credentials: any page can read authenticated "
                                "responses"
                              : "");
+        return;
     }
-    else if (v->attack) {
+    if (v->attack) {
         lint_add(ctx, CL005, n, col, NULL,
                  "%s '%s' meant for %s also accepts '%s', an origin anyone can register: %s", what,
                  regex, v->intended ? v->intended : "its origins", v->attack,
                  cors_attack_hint(v, ctx->pool));
     }
-    else if (v->accepts_null) {
+    if (v->accepts_null) {
         lint_add(ctx, CL006, n, col, NULL,
                  "%s '%s' accepts the null origin (sandboxed iframes and file: pages send "
                  "it, and attackers can produce it)",
                  what, regex);
     }
-    else if (v->insecure && (credentials || strncmp(v->intended, "https:", 6) == 0)) {
+    /* an http:// origin is no bypass of the regex: it matters with credentials */
+    if (v->insecure && credentials) {
         lint_add(ctx, CL007, n, col, NULL,
-                 "%s '%s' also accepts the http:// origin '%s'%s; anyone on the network path "
-                 "can inject script into it",
-                 what, regex, v->insecure, credentials ? ", with credentials" : "");
+                 "%s '%s' accepts the http:// origin '%s', with credentials; anyone on the "
+                 "network path can inject script into it and read your users' responses",
+                 what, regex, v->insecure);
     }
 }
 
@@ -210,6 +214,204 @@ static void judge_cors_entries(lint_ctx *ctx, const scope_state *st)
     }
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* mod_headers' format tags other than %{...}e and %{...}s: the request's duration, time,
+ * load, idle and busy workers ("%{Origin}i" is "i=98" on the wire, not the Origin). */
+static const char *format_tag_not_env(const char *v)
+{
+    const char *p;
+
+    for (p = strchr(v, '%'); p; p = strchr(p + 1, '%')) {
+        const char *t = p + 1;
+        if (*t == '%') {
+            p++;
+            continue;
+        }
+        if (*t == '{') {
+            t = strchr(t, '}');
+            if (t == NULL) {
+                return NULL;
+            }
+            t++;
+        }
+        if (*t && strchr("Dtlib", *t)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* A %{NAME}e in v that no directive of the input sets (httpd then sends "(null)"), unless
+ * the line is sent only when it is set (env=NAME), or it is one httpd's modules set. */
+static const char *unset_env_var(lint_ctx *ctx, const hdr_action *h)
+{
+    static const char *const known[] = {"HTTP",    "SSL_",    "REDIRECT_", "UNIQUE_ID",
+                                        "REMOTE_", "SERVER_", "REQUEST_",  "GEOIP",
+                                        "AUTH",    "SCRIPT_"};
+    const char *p;
+
+    for (p = strstr(h->value, "%{"); p; p = strstr(p + 2, "%{")) {
+        const char *e = strchr(p, '}');
+        const char *name;
+        char *lower, *c;
+        size_t k;
+        int module = 0;
+        if (e == NULL || e[1] != 'e') {
+            continue;
+        }
+        name = apr_pstrmemdup(ctx->pool, p + 2, (apr_size_t)(e - p - 2));
+        for (k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+            module |= lint_starts_with_ci(name, known[k]);
+        }
+        if (module || (h->cond_env && !h->cond_neg && lint_streq(h->cond_env, name))) {
+            continue;
+        }
+        lower = apr_pstrdup(ctx->pool, name);
+        for (c = lower; *c; c++) {
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        }
+        if (apr_hash_get(ctx->env_set, lower, APR_HASH_KEY_STRING) == NULL) {
+            return name;
+        }
+    }
+    return NULL;
+}
+
+/* One Access-Control-Allow-Origin value, as a browser reads it: the origin parser's
+ * answer; mod_headers' formats that are not the Origin. */
+static void judge_acao_value(lint_ctx *ctx, const scope_state *st, const hdr_action *h, int creds)
+{
+    const char *v = h->value, *tag, *var;
+    cors_origin o;
+    cors_origin_status os;
+
+    if (v == NULL || strncmp(v, "expr=", 5) == 0) {
+        return;
+    }
+    if ((tag = format_tag_not_env(v)) != NULL) {
+        const char *end = tag[1] == '{' ? strchr(tag, '}') + 1 : tag + 1;
+        lint_add(ctx, CL012, h->node, h->value_col, NULL,
+                 "Access-Control-Allow-Origin value '%s': mod_headers' '%.*s' is %s, not a "
+                 "request header ('%c=...' on the wire), so browsers reject it; to answer "
+                 "with the request's Origin, test it (SetEnvIf Origin \"^https://app\\.example"
+                 "\\.com$\" OK=$0) and send %%{OK}e",
+                 v, (int)(end - tag + 1), tag,
+                 *end == 'i'   ? "the percentage of idle workers"
+                 : *end == 'b' ? "the percentage of busy workers"
+                 : *end == 'l' ? "the load average"
+                 : *end == 'D' ? "the request's duration"
+                               : "the request's time",
+                 *end);
+        return;
+    }
+    if (lint_value_reflects(st, v)) {
+        return;
+    }
+    if ((var = unset_env_var(ctx, h)) != NULL) {
+        lint_add(ctx, CL012, h->node, h->value_col, NULL,
+                 "Access-Control-Allow-Origin value '%s': nothing in the configuration sets "
+                 "the variable %s, so httpd sends the literal '(null)', which browsers reject; "
+                 "set it (SetEnvIf Origin ... %s=$0) or send the header only when it is set "
+                 "(env=%s)",
+                 v, var, var, var);
+        return;
+    }
+    if (strstr(v, "%{")) {
+        return;
+    }
+    os = strcmp(v, "*") == 0 ? CORS_ORIGIN_OK : cors_origin_parse(v, &o);
+    if (os != CORS_ORIGIN_OK) {
+        lint_add(ctx, CL012, h->node, h->value_col, NULL,
+                 "Access-Control-Allow-Origin value '%s' %s: it must be exactly one "
+                 "origin (scheme://host[:port]), '*' or 'null'",
+                 v, cors_origin_status_str(os));
+    }
+    else if (strcmp(v, "*") == 0) {
+        /* "*" is judged by CL001 and CL011 */
+    }
+    else if (o.is_null) {
+        lint_add(ctx, CL006, h->node, h->value_col, NULL,
+                 "Access-Control-Allow-Origin: null trusts sandboxed iframes and file: "
+                 "pages, which any attacker can produce");
+    }
+    else if (cors_origin_is_insecure(&o) && creds) {
+        lint_add(ctx, CL007, h->node, h->value_col, NULL,
+                 "the http:// origin '%s' is trusted with credentials; anyone on the "
+                 "network path can inject script into it",
+                 v);
+    }
+}
+
+/* The literal text a regex starts with after '^' ("/wiki/" of "^/wiki/(.*)$"), or NULL
+ * when it is not anchored; a character a quantifier makes optional is left out. */
+static const char *regex_literal_prefix(apr_pool_t *p, const char *re)
+{
+    char *out, *o;
+
+    if (re[0] != '^') {
+        return NULL;
+    }
+    out = o = apr_palloc(p, strlen(re) + 1);
+    for (re++; *re; re++) {
+        char c = *re;
+        if (c == '\\' && re[1] && strchr(".-/_~:", re[1])) {
+            c = *++re;
+        }
+        else if (strchr("\\.[](){}|*+?$^", c)) {
+            if ((c == '?' || c == '*' || c == '{') && o > out) {
+                o--;
+            }
+            break;
+        }
+        *o++ = c;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Can a redirect of the main server's or a virtual host's context apply to the URLs of
+ * the <Location> that grants CORS? Its pattern is matched against the URL-path there: one
+ * anchored on a literal path that is neither a prefix of the location's path nor starts
+ * with it never matches those URLs. Per-directory rules and other scopes: it may. */
+static int redirect_may_reach(const scope_state *st, const lint_node *r)
+{
+    const lint_node *c, *loc = NULL;
+    const char *path, *lit;
+    apr_size_t n;
+
+    for (c = st->node; c && loc == NULL; c = c->parent) {
+        if (c->kind == LK_SCOPE && lint_streq(c->name, "Location") && c->argc == 1) {
+            loc = c;
+        }
+    }
+    if (loc == NULL) {
+        return 1;
+    }
+    for (c = r->parent; c; c = c->parent) {
+        if (c->htaccess_dir || (lint_is_scope_section(c) && c->kind != LK_VIRTUALHOST)) {
+            return 1; /* a per-directory pattern, or the location's own */
+        }
+    }
+    path = loc->argv[0];
+    if (r->kind == LK_REWRITERULE || lint_streq(r->name, "RedirectMatch")) {
+        const char *re = r->argv[r->kind == LK_REWRITERULE || r->argc < 3 ? 0 : 1];
+        lit = regex_literal_prefix(st->pool, re);
+    }
+    else {
+        /* Redirect [status] URL-path URL: a prefix of whole segments */
+        lit = r->argc >= 3 ? r->argv[1] : r->argc >= 1 ? r->argv[0] : NULL;
+    }
+    if (lit == NULL) {
+        return 1;
+    }
+    n = strlen(lit) < strlen(path) ? strlen(lit) : strlen(path);
+    return strncmp(lit, path, n) == 0;
+}
+
 /* What a scope's effective configuration yields. It reads st's headers (not those of
  * kind HK_OTHER), gates, <If> Origin test, mod_cors directives, requires and OPTIONS
  * exemption, methods and redirects: lint_scope_fold sets st->changed when a section
@@ -224,7 +426,8 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     int i;
     const char *reflect_var = acao ? lint_value_reflects(st, acao->value) : NULL;
     int origin_gated = 0;
-    const env_gate *gate = NULL;
+    const env_gate *gate = NULL, *g;
+    int acao_options = acao && lint_header_options_only(st, acao);
 
     acam = lint_scope_header(st, HK_ACAM);
     acah = lint_scope_header(st, HK_ACAH);
@@ -243,8 +446,10 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     if (acao && reflect_var && *reflect_var) {
         gate = apr_hash_get(st->gates, reflect_var, APR_HASH_KEY_STRING);
     }
+    /* an expr= on the request's Origin, not one that merely names a header
+     * ("-z resp('Access-Control-Allow-Origin')") */
     origin_gated = gate != NULL || st->if_origin != NULL ||
-                   (acao && acao->cond_expr && lint_contains_ci(acao->cond_expr, "Origin"));
+                   (acao && acao->cond_expr && lint_expr_tests_origin(acao->cond_expr));
 
     /* CL001: "*" with credentials */
     if (acao && acao->value && strcmp(acao->value, "*") == 0 && creds) {
@@ -265,31 +470,49 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
                  "\"^https://app\\.example\\.com$\" ... env=...) or use mod_cors",
                  creds ? ", with credentials: any site can read authenticated responses" : "");
     }
-    if (acao && gate && gate->regex && (reflect_var || creds)) {
-        judge_gate_regex(ctx, gate->node, gate->regex, gate->regex_col, gate->nocase,
-                         reflect_var != NULL, creds, "the Origin test");
-    }
-    else if (acao && gate && !gate->regex && reflect_var) {
-        lint_add(ctx, CL004, gate->node, 0, acao->node,
-                 "%s copies the Origin into %s with no test, and "
-                 "Access-Control-Allow-Origin reflects it",
-                 gate->node->name, reflect_var);
+    /* every line that sets the variable is a test of its own */
+    for (g = acao ? gate : NULL; g; g = g->prev) {
+        if (g->regex && (reflect_var || creds)) {
+            judge_gate_regex(ctx, g->node, g->regex, g->regex_col, g->nocase, reflect_var != NULL,
+                             creds, "the Origin test");
+        }
+        else if (!g->regex && !g->tested && reflect_var) {
+            lint_add(ctx, CL004, g->node, 0, acao->node,
+                     "%s copies the Origin into %s with no test, and "
+                     "Access-Control-Allow-Origin reflects it",
+                     g->node->name, reflect_var);
+        }
     }
     if (acao && st->if_origin && st->if_regex && (reflect_var || creds)) {
         judge_gate_regex(ctx, st->if_origin, st->if_regex, 0, st->if_regex_nocase,
                          reflect_var != NULL, creds, "the <If> Origin test");
     }
-    /* CL002: origin-dependent answer without Vary: Origin */
-    if (acao && (reflect_var || origin_gated) && !vary && !mod_cors) {
+    /* CL002: origin-dependent answer without Vary: Origin (preflight responses are not
+     * cached by HTTP caches: an answer sent only to OPTIONS needs none) */
+    if (acao && (reflect_var || origin_gated) && !vary && !mod_cors && !acao_options) {
         lint_add(ctx, CL002, acao->node, 0, NULL,
                  "Access-Control-Allow-Origin depends on the request's Origin but the "
                  "responses do not carry Vary: Origin; add 'Header always merge Vary Origin'");
+    }
+    /* CL017: a grant that only preflights get */
+    if (acao_options && !mod_cors) {
+        int actual = 0;
+        for (i = 0; i < st->headers->nelts; i++) {
+            const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
+            actual |= h->hkind == HK_ACAO && h->grant && !lint_header_options_only(st, h);
+        }
+        if (!actual) {
+            lint_add(ctx, CL017, acao->node, 0, NULL,
+                     "Access-Control-Allow-Origin is sent only on responses to OPTIONS "
+                     "requests: the preflight succeeds, but the actual request's response "
+                     "carries none and the browser blocks it; send it on every response");
+        }
     }
 
     /* CL003: methods */
     if (acao || mod_cors) {
         apr_hash_index_t *hi;
-        const char *missing = NULL;
+        apr_array_header_t *missing = apr_array_make(st->pool, 4, sizeof(const char *));
         if (acam && acam->value && strcmp(acam->value, "*") != 0) {
             const char *tok = acam->value;
             for (;;) {
@@ -322,48 +545,38 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
                 listed = acam && acam->value &&
                          (strcmp(acam->value, "*") == 0 || strstr(acam->value, m));
             }
-            if (!listed && (missing == NULL || strcmp(m, missing) < 0)) {
-                missing = m;
+            if (!listed) {
+                APR_ARRAY_PUSH(missing, const char *) = m;
             }
         }
-        if (missing) {
+        if (missing->nelts > 0) {
+            const char *first, *list;
+            int k;
             const lint_node *at = !mod_cors           ? (acam ? acam->node : acao->node)
                                   : st->cors->methods ? lint_scope_cors_node(st, CORS_D_METHODS)
                                   : st->cors->origins
                                       ? lint_scope_cors_node(st, CORS_D_ORIGIN)
                                       : lint_scope_cors_node(st, CORS_D_ORIGIN_REGEX);
-            lint_add(ctx, CL003, at, 0, apr_hash_get(st->methods, missing, APR_HASH_KEY_STRING),
-                     "%s is served here but not allowed for cross-origin requests; add it "
+            qsort(missing->elts, (size_t)missing->nelts, sizeof(const char *), cmp_str);
+            first = list = APR_ARRAY_IDX(missing, 0, const char *);
+            for (k = 1; k < missing->nelts; k++) {
+                list = apr_pstrcat(st->pool, list, ", ", APR_ARRAY_IDX(missing, k, const char *),
+                                   NULL);
+            }
+            lint_add(ctx, CL003, at, 0, apr_hash_get(st->methods, first, APR_HASH_KEY_STRING),
+                     "%s %s served here but not allowed for cross-origin requests; add %s "
                      "to %s",
-                     missing, mod_cors ? "CORSAllowMethods" : "Access-Control-Allow-Methods");
+                     list, missing->nelts > 1 ? "are" : "is", missing->nelts > 1 ? "them" : "it",
+                     mod_cors ? "CORSAllowMethods" : "Access-Control-Allow-Methods");
         }
     }
 
-    /* CL006, CL007, CL012: literal values */
-    if (acao && acao->value && !reflect_var && !strstr(acao->value, "%{")) {
-        /* judged as a browser reads it: the origin parser's answer */
-        const char *v = acao->value;
-        cors_origin o;
-        cors_origin_status os = strcmp(v, "*") == 0 ? CORS_ORIGIN_OK : cors_origin_parse(v, &o);
-        if (os != CORS_ORIGIN_OK) {
-            lint_add(ctx, CL012, acao->node, acao->value_col, NULL,
-                     "Access-Control-Allow-Origin value '%s' %s: it must be exactly one "
-                     "origin (scheme://host[:port]), '*' or 'null'",
-                     v, cors_origin_status_str(os));
-        }
-        else if (strcmp(v, "*") == 0) {
-            /* "*" is judged by CL001 and CL011 */
-        }
-        else if (o.is_null) {
-            lint_add(ctx, CL006, acao->node, acao->value_col, NULL,
-                     "Access-Control-Allow-Origin: null trusts sandboxed iframes and file: "
-                     "pages, which any attacker can produce");
-        }
-        else if (cors_origin_is_insecure(&o) && creds) {
-            lint_add(ctx, CL007, acao->node, acao->value_col, NULL,
-                     "the http:// origin '%s' is trusted with credentials; anyone on the "
-                     "network path can inject script into it",
-                     v);
+    /* CL006, CL007, CL012: the values, each Access-Control-Allow-Origin line (an 'add'
+     * sends them all) */
+    for (i = 0; i < st->headers->nelts; i++) {
+        const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
+        if (h->hkind == HK_ACAO && h->grant) {
+            judge_acao_value(ctx, st, h, creds);
         }
     }
     if (acac && acac->value && strcmp(acac->value, "true") != 0 && !strstr(acac->value, "%{")) {
@@ -401,15 +614,19 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     for (i = 0; i < st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(st->headers, i, hdr_action);
         int j;
-        if (h->hkind == HK_OTHER || h->hkind == HK_VARY || !lint_header_is_grant(h)) {
+        if (h->hkind == HK_OTHER || h->hkind == HK_VARY ||
+            !(lint_header_is_grant(h) || h->refused)) {
             continue;
         }
-        if (!h->always) {
+        if (!h->always && !lint_header_options_only(st, h)) {
             lint_add(ctx, CL008, h->node, 0, NULL,
                      "Header %s %s without 'always': it is missing on error responses (401, "
                      "404, 500, ErrorDocument), which browsers then report as a CORS error; "
                      "write 'Header always %s'",
                      h->action, h->name, h->action);
+        }
+        if (h->refused) {
+            continue;
         }
         if (h->hkind == HK_ACAO && (!strcmp(h->action, "add") || !strcmp(h->action, "append") ||
                                     !strcmp(h->action, "merge"))) {
@@ -469,6 +686,9 @@ static void judge_scope(lint_ctx *ctx, const scope_state *st)
     if (acao || mod_cors) {
         for (i = 0; i < st->redirects->nelts; i++) {
             const lint_node *r = APR_ARRAY_IDX(st->redirects, i, const lint_node *);
+            if (!redirect_may_reach(st, r)) {
+                continue;
+            }
             lint_add(ctx, CL014, r, 0, NULL,
                      "%s also applies to OPTIONS: browsers fail a redirected preflight; "
                      "exclude it (RewriteCond %%{REQUEST_METHOD} !=OPTIONS)",
@@ -816,7 +1036,70 @@ void lint_ctx_init(lint_ctx *ctx, apr_pool_t *pool)
     ctx->seen = apr_hash_make(pool);
     ctx->files = apr_array_make(pool, 32, sizeof(const char *));
     ctx->defines = apr_hash_make(pool);
+    ctx->env_set = apr_hash_make(pool);
     ctx->enabled = (1u << LINT_NRULES) - 1;
+}
+
+static void note_env_name(lint_ctx *ctx, const char *var)
+{
+    char *lower, *c;
+    apr_size_t n;
+
+    var += *var == '!';
+    n = strcspn(var, "=:,]");
+    lower = apr_pstrmemdup(ctx->pool, var, n);
+    for (c = lower; *c; c++) {
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    apr_hash_set(ctx->env_set, lower, APR_HASH_KEY_STRING, "1");
+}
+
+/* Every environment variable a directive of the input sets (names without case, as
+ * httpd's tables compare them), for a %{NAME}e that nothing sets. */
+static void collect_env_set(lint_ctx *ctx, const lint_node *sec, int depth)
+{
+    const lint_node *n;
+
+    for (n = sec->first_child; n && depth < 200; n = n->next) {
+        int i, from = -1;
+        if (n->inactive) {
+            continue;
+        }
+        if (n->is_section) {
+            collect_env_set(ctx, n, depth + 1);
+            continue;
+        }
+        if (lint_streq(n->name, "SetEnv") || lint_streq(n->name, "PassEnv")) {
+            from = 0;
+        }
+        else if (lint_streq(n->name, "SetEnvIfExpr")) {
+            from = 1;
+        }
+        else if (n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE ||
+                 lint_streq(n->name, "BrowserMatch") ||
+                 lint_streq(n->name, "BrowserMatchNoCase")) {
+            from = lint_starts_with_ci(n->name, "Browser") ? 1 : 2;
+        }
+        for (i = from < 0 ? n->argc : from; i < n->argc; i++) {
+            note_env_name(ctx, n->argv[i]);
+            if (lint_streq(n->name, "SetEnv")) {
+                break;
+            }
+        }
+        if (n->kind == LK_REWRITERULE && n->argc >= 3) {
+            const char *f;
+            for (f = n->argv[2]; (f = strpbrk(f, "Ee")) != NULL; f++) {
+                if (f > n->argv[2] && (f[-1] == '[' || f[-1] == ',')) {
+                    if (f[1] == '=') {
+                        note_env_name(ctx, f + 2);
+                    }
+                    else if (strncasecmp(f, "env=", 4) == 0) {
+                        note_env_name(ctx, f + 4);
+                    }
+                }
+            }
+        }
+    }
 }
 
 void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
@@ -824,6 +1107,12 @@ void lint_check(lint_ctx *ctx, apr_array_header_t *roots)
     int i;
 
     lint_cors_prepare(ctx, roots);
+    if (ctx->env_set == NULL) {
+        ctx->env_set = apr_hash_make(ctx->pool);
+    }
+    for (i = 0; i < roots->nelts; i++) {
+        collect_env_set(ctx, APR_ARRAY_IDX(roots, i, const lint_node *), 0);
+    }
     for (i = 0; i < roots->nelts; i++) {
         const lint_node *root = APR_ARRAY_IDX(roots, i, const lint_node *);
         if (root->htaccess_dir && root->parent) {

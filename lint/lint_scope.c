@@ -53,12 +53,156 @@ static void scope_own(scope_state *st, unsigned what)
         = apr_array_copy(st->pool, st->requires);
         break;
     case SCOPE_OWN_METHODS: st->methods = apr_hash_copy(st->pool, st->methods); break;
+    case SCOPE_OWN_ENVS: st->env_options = apr_hash_copy(st->pool, st->env_options); break;
     default: st->redirects = apr_array_copy(st->pool, st->redirects); break;
     }
     st->owned |= what;
 }
 
+static const char *expr_origin_regex(apr_pool_t *p, const char *e, int *nocase);
+
 /* ---- Header lines ------------------------------------------------------------------ */
+
+int lint_expr_tests_origin(const char *e)
+{
+    static const char *const forms[] = {
+        "%{HTTP:Origin}", "%{HTTP_ORIGIN}",   "req('Origin')",        "req(\"Origin\")",
+        "http('Origin')", "http(\"Origin\")", "req_novary('Origin')", "req_novary(\"Origin\")"};
+    size_t k;
+
+    for (k = 0; e && k < sizeof(forms) / sizeof(forms[0]); k++) {
+        if (lint_contains_ci(e, forms[k])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Does an ap_expr condition hold only for OPTIONS requests ("%{REQUEST_METHOD} ==
+ * 'OPTIONS'", "-R 'OPTIONS'"...)? Only the plain forms, with no '||' and no negation. */
+static int expr_options_only(const char *e)
+{
+    const char *m = strstr(e, "%{REQUEST_METHOD}");
+    const char *q;
+
+    if (m == NULL || strstr(e, "||") || strstr(e, "!=") || strstr(e, " or ") || strchr(e, '!')) {
+        return 0;
+    }
+    m += 17;
+    m += strspn(m, " \t");
+    if (strncmp(m, "==", 2) != 0 && strncmp(m, "-eq", 3) != 0 && strncmp(m, "=~", 2) != 0) {
+        return 0;
+    }
+    m += strcspn(m, "'\"/");
+    q = m + (*m != '\0');
+    q += *q == '^';
+    return strncmp(q, "OPTIONS", 7) == 0 && (q[7] == m[0] || (q[7] == '$' && q[8] == m[0]));
+}
+
+/* mod_headers' format letters (mod_headers.c, register_format_tag_handler) */
+static int header_format_letter(char c)
+{
+    return c != '\0' && strchr("Dtesilb", c) != NULL;
+}
+
+const char *lint_header_refusal(apr_pool_t *p, const lint_node *n, int *col)
+{
+    static const char *const actions[] = {"set",   "setifempty", "add",  "append", "merge",
+                                          "unset", "echo",       "edit", "edit*",  "note"};
+    const char *action, *val, *subs, *env, *s;
+    int i = 0, a, k;
+    size_t j;
+
+    *col = 0;
+    if (n->argc >= 1 &&
+        (lint_streq(n->argv[0], "always") || lint_streq(n->argv[0], "onsuccess"))) {
+        i = 1;
+    }
+    action = i < n->argc ? n->argv[i] : "";
+    for (j = 0; j < sizeof(actions) / sizeof(actions[0]); j++) {
+        if (lint_streq(action, actions[j])) {
+            break;
+        }
+    }
+    if (j == sizeof(actions) / sizeof(actions[0])) {
+        *col = i < n->argc ? n->argcol[i] : 0;
+        return apr_psprintf(p,
+                            "'%s' is no Header action: httpd refuses to start (\"first "
+                            "argument must be 'add', 'set', 'setifempty', 'append', 'merge', "
+                            "'unset', 'echo', 'note', 'edit', or 'edit*'\")",
+                            action);
+    }
+    a = i + 1;
+    val = a + 1 < n->argc ? n->argv[a + 1] : NULL;
+    subs = a + 2 < n->argc ? n->argv[a + 2] : NULL;
+    env = a + 3 < n->argc ? n->argv[a + 3] : NULL;
+    if (a + 4 < n->argc) {
+        *col = n->argcol[a + 4];
+        return "Header has too many arguments: httpd refuses to start (a list of values must "
+               "be quoted as one argument)";
+    }
+    if (j == 7 || j == 8) { /* edit, edit* */
+        if (subs == NULL) {
+            return "Header edit requires a match and a substitution: httpd refuses to start";
+        }
+        val = subs;
+    }
+    else {
+        if (env != NULL) {
+            *col = n->argcol[a + 3];
+            return "Header has too many arguments (\"Too many arguments to directive\"): httpd "
+                   "refuses to start (a list of values must be quoted as one argument)";
+        }
+        env = subs;
+        if (j == 5 || j == 6) { /* unset, echo */
+            if (val && env) {
+                *col = n->argcol[a + 2];
+                return "Header unset and echo take two arguments: httpd refuses to start";
+            }
+            env = val ? val : env;
+            val = NULL;
+        }
+        else if (val == NULL) {
+            return "Header requires three arguments: httpd refuses to start";
+        }
+    }
+    if (env && !lint_streq(env, "early") && !lint_starts_with_ci(env, "expr=") &&
+        !(lint_starts_with_ci(env, "env=") && env[4] != '\0' && strcmp(env + 4, "!") != 0)) {
+        for (k = 0; k < n->argc && n->argv[k] != env; k++) {
+        }
+        *col = k < n->argc ? n->argcol[k] : 0;
+        return apr_psprintf(p,
+                            "Header: unknown parameter '%s' (httpd refuses to start; a "
+                            "value with spaces must be quoted as one argument)",
+                            env);
+    }
+    if (val == NULL || strncmp(val, "expr=", 5) == 0) {
+        return NULL;
+    }
+    for (s = val; (s = strchr(s, '%')) != NULL;) {
+        const char *tag = s + 1;
+        if (*tag == '%' || *tag == '\0') {
+            s = tag + (*tag != '\0');
+            continue;
+        }
+        if (*tag == '{') {
+            const char *close = strchr(tag, '}');
+            tag = close ? close + 1 : tag + strlen(tag);
+        }
+        if (!header_format_letter(*tag)) {
+            for (k = 0; k < n->argc && n->argv[k] != val; k++) {
+            }
+            *col = k < n->argc ? n->argcol[k] : 0;
+            return apr_psprintf(p,
+                                "'%.*s' is no mod_headers format (a '%%{...}' needs one of "
+                                "the letters e, i, s, t, D, l, b after it): httpd refuses to "
+                                "start (\"Unrecognized header format %%%.1s\")",
+                                (int)(tag - s + (*tag != '\0')), s, tag);
+        }
+        s = tag + 1;
+    }
+    return NULL;
+}
 
 static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
 {
@@ -92,7 +236,11 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
             break;
         }
     }
+    /* mod_headers drops a colon and what follows ("Access-Control-Allow-Origin:") */
     h->name = n->argv[i + 1];
+    if ((act = strchr(h->name, ':')) != NULL) {
+        h->name = apr_pstrmemdup(p, h->name, (apr_size_t)(act - h->name));
+    }
     i += 2;
     act = h->action; /* lower-case: the first letter picks the one name to compare */
     h->unset = act[0] == 'u' && strcmp(act, "unset") == 0;
@@ -118,9 +266,11 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
             {"Access-Control-Max-Age", 22, HK_ACMA},
         };
         size_t k, len = strlen(h->name);
+        /* Access-Control-Request-* are request headers: in a response they mean nothing */
         h->hkind = len == 4 && lint_streq(h->name, "Vary") ? HK_VARY
                    : len >= 15 && (h->name[0] | 32) == 'a' &&
-                           strncasecmp(h->name, "Access-Control-", 15) == 0
+                           strncasecmp(h->name, "Access-Control-", 15) == 0 &&
+                           strncasecmp(h->name + 15, "Request-", 8) != 0
                        ? HK_AC
                        : HK_OTHER;
         for (k = 0; h->hkind == HK_AC && k < sizeof(known) / sizeof(known[0]); k++) {
@@ -136,6 +286,14 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
     default: h->grant = 0;
     }
     h->grant = h->grant && h->value;
+    if (n->refused) {
+        /* httpd refuses the line (CL000): what its value meant is not judged, only the
+         * table it is written for, which stays once the value is fixed */
+        h->refused = h->grant;
+        h->grant = 0;
+        h->value = NULL;
+        h->cond_env = h->cond_expr = NULL;
+    }
     for (; i < n->argc; i++) {
         const char *c = n->argv[i];
         if ((c[0] | 32) != 'e') {
@@ -153,6 +311,7 @@ static int parse_header(apr_pool_t *p, const lint_node *n, hdr_action *h)
             h->cond_expr = c + 5;
         }
     }
+    h->options_only = h->cond_expr && expr_options_only(h->cond_expr);
     return 1;
 }
 
@@ -161,15 +320,29 @@ int lint_header_is_grant(const hdr_action *h)
     return h->grant;
 }
 
+int lint_header_options_only(const scope_state *st, const hdr_action *h)
+{
+    const char *o;
+
+    if (h->options_only) {
+        return 1;
+    }
+    /* behind CGI or PHP, HTTP_* holds the request's headers on every request */
+    o = h->cond_env && !h->cond_neg && !lint_starts_with_ci(h->cond_env, "HTTP_")
+            ? apr_hash_get(st->env_options, h->cond_env, APR_HASH_KEY_STRING)
+            : NULL;
+    return o && *o == 'o';
+}
+
 /* Does a Header value copy the request's Origin? Returns the env var it copies when it
  * goes through one (*var), or "" for a direct copy. */
 const char *lint_value_reflects(const scope_state *st, const char *v)
 {
+    /* not "%{Origin}i": mod_headers' %{...}i is the idle workers' percentage ("i=98") */
     static const struct {
         const char *form;
         apr_size_t len;
     } direct[] = {
-        {"%{Origin}i", 10},
         {"%{req:Origin}", 13},
         {"%{HTTP:Origin}", 14},
         {"%{HTTP_ORIGIN}", 14},
@@ -192,9 +365,11 @@ const char *lint_value_reflects(const scope_state *st, const char *v)
         const char *e = strchr(p, '}');
         if (e && e[1] == 'e') {
             apr_size_t n = (apr_size_t)(e - p - 2);
-            env_gate *g = apr_hash_get(st->gates, p + 2, (apr_ssize_t)n);
-            if (g && g->reflects) {
-                return apr_pstrmemdup(st->pool, p + 2, n);
+            const env_gate *g = apr_hash_get(st->gates, p + 2, (apr_ssize_t)n);
+            for (; g; g = g->prev) {
+                if (g->reflects) {
+                    return apr_pstrmemdup(st->pool, p + 2, n);
+                }
             }
         }
     }
@@ -220,14 +395,16 @@ static void note_methods(scope_state *st, const lint_node *n, int from)
 
 static const char *rewrite_flag_env(apr_pool_t *p, const char *flags, int *reflects)
 {
-    /* [E=VAR:value,...] */
+    /* [E=VAR:value,...], or its long form env=VAR:value */
     const char *e = flags;
-    while ((e = strstr(e, "E=")) != NULL) {
+    while ((e = strpbrk(e, "Ee")) != NULL) {
         const char *colon, *end;
-        if (e != flags && e[-1] != '[' && e[-1] != ',') {
-            e += 2;
+        if ((e != flags && e[-1] != '[' && e[-1] != ',') ||
+            !(e[1] == '=' || strncasecmp(e, "env=", 4) == 0)) {
+            e++;
             continue;
         }
+        e += e[1] == '=' ? 0 : 2; /* "env=" -> "v=": the name starts after the '=' */
         colon = strchr(e, ':');
         end = e + strcspn(e, ",]");
         if (colon && colon < end) {
@@ -241,28 +418,90 @@ static const char *rewrite_flag_env(apr_pool_t *p, const char *flags, int *refle
     return NULL;
 }
 
-static int rewrite_flag_redirect(const char *flags)
+int lint_rewrite_flag_redirect(const char *flags, int *status)
 {
-    const char *r;
+    const char *f;
+
+    *status = 0;
     if (flags == NULL || flags[0] != '[') {
         return 0;
     }
-    for (r = flags; (r = strchr(r, 'R')) != NULL; r++) {
-        if (r[-1] == '[' || r[-1] == ',') {
-            if (r[1] == '=') {
-                int code = atoi(r + 2);
-                if (strncasecmp(r + 2, "permanent", 9) == 0 ||
-                    strncasecmp(r + 2, "temp", 4) == 0 || strncasecmp(r + 2, "seeother", 8) == 0) {
-                    return 1;
-                }
-                return code >= 300 && code < 400;
+    /* mod_rewrite reads each comma-separated flag as key[=value], the key's case aside:
+     * "R" and "redirect" are one flag */
+    for (f = flags + 1; *f && *f != ']'; f += *f == ',') {
+        apr_size_t n = strcspn(f, ",]="), len = strcspn(f, ",]");
+        if ((n == 1 && (*f | 32) == 'r') || (n == 8 && strncasecmp(f, "redirect", 8) == 0)) {
+            const char *v = f + n + 1;
+            int code;
+            if (n == len) {
+                return 1; /* 302 */
             }
-            if (r[1] == ',' || r[1] == ']') {
+            if (strncasecmp(v, "permanent", 9) == 0 || strncasecmp(v, "temp", 4) == 0 ||
+                strncasecmp(v, "seeother", 8) == 0) {
                 return 1;
             }
+            code = atoi(v);
+            if (code >= 300 && code < 400) {
+                return 1;
+            }
+            *status = code;
+            return 2;
         }
+        f += len;
     }
     return 0;
+}
+
+/* mod_alias: "Redirect [status] URL-path URL": a status outside 3xx ("gone", 404) sends
+ * that status, not a redirect. */
+static int redirect_is_redirect(const lint_node *n)
+{
+    const char *s = n->argc >= 1 ? n->argv[0] : "";
+
+    if (!lint_streq(n->name, "Redirect") && !lint_streq(n->name, "RedirectMatch")) {
+        return 1; /* RedirectPermanent, RedirectTemp */
+    }
+    if (lint_streq(s, "gone")) {
+        return 0;
+    }
+    if (*s >= '0' && *s <= '9') {
+        int code = atoi(s);
+        return code >= 300 && code < 400;
+    }
+    return 1;
+}
+
+/* Is this the main server's or a virtual host's own context (mod_rewrite runs its rules in
+ * the translate_name hook there, before authentication), not a per-directory one? */
+static int server_context(const lint_node *sec)
+{
+    const lint_node *c;
+
+    for (c = sec; c; c = c->parent) {
+        if (c->htaccess_dir) {
+            return 0;
+        }
+        if (c->kind == LK_VIRTUALHOST) {
+            return 1;
+        }
+        if (lint_is_scope_section(c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* An environment variable set by this scope's lines: "o" when only for OPTIONS requests. */
+static void note_env(scope_state *st, const char *var, int options_only)
+{
+    const char *o = apr_hash_get(st->env_options, var, APR_HASH_KEY_STRING);
+
+    if (o == NULL || (*o == 'o') != options_only) {
+        scope_own(st, SCOPE_OWN_ENVS);
+        apr_hash_set(st->env_options, var, APR_HASH_KEY_STRING,
+                     options_only && (o == NULL || *o == 'o') ? "o" : "a");
+        st->changed = 1;
+    }
 }
 
 /* The directives of one scope section: its children, looking through the conditional
@@ -294,6 +533,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         if (n->kind == LK_HEADER) {
             hdr_action h;
             if (parse_header(st->pool, n, &h)) {
+                h.options_only |= st->if_options;
                 scope_own(st, SCOPE_OWN_HEADERS);
                 *(hdr_action *)apr_array_push(st->headers) = h;
                 st->changed |= h.hkind != HK_OTHER;
@@ -310,6 +550,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 g->regex = n->argv[1];
                 g->regex_col = n->argcol[1];
                 g->nocase = n->kind == LK_SETENVIFNOCASE;
+                g->tested = 1;
                 if (eq) {
                     var = apr_pstrmemdup(st->pool, var, (apr_size_t)(eq - var));
                     g->reflects = strchr(eq + 1, '$') != NULL;
@@ -317,6 +558,48 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 if (*var == '!') {
                     continue;
                 }
+                /* each line is a test of its own: a bad one before a good one still
+                 * sets the variable */
+                g->prev = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
+                scope_own(st, SCOPE_OWN_GATES);
+                apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
+                note_env(st, var, 0);
+                st->changed = 1;
+            }
+        }
+        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE) && n->argc >= 3 &&
+                 lint_streq(n->argv[0], "Request_Method")) {
+            /* "OPTIONS", "^OPTIONS$": a test that only OPTIONS passes */
+            const char *re = n->argv[1] + (n->argv[1][0] == '^');
+            int i,
+                only = strncmp(re, "OPTIONS", 7) == 0 && (re[7] == '\0' || !strcmp(re + 7, "$"));
+            for (i = 2; i < n->argc; i++) {
+                const char *var = n->argv[i];
+                if (*var != '!') {
+                    note_env(st, apr_pstrmemdup(st->pool, var, strcspn(var, "=")), only);
+                }
+            }
+        }
+        else if (lint_streq(n->name, "SetEnvIfExpr") && n->argc >= 2 &&
+                 lint_expr_tests_origin(n->argv[0])) {
+            /* "req('Origin') in { ... }" or "=~ /re/": a test, judged when a regex */
+            int i;
+            for (i = 1; i < n->argc; i++) {
+                const char *eq = strchr(n->argv[i], '=');
+                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
+                const char *var = n->argv[i];
+                if (*var == '!') {
+                    continue;
+                }
+                g->node = n;
+                g->tested = 1;
+                g->regex = expr_origin_regex(st->pool, n->argv[0], &g->nocase);
+                g->regex_col = n->argcol[0];
+                if (eq) {
+                    var = apr_pstrmemdup(st->pool, var, (apr_size_t)(eq - var));
+                    g->reflects = strchr(eq + 1, '$') != NULL;
+                }
+                g->prev = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
                 scope_own(st, SCOPE_OWN_GATES);
                 apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
                 st->changed = 1;
@@ -338,7 +621,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         }
         else if (n->kind == LK_REWRITERULE && n->argc >= 2) {
             const char *flags = n->argc >= 3 ? n->argv[2] : NULL;
-            int reflects = 0;
+            int reflects = 0, redirect, status;
             const char *var = flags ? rewrite_flag_env(st->pool, flags, &reflects) : NULL;
             if (var) {
                 env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
@@ -348,22 +631,32 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 g->nocase = origin_cond && origin_cond->argc >= 3 &&
                             lint_contains_ci(origin_cond->argv[2], "NC");
                 g->reflects = reflects;
+                g->tested = origin_cond != NULL;
                 if (origin_cond || reflects) {
+                    g->prev = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
                     scope_own(st, SCOPE_OWN_GATES);
                     apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
                     st->changed = 1;
                 }
+                note_env(st, var, method_cond == 1);
             }
-            if (flags && rewrite_flag_redirect(flags) && method_cond != -1) {
+            redirect = lint_rewrite_flag_redirect(flags, &status);
+            if (redirect == 1 && method_cond != -1) {
                 scope_own(st, SCOPE_OWN_REDIRECTS);
                 APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
+                st->changed = 1;
+            }
+            /* [R=200] on OPTIONS in the server's or a virtual host's context: mod_rewrite
+             * answers the preflight in translate_name, before any Require runs */
+            if (redirect == 2 && status >= 200 && status < 300 && method_cond == 1 &&
+                server_context(sec)) {
+                st->options_exempt = 1;
                 st->changed = 1;
             }
             origin_cond = NULL;
             method_cond = 0;
         }
-        else if (n->kind == LK_REDIRECT && !(n->argc >= 1 && (lint_streq(n->argv[0], "gone") ||
-                                                              lint_streq(n->argv[0], "410")))) {
+        else if (n->kind == LK_REDIRECT && redirect_is_redirect(n)) {
             scope_own(st, SCOPE_OWN_REDIRECTS);
             APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
             st->changed = 1;
@@ -408,6 +701,21 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         else if (n->kind == LK_ALLOWMETHODS) {
             note_methods(st, n, 0);
         }
+        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE ||
+                  lint_streq(n->name, "SetEnv") || lint_streq(n->name, "SetEnvIfExpr")) &&
+                 n->argc >= 2) {
+            /* any other setter: the variable is not set for OPTIONS alone */
+            int i;
+            for (i = lint_streq(n->name, "SetEnv") ? 0 : 1; i < n->argc; i++) {
+                const char *var = n->argv[i];
+                if (*var != '!') {
+                    note_env(st, apr_pstrmemdup(st->pool, var, strcspn(var, "=")), 0);
+                }
+                if (lint_streq(n->name, "SetEnv")) {
+                    break;
+                }
+            }
+        }
         else if (n->kind == LK_SCRIPT && n->argc >= 1) {
             note_methods(st, n, 0);
         }
@@ -431,25 +739,15 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
     }
 }
 
-/* <If "%{HTTP:Origin} =~ /re/"> (or %{HTTP_ORIGIN}, m#re#, -strmatch, ==). */
-void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec)
+/* The regex of "... =~ /re/" (or m#re#) in an expression, or NULL. */
+static const char *expr_origin_regex(apr_pool_t *p, const char *e, int *nocase)
 {
-    const char *e = sec->args_raw, *op;
+    const char *op = strstr(e, "=~"), *start, *end;
     char delim;
-    const char *start, *end;
 
-    if (sec->kind != LK_SCOPE || ((sec->name[0] | 32) != 'i' && (sec->name[0] | 32) != 'e') ||
-        !(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL ||
-        !(lint_contains_ci(e, "%{HTTP:Origin}") || lint_contains_ci(e, "%{HTTP_ORIGIN}") ||
-          lint_contains_ci(e, "req('Origin')") || lint_contains_ci(e, "req(\"Origin\")"))) {
-        return;
-    }
-    st->if_origin = sec;
-    st->changed = 1;
-    st->if_regex = NULL;
-    op = strstr(e, "=~");
+    *nocase = 0;
     if (op == NULL) {
-        return;
+        return NULL;
     }
     op += 2;
     while (*op == ' ') {
@@ -460,14 +758,40 @@ void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *
     }
     delim = *op;
     if (delim == '\0') {
-        return;
+        return NULL;
     }
     start = op + 1;
     end = strchr(start, delim);
-    if (end) {
-        st->if_regex = apr_pstrmemdup(p, start, (apr_size_t)(end - start));
-        st->if_regex_nocase = end[1] == 'i';
+    if (end == NULL) {
+        return NULL;
     }
+    *nocase = end[1] == 'i';
+    return apr_pstrmemdup(p, start, (apr_size_t)(end - start));
+}
+
+/* <If "%{HTTP:Origin} =~ /re/"> (or %{HTTP_ORIGIN}, m#re#, -strmatch, ==); and an <If>
+ * that holds only for OPTIONS requests (with no <Else> after it: what it sends on
+ * preflights, the <Else> may send on the others). */
+void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *sec)
+{
+    const char *e = sec->args_raw;
+
+    if (sec->kind != LK_SCOPE || ((sec->name[0] | 32) != 'i' && (sec->name[0] | 32) != 'e') ||
+        !(lint_streq(sec->name, "If") || lint_streq(sec->name, "ElseIf")) || e == NULL) {
+        return;
+    }
+    if (expr_options_only(e) && lint_streq(sec->name, "If") &&
+        !(sec->next && sec->next->is_section &&
+          (lint_streq(sec->next->name, "Else") || lint_streq(sec->next->name, "ElseIf")))) {
+        st->if_options = 1;
+        st->changed = 1;
+    }
+    if (!lint_expr_tests_origin(e)) {
+        return;
+    }
+    st->if_origin = sec;
+    st->changed = 1;
+    st->if_regex = expr_origin_regex(p, e, &st->if_regex_nocase);
 }
 
 scope_state *lint_scope_make(apr_pool_t *p)
@@ -479,6 +803,7 @@ scope_state *lint_scope_make(apr_pool_t *p)
     st->requires = apr_array_make(p, 2, sizeof(const lint_node *));
     st->methods = apr_hash_make(p);
     st->redirects = apr_array_make(p, 2, sizeof(const lint_node *));
+    st->env_options = apr_hash_make(p);
     st->cors = cors_config_make(p);
     st->owned = SCOPE_OWN_ALL;
     return st;

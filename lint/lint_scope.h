@@ -25,17 +25,23 @@ typedef struct {
     const char *cond_expr; /* expr=... */
     int grant;             /* sets a value (lint_header_is_grant) */
     int unset;
+    int options_only; /* under an <If> or expr= that holds only for OPTIONS requests */
+    int refused;      /* httpd refuses the line (CL000): judged for its table alone */
 } hdr_action;
 
-/* An environment variable set from a test on the Origin (SetEnvIf Origin, or a
- * RewriteRule E= flag after RewriteCond %{HTTP:Origin}). */
-typedef struct {
+/* An environment variable set from a test on the Origin (SetEnvIf Origin, SetEnvIfExpr
+ * on req('Origin'), or a RewriteRule E= flag after RewriteCond %{HTTP:Origin}). Every
+ * line that sets the variable is a test of its own: prev is the one before. */
+typedef struct env_gate env_gate;
+struct env_gate {
     const lint_node *node; /* the directive holding the regex */
-    const char *regex;     /* NULL: set with no test at all */
+    const char *regex;     /* NULL: set with no regex (tested is then 1 for an expression) */
     int regex_col;
     int nocase;
     int reflects; /* the value copies the origin ($0, %{HTTP:Origin}) */
-} env_gate;
+    int tested;   /* set only when a test on the Origin holds */
+    const env_gate *prev;
+};
 
 typedef struct {
     apr_pool_t *pool;            /* scratch: cleared when the scope's subtree is done */
@@ -45,6 +51,8 @@ typedef struct {
     const lint_node *if_origin;  /* an <If> on the Origin around this scope */
     const char *if_regex;
     int if_regex_nocase;
+    int if_options;               /* under an <If> that holds only for OPTIONS requests */
+    apr_hash_t *env_options;      /* env var -> "o": set only for OPTIONS requests, "a": not */
     const cors_config *cors;      /* mod_cors's, merged by the core (never NULL) */
     apr_array_header_t *requires; /* lint_node*: Require needing a user, not exempt */
     int options_exempt;
@@ -67,13 +75,21 @@ enum {
     SCOPE_OWN_REQUIRES = 4,
     SCOPE_OWN_METHODS = 8,
     SCOPE_OWN_REDIRECTS = 16,
-    SCOPE_OWN_ALL = 31
+    SCOPE_OWN_ENVS = 32,
+    SCOPE_OWN_ALL = 63
 };
 
 int lint_is_scope_section(const lint_node *n);
 int lint_starts_with_ci(const char *s, const char *prefix);
 int lint_contains_ci(const char *s, const char *needle);
 int lint_header_is_grant(const hdr_action *h);
+/* Is a Header line sent only on responses to OPTIONS requests (preflights)? */
+int lint_header_options_only(const scope_state *st, const hdr_action *h);
+/* Does an ap_expr expression test the request's Origin header? */
+int lint_expr_tests_origin(const char *e);
+/* A RewriteRule's flags ("[L,R=301]", "[last,redirect=301]"): 0 no R flag, 1 a redirect
+ * (3xx), 2 a status that is no redirect (R=200, R=404: *status says which). */
+int lint_rewrite_flag_redirect(const char *flags, int *status);
 /* Does a Header value copy the request's Origin? Returns the env var it copies when it
  * goes through one, "" for a direct copy, NULL when it does not. */
 const char *lint_value_reflects(const scope_state *st, const char *v);

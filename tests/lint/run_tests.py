@@ -219,7 +219,7 @@ def cl003_methods():
 @test
 def cl004_reflection():
     found = lint_one("""
-        Header always set Access-Control-Allow-Origin "%{Origin}i"
+        Header always set Access-Control-Allow-Origin "expr=%{req:Origin}"
         Header always set Access-Control-Allow-Credentials "true"
         """)
     f = expect(found, "CL004", 1, 47)
@@ -263,9 +263,15 @@ def cl005_bypassable_regexes():
         f = expect(found, "CL005", 1, col)
         check("'%s'" % attack in f["message"] and hint in f["message"],
               "%s, %s: %s" % (attack, hint, f["message"]))
-    # an http:// downgrade is not a bypass of the regex: CL007
+    # an http:// downgrade is not a bypass of the regex: CL007, and only with credentials
     found = lint_one('SetEnvIf Origin "^https?://app\\.example\\.com$" OK=$0\n'
                      'Header always set Access-Control-Allow-Origin "%{OK}e" env=OK\n'
+                     'Header always merge Vary Origin\n')
+    expect_none(found, "CL005")
+    expect_none(found, "CL007")
+    found = lint_one('SetEnvIf Origin "^https?://app\\.example\\.com$" OK=$0\n'
+                     'Header always set Access-Control-Allow-Origin "%{OK}e" env=OK\n'
+                     'Header always set Access-Control-Allow-Credentials "true" env=OK\n'
                      'Header always merge Vary Origin\n')
     expect_none(found, "CL005")
     f = expect(found, "CL007", 1, 17)
@@ -584,6 +590,350 @@ def cl016_module_directives():
         CORSPreflightStatus 200
         """), "CL016")
 
+
+# ---- issue 14, item 1: what the real-world corpus (tests/lint/corpus/) showed -------------
+
+ACAO_OK = ('Header always set Access-Control-Allow-Origin "%{OK}e" env=OK\n'
+           'Header always merge Vary Origin\n')
+CREDS = 'Header always set Access-Control-Allow-Credentials "true"\n'
+
+
+@test
+def cl007_regex_http_origin_only_with_credentials():
+    # http(s)? without credentials is no finding; with them, CL007 (recipes included)
+    line = 'SetEnvIf Origin "^http(s)?://(.+\\.)?(example\\.com|example\\.org)$" OK=$0\n'
+    found = lint_one(line + ACAO_OK)
+    expect_none(found, "CL007")
+    expect_none(found, "CL005")
+    expect(lint_one(line + ACAO_OK + CREDS), "CL007", 1, 17)
+    f = expect(lint_one('SetEnvIf Origin "^http://app\\.example\\.com$" OK=$0\n' + ACAO_OK +
+                        CREDS), "CL007", 1, 17)
+    check("'http://app.example.com'" in f["message"], f["message"])
+    expect_none(lint_one('SetEnvIf Origin "^http://app\\.example\\.com$" OK=$0\n' + ACAO_OK),
+                "CL005")
+
+
+@test
+def attack_origins_are_origins_a_browser_sends():
+    # a host ending in a number is an IPv4 address or nothing: no 'http://a.127.0.0.1:1'
+    found = lint_one('SetEnvIf Origin "^http(s)?://(.+\\.)?(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$"'
+                     ' OK=$0\n' + ACAO_OK + CREDS)
+    expect_none(found, "CL007")
+    expect_none(found, "CL005")
+
+
+@test
+def one_regex_several_defects():
+    # a bypass and an http:// origin with credentials: both, on the regex
+    found = lint_one('SetEnvIf Origin "^https?://app.example.com$" OK=$0\n' + ACAO_OK + CREDS)
+    expect(found, "CL005", 1, 17)
+    expect(found, "CL007", 1, 17)
+    # a group glued to the name with no dot: 'www' + 'mywebsite.com'
+    found = lint_one('SetEnvIf Origin "http(s)?://(www|foo\\.)?(mywebsite.com)$" OK=$0\n' +
+                     ACAO_OK + CREDS)
+    f = expect(found, "CL005", 1, 17)
+    check("'https://wwwmywebsite.com'" in f["message"], f["message"])
+    expect(found, "CL007", 1, 17)
+
+
+@test
+def several_lines_feed_one_variable():
+    # each SetEnvIf line is a test: a bad one before a good one is still reflection
+    found = lint_one("""
+        SetEnvIfNoCase ORIGIN ".+" ORIGINVAR=$0
+        SetEnvIfNoCase ORIGIN "^$" ORIGINVAR="*"
+        Header always set Access-Control-Allow-Origin %{ORIGINVAR}e
+        """)
+    expect(found, "CL004", 1)
+    expect(found, "CL002", 3)
+    found = lint_one("""
+        SetEnvIf Origin "https://app\\.example\\.com" OK=$0
+        SetEnvIf Origin "^https://admin\\.example\\.com$" OK=$0
+        Header always set Access-Control-Allow-Origin "%{OK}e" env=OK
+        Header always merge Vary Origin
+        """)
+    expect(found, "CL005", 1, 17)
+    expect_none([f for f in found if f["line"] == 2], "CL005")
+    # mod_cors: several lines of one section are one list, each judged
+    found = lint_one("""
+        <Location /api>
+            CORSAllowOriginRegex "^https://b\\.example\\.com$"
+            CORSAllowOriginRegex "https://app.example.com"
+            CORSAllowOrigin https://app.example.com
+            CORSAllowOrigin http://app.example.com
+        </Location>
+        """)
+    expect(found, "CL005", 3)
+    expect(found, "CL007", 5)
+
+
+@test
+def header_name_with_a_colon():
+    # mod_headers drops a trailing colon: it is Access-Control-Allow-Credentials
+    found = lint_one("""
+        <Location "/">
+          Header set Access-Control-Allow-Origin: *
+          Header set Access-Control-Allow-Credentials: true
+        </Location>
+        """)
+    expect(found, "CL001", 3)
+
+
+@test
+def header_lines_httpd_refuses():
+    # %{...} with no format letter: "Unrecognized header format %"; not reflection
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin %{HTTP:Origin}
+        Header always set Access-Control-Allow-Credentials "true"
+        """)
+    f = expect(found, "CL000", 1, 47)
+    check("Unrecognized header format" in f["message"], f["message"])
+    expect_none(found, "CL004")
+    expect_none(found, "CL002")
+    # an unknown action
+    found = lint_one('Header alwats set Access-Control-Allow-Origin "*"\n')
+    expect(found, "CL000", 1, 8)
+    expect_none(found, "CL008")
+    # an unquoted list: too many arguments, and the wrapped tail is no directive; the
+    # line's table is still judged (it stays once the list is quoted)
+    found = lint_one("""
+        Header set Access-Control-Allow-Origin "*"
+        Header set Access-Control-Allow-Headers: Origin, X-Requested-With, Content-Type,
+        Token
+        """)
+    f = expect(found, "CL000", 2)
+    check("too many arguments" in f["message"], f["message"])
+    f = expect(found, "CL000", 3)
+    check("Token" in f["message"], f["message"])
+    expect(found, "CL008", 2)
+    # a list httpd accepts, ending in ',': the next line is a directive of its own
+    found = lint_one("""
+        Header set X-List a,
+        Options -Indexes
+        """)
+    expect_none(found, "CL000")
+    # near misses: what httpd accepts
+    found = lint_one("""
+        Header always set X-Load "%{l}e %D %t %% 100%"
+        Header always set Access-Control-Allow-Origin "*" "expr=-z resp('Access-Control-Allow-Origin')"
+        Header always unset Access-Control-Allow-Origin env=X
+        Header always edit Access-Control-Allow-Origin ^http: https:
+        """)
+    expect_none(found, "CL000")
+
+
+@test
+def expr_naming_a_response_header_is_no_origin_test():
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "*" "expr=-z resp('Access-Control-Allow-Origin')"
+        """)
+    expect_none(found, "CL002")
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "https://a.example" "expr=req('Origin') == 'https://a.example'"
+        """)
+    expect(found, "CL002", 1)
+
+
+@test
+def cl014_flags_statuses_and_paths():
+    # the long flags are the short ones
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "*"
+        RewriteEngine On
+        RewriteRule ^(.*)$ https://b.example/published [last,redirect=301]
+        RewriteRule ^/x$ /y [NC,Redirect]
+        """)
+    expect(found, "CL014", 3)
+    expect(found, "CL014", 4)
+    # a status is no redirect
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "*"
+        RedirectMatch 404 /App/
+        Redirect 410 /old
+        RewriteRule ^/gone$ - [R=404]
+        """)
+    expect_none(found, "CL014")
+    # a server-level redirect whose pattern never matches the CORS location's URLs
+    found = lint_one("""
+        <VirtualHost *:80>
+            RewriteEngine On
+            RewriteRule ^/ch-portal/?$ http://wikipedia.ch/ [R=301,L]
+            RewriteRule ^/wiki/(.*)$ https://foundation.example/wiki/$1 [R=301,L]
+            Redirect 301 /old /new
+            RewriteRule ^/\\.well-known/(.*)$ /x/$1 [R=301]
+            <Location "/.well-known/matrix/">
+                Header always set Access-Control-Allow-Origin "*"
+            </Location>
+        </VirtualHost>
+        """)
+    for line in (3, 4, 5):
+        check(not has(found, "CL014", line), "CL014 on line %d: %s" % (line, found))
+    expect(found, "CL014", 6)
+
+
+@test
+def cl012_every_allow_origin_value():
+    found = lint_one("""
+        Header add Access-Control-Allow-Origin "example1.com"
+        Header add Access-Control-Allow-Origin "example2.com"
+        Header add Access-Control-Allow-Origin "example3.com"
+        """)
+    for line in (1, 2, 3):
+        expect(found, "CL012", line)
+
+
+@test
+def request_headers_in_a_response_are_not_judged():
+    found = lint_one("""
+        Header set Access-Control-Allow-Origin "*"
+        Header set Access-Control-Request-Headers "*"
+        """)
+    expect(found, "CL008", 1)
+    check(not has(found, "CL008", 2), "CL008 on a request header: %s" % found)
+
+
+@test
+def idle_workers_format_is_not_the_origin():
+    # mod_headers' %{X}i is the idle workers' percentage ("i=98"), not a request header
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "%{Origin}i"
+        Header always set Access-Control-Allow-Credentials "true"
+        Header always merge Vary Origin
+        """)
+    f = expect(found, "CL012", 1, 47)
+    check("idle" in f["message"], f["message"])
+    expect_none(found, "CL004")
+
+
+@test
+def setenvifexpr_allow_list_is_a_test():
+    found = lint_one("""
+        SetEnvIfExpr "req('Origin') in { 'https://a.example.com', 'https://b.example.com' }" OK
+        Header always set Access-Control-Allow-Origin "expr=%{req:Origin}" env=OK
+        Header always merge Vary Origin
+        """)
+    expect_none(found, "CL004")
+    found = lint_one("""
+        SetEnvIfExpr "req('Origin') =~ /example\\.com/" OK
+        Header always set Access-Control-Allow-Origin "expr=%{req:Origin}" env=OK
+        Header always merge Vary Origin
+        """)
+    expect(found, "CL005", 1)
+
+
+@test
+def env_variable_nothing_sets():
+    # httpd sends the literal "(null)"
+    found = lint_one("""
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e"
+        Header always merge Vary Origin
+        """)
+    f = expect(found, "CL012", 1, 47)
+    check("(null)" in f["message"], f["message"])
+    # set somewhere, or sent only when set: no finding
+    expect_none(lint_one("""
+        SetEnvIf Origin "^https://a\\.example\\.com$" ORIGIN=$0
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e"
+        Header always merge Vary Origin
+        """), "CL012")
+    expect_none(lint_one("""
+        Header always set Access-Control-Allow-Origin "%{ORIGIN}e" env=ORIGIN
+        Header always merge Vary Origin
+        """), "CL012")
+
+
+@test
+def cl010_preflight_answered_by_a_server_level_rewrite():
+    bad = """
+        <VirtualHost *:443>
+            RewriteEngine On
+            RewriteCond %{REQUEST_METHOD} OPTIONS
+            RewriteRule ^(.*)$ $1 [R=200,L]
+            <Location /api>
+                AuthType Basic
+                AuthName x
+                Require valid-user
+                Header always set Access-Control-Allow-Origin "https://a.example"
+            </Location>
+        </VirtualHost>
+        """
+    expect_none(lint_one(bad), "CL010")
+    # in a per-directory context mod_rewrite runs after authentication
+    found = lint_one("""
+        <Location /api>
+            RewriteEngine On
+            RewriteCond %{REQUEST_METHOD} OPTIONS
+            RewriteRule ^(.*)$ $1 [R=200,L]
+            AuthType Basic
+            AuthName x
+            Require valid-user
+            Header always set Access-Control-Allow-Origin "https://a.example"
+        </Location>
+        """)
+    expect(found, "CL010", 7)
+
+
+@test
+def headers_sent_only_on_preflights():
+    # preflight responses are not cached (no CL002) and need no 'always' (no CL008); but
+    # the grant then misses on actual responses: CL017
+    found = lint_one("""
+        RewriteEngine On
+        RewriteCond %{REQUEST_METHOD} OPTIONS
+        RewriteRule ^(.*)$ $1 [R=200,L,E=PREFLIGHT:1]
+        SetEnvIf Origin "^https://a\\.example\\.com$" OK=$0
+        Header set Access-Control-Allow-Origin "%{OK}e" env=PREFLIGHT
+        Header set Access-Control-Allow-Methods "GET, PUT" env=PREFLIGHT
+        """)
+    expect(found, "CL017", 5)
+    expect_none(found, "CL008")
+    found = lint_one("""
+        <If "%{REQUEST_METHOD} == 'OPTIONS'">
+            Header set Access-Control-Allow-Origin "https://a.example.com"
+        </If>
+        """)
+    expect(found, "CL017", 2)
+    expect_none(found, "CL008")
+    found = lint_one("""
+        SetEnvIf Request_Method "^OPTIONS$" PREFLIGHT
+        Header always set Access-Control-Allow-Origin "https://a.example.com" env=PREFLIGHT
+        """)
+    expect(found, "CL017", 2)
+    # sent on the other responses too: no CL017
+    expect_none(lint_one("""
+        SetEnvIf Request_Method "GET|OPTIONS" PREFLIGHT
+        Header always set Access-Control-Allow-Origin "https://a.example.com" env=PREFLIGHT
+        """), "CL017")
+    expect_none(lint_one("""
+        RewriteEngine On
+        RewriteCond %{REQUEST_METHOD} OPTIONS
+        RewriteRule ^(.*)$ $1 [R=200,L,E=PREFLIGHT:1]
+        Header always set Access-Control-Allow-Origin "https://a.example.com"
+        Header always set Access-Control-Allow-Methods "GET, PUT" env=PREFLIGHT
+        """), "CL017")
+    expect_none(lint_one("""
+        <If "%{REQUEST_METHOD} == 'OPTIONS'">
+            Header always set Access-Control-Allow-Origin "https://a.example.com"
+        </If>
+        <Else>
+            Header always set Access-Control-Allow-Origin "https://a.example.com"
+        </Else>
+        """), "CL017")
+
+
+@test
+def cl003_names_every_missing_method():
+    found = lint_one("""
+        <Location /dav>
+            Dav On
+            Header always set Access-Control-Allow-Origin "https://app.example.com"
+            Header always set Access-Control-Allow-Methods "GET, POST, PUT"
+        </Location>
+        """)
+    f = expect(found, "CL003", 4)
+    for m in ("DELETE", "PROPFIND", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PROPPATCH"):
+        check(m in f["message"], "%s not named: %s" % (m, f["message"]))
+    check("PUT" not in f["message"].split(" served")[0], f["message"])
 
 @test
 def redos_regexes():
@@ -1052,7 +1402,7 @@ def format_sarif():
         check(doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"], "header")
         driver = doc["runs"][0]["tool"]["driver"]
         check(driver["name"] == "cors-lint" and driver["version"], driver.get("name"))
-        check([x["id"] for x in driver["rules"]] == ["CL%03d" % i for i in range(17)], "ids")
+        check([x["id"] for x in driver["rules"]] == ["CL%03d" % i for i in range(18)], "ids")
         for rule in driver["rules"]:
             for key in ("shortDescription", "fullDescription", "help"):
                 check(rule[key]["text"], "%s lacks %s" % (rule["id"], key))
@@ -1129,7 +1479,7 @@ def exit_codes_and_flags():
         check(t.run("--enable", "CL999", "ok.conf").returncode == 2, "unknown rule")
         check(t.run().returncode == 2, "no input")
         r = t.run("--list-rules")
-        check(r.returncode == 0 and len(r.stdout.splitlines()) == 17, r.stdout)
+        check(r.returncode == 0 and len(r.stdout.splitlines()) == 18, r.stdout)
         check(r.stdout.splitlines()[5].startswith("CL005  error    Bypassable origin test"),
               r.stdout.splitlines()[5])
         r = t.run("--explain", "CL005")

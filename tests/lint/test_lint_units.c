@@ -93,7 +93,8 @@ START_TEST(rule_lists)
 
     ck_assert_int_eq(lint_rule_parse("CL005"), 5);
     ck_assert_int_eq(lint_rule_parse("cl016"), 16);
-    ck_assert_int_eq(lint_rule_parse("CL017"), -1);
+    ck_assert_int_eq(lint_rule_parse("cl017"), 17);
+    ck_assert_int_eq(lint_rule_parse("CL018"), -1);
     ck_assert_int_eq(lint_rule_parse("CL5"), -1);
     ck_assert_int_eq(lint_parse_rule_list("CL005,CL013", &m), 0);
     ck_assert_uint_eq(m, (1u << 5) | (1u << 13));
