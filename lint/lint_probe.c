@@ -255,12 +255,8 @@ static const char *redirect(apr_pool_t *pool, probe_opts *o, probe_result *res, 
 static int run(apr_pool_t *pool, probe_opts *o, probe_result *res)
 {
     const char *url = o->url, *origin = o->origin, *why;
-    int hops;
+    int hops, cors = 0; /* Fetch's response tainting: "cors" from the first other origin on */
 
-    if (strcmp(origin, probe_url_origin(pool, url, &why)) == 0) {
-        res->same_origin = 1;
-        return 0;
-    }
     for (hops = 0;; hops++) {
         const cors_fetch_header *h = (const cors_fetch_header *)o->headers->elts;
         const char *unsafe = cors_fetch_unsafe_names(pool, h, o->headers->nelts);
@@ -268,18 +264,23 @@ static int run(apr_pool_t *pool, probe_opts *o, probe_result *res)
         cors_fetch_response r;
         int rc;
 
-        if (!cors_is_safelisted_method(o->method) || unsafe) {
+        cors = cors || strcmp(origin, probe_url_origin(pool, url, &why)) != 0;
+        if (cors && (!cors_is_safelisted_method(o->method) || unsafe)) {
             if ((rc = preflight(pool, o, res, url, origin, o->method, unsafe)) != 0) {
                 return rc;
             }
         }
-        x = probe_exchange(pool, "request", o->method, url, origin);
+        /* same origin: Origin only on what is not a GET or HEAD, as browsers send it */
+        x = probe_exchange(pool, "request", o->method, url,
+                           cors || (strcmp(o->method, "GET") && strcmp(o->method, "HEAD")) ? origin
+                                                                                           : NULL);
         x->headers = o->headers;
         if (step(o, res, x) != 0) {
             return -1;
         }
         r = response_of(x);
-        if (fail(res, x, cors_fetch_cors_check(&r, origin, o->credentials), NULL) != 0) {
+        res->same_origin = !cors;
+        if (cors && fail(res, x, cors_fetch_cors_check(&r, origin, o->credentials), NULL) != 0) {
             return 1;
         }
         if (!is_redirect(x->status) || !apr_table_get(x->got, "location")) {
@@ -320,6 +321,11 @@ static const char *hint(const probe_result *res)
     switch (res->failure) {
     case CORS_FETCH_PREFLIGHT_STATUS: return preflight_status_hint(x->status);
     case CORS_FETCH_NO_ALLOW_ORIGIN:
+        if (vary && strstr(vary, "rigin")) {
+            /* whatever answered decided by the Origin (Vary says so), and granted nothing */
+            return "the server does not allow this origin here (it varies on Origin and sent "
+                   "no grant): is the origin on its allow-list?";
+        }
         if (x->status >= 400) {
             return "this error response carries no CORS headers: 'Header set' without "
                    "'always' skips error responses; write 'Header always set', or use mod_cors";
@@ -379,7 +385,10 @@ static void text_step(FILE *out, apr_pool_t *pool, const exchange *x)
     text_baton b = {out, pool};
     int i;
 
-    fprintf(out, "%s: %s %s\n    > Origin: %s\n", x->kind, x->method, x->url, x->origin);
+    fprintf(out, "%s: %s %s\n", x->kind, x->method, x->url);
+    if (x->origin) {
+        fprintf(out, "    > Origin: %s\n", x->origin);
+    }
     if (x->acrm) {
         fprintf(out, "    > Access-Control-Request-Method: %s\n", x->acrm);
     }
@@ -404,7 +413,7 @@ static void text_report(FILE *out, apr_pool_t *pool, const probe_result *res, co
     for (i = 0; i < res->steps->nelts; i++) {
         text_step(out, pool, APR_ARRAY_IDX(res->steps, i, const exchange *));
     }
-    if (res->same_origin) {
+    if (res->same_origin && rc == 0) {
         fputs("allowed: the origin is the URL's own; a browser runs no CORS check\n", out);
     }
     else if (rc == 0) {

@@ -26,7 +26,8 @@ typedef struct exchange {
     const char *method, *url, *origin, *acrm, *acrh;
     const apr_array_header_t *headers; /* cors_fetch_header the request sent; NULL: none */
     int status;
-    apr_table_t *got; /* lower-cased name -> value, repeated lines joined with ", " */
+    apr_table_t *got;      /* lower-cased name -> value, repeated lines joined with ", " */
+    const char *last_name; /* the field an obsolete line folding continues */
     apr_size_t header_bytes;
     int too_big;
     apr_pool_t *pool;

@@ -35,6 +35,19 @@ const char *probe_shown(apr_pool_t *pool, const char *v)
 
 /* ---- One HTTP exchange through libcurl ------------------------------------------ */
 
+/* A field value as browsers read it: without the white space around it (Fetch's
+ * "normalize": a trailing space after "true" still reads "true"). */
+static char *trimmed(apr_pool_t *pool, const char *v, size_t len)
+{
+    while (len > 0 && strchr(" \t\r\n", v[len - 1])) {
+        len--;
+    }
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++, len--;
+    }
+    return apr_pstrndup(pool, v, len);
+}
+
 static size_t on_header(char *line, size_t size, size_t n, void *baton)
 {
     exchange *x = baton;
@@ -49,16 +62,24 @@ static size_t on_header(char *line, size_t size, size_t n, void *baton)
     }
     if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         apr_table_clear(x->got); /* a new answer (after 100 Continue) */
+        x->last_name = NULL;
+        return len;
+    }
+    if ((line[0] == ' ' || line[0] == '\t') && x->last_name) {
+        /* an obsolete line folding: part of the previous field, joined by a space */
+        const char *before = apr_table_get(x->got, x->last_name);
+        value = trimmed(x->pool, line, len);
+        apr_table_set(x->got, x->last_name,
+                      *before ? apr_pstrcat(x->pool, before, " ", value, NULL) : value);
         return len;
     }
     if ((colon = memchr(line, ':', len)) == NULL) {
         return len;
     }
     name = cors_fetch_lower(x->pool, apr_pstrndup(x->pool, line, (apr_size_t)(colon - line)));
-    value = apr_pstrndup(x->pool, colon + 1, len - (size_t)(colon + 1 - line));
-    value += strspn(value, " \t");
-    value[strcspn(value, "\r\n")] = '\0';
+    value = trimmed(x->pool, colon + 1, len - (size_t)(colon + 1 - line));
     apr_table_merge(x->got, name, value);
+    x->last_name = name;
     return len;
 }
 
@@ -74,7 +95,9 @@ static struct curl_slist *request_headers(const exchange *x)
     struct curl_slist *list = NULL;
     int i;
 
-    list = curl_slist_append(list, apr_psprintf(x->pool, "Origin: %s", x->origin));
+    if (x->origin) {
+        list = curl_slist_append(list, apr_psprintf(x->pool, "Origin: %s", x->origin));
+    }
     if (x->acrm) {
         list = curl_slist_append(
             list, apr_psprintf(x->pool, "Access-Control-Request-Method: %s", x->acrm));
@@ -107,7 +130,7 @@ const char *probe_send(const probe_opts *o, exchange *x)
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (o->insecure) {

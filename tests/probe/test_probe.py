@@ -74,7 +74,10 @@ def check(ok, what):
 
 def probe(lint, *args, timeout=30):
     t = time.monotonic()
-    r = subprocess.run([lint, "probe", *args], capture_output=True, timeout=timeout)
+    try:
+        r = subprocess.run([lint, "probe", *args], capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return -1, "", "hung for %d s" % timeout, time.monotonic() - t
     return r.returncode, r.stdout.decode("latin-1"), r.stderr.decode("latin-1"), \
         time.monotonic() - t
 
@@ -89,6 +92,13 @@ def hostile_answer(path):
                                                   for i in range(1300)) + b"\r\n")
     if path.startswith("/escape"):
         return (b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: \x1b[31mred\x1b[0m\r\n"
+                b"Content-Length: 0\r\n\r\n")
+    if path.startswith("/trail"):
+        # white space around values, and an obsolete line folding: browsers read through
+        return (b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: http://127.0.0.1:8080 \r\n"
+                b"Access-Control-Allow-Credentials: true \t\r\nContent-Length: 0\r\n\r\n")
+    if path.startswith("/fold"):
+        return (b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin:\r\n http://127.0.0.1:8080\r\n"
                 b"Content-Length: 0\r\n\r\n")
     if path.startswith("/loop"):
         return (b"HTTP/1.1 302 Found\r\nLocation: /loop\r\nAccess-Control-Allow-Origin: *\r\n"
@@ -125,6 +135,7 @@ def serve_hostile(sock, stop):
 def cases(api, api2, bad):
     """(name, probe arguments, exit status, text the output must contain)."""
     o = ["--origin", PAGE]
+    dead = "http://127.0.0.1:%d" % httpd.free_port()
     return [
         ("mod_cors: simple GET allowed", [api + "/api/data.json", *o], 0,
          "allowed: a browser lets the page read the response (status 200)"),
@@ -164,6 +175,16 @@ def cases(api, api2, bad):
          "timed out"),
         ("10 MB of response headers", [bad + "/huge", *o], 2, "error: "),
         ("a redirect loop elsewhere", [bad + "/loop", *o], 2, "more than 20 redirects"),
+        ("white space around a grant's values is read through",
+         [bad + "/trail", *o, "--credentials"], 0, "allowed"),
+        ("an obsolete line folding is read through", [bad + "/fold", *o], 0, "allowed"),
+        ("a timeout too small for a millisecond still times out",
+         [bad + "/hang", *o, "--timeout", "0.0004"], 2, "timed out"),
+        ("same origin: the request is still sent (and can fail)",
+         [dead + "/", "--origin", dead], 2, "Couldn't connect"),
+        ("same origin, redirected to another: CORS from there", [api + "/api/moved", "--origin",
+                                                                  api], 1,
+         "from origin '%s' has been blocked" % api),
         ("a refused connection", ["http://127.0.0.1:%d/" % httpd.free_port(), *o], 2,
          "Couldn't connect"),
     ]
