@@ -8,9 +8,7 @@ static int safe_method(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-/* Origin is the request's own: both parse, and their canonical forms (scheme and host
- * lower-cased, default port dropped) are equal. */
-static int own_origin(const char *origin, const char *own)
+int cors_origin_is_own(const char *origin, const char *own)
 {
     cors_origin a, b;
 
@@ -47,7 +45,8 @@ cors_enforce_verdict cors_enforce_check(const cors_policy *p, const char *method
     if (!origin) {
         return CORS_ENFORCE_NO_BROWSER;
     }
-    return own_origin(origin, own) ? CORS_ENFORCE_SAME_ORIGIN : CORS_ENFORCE_FOREIGN_ORIGIN;
+    return cors_origin_is_own(origin, own) ? CORS_ENFORCE_SAME_ORIGIN
+                                           : CORS_ENFORCE_FOREIGN_ORIGIN;
 }
 
 const char *cors_enforce_reason(cors_enforce_verdict v)

@@ -26,6 +26,11 @@ cors_enforce_verdict cors_enforce_check(const cors_policy *p, const char *method
                                         const char *origin, const char *sec_fetch_site,
                                         const char *own_origin);
 
+/* Is origin (a request's Origin) the request's own, own being scheme://Host as the
+ * client addressed it? Both must parse; their canonical forms (scheme and host
+ * lower-cased, default port dropped) are compared. */
+int cors_origin_is_own(const char *origin, const char *own);
+
 /* Does the verdict refuse the request? */
 static inline int cors_enforce_refuses(cors_enforce_verdict v)
 {

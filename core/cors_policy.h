@@ -118,6 +118,11 @@ cors_psl *cors_psl_open(apr_pool_t *pool);
 /* libpsl's context, or NULL when no list could be loaded. */
 const psl_ctx_t *cors_psl_ctx(const cors_psl *psl);
 
+/* Was the list's text read (Debian's publicsuffix package)? Without it, which domains
+ * have public suffixes below them (*.amazonaws.com) is unknown, and so not refused:
+ * the module and cors-lint say so. */
+int cors_psl_complete(const cors_psl *psl);
+
 /* A public-suffix rule below domain ("*.compute.amazonaws.com" below "amazonaws.com"),
  * where anyone can have a site, or NULL. */
 const char *cors_psl_suffix_below(const cors_psl *psl, const char *domain);

@@ -94,6 +94,11 @@ cors_psl *cors_psl_open(apr_pool_t *pool)
     return p;
 }
 
+int cors_psl_complete(const cors_psl *psl)
+{
+    return psl && apr_hash_count(psl->below) > 0;
+}
+
 const psl_ctx_t *cors_psl_ctx(const cors_psl *psl)
 {
     if (psl == NULL) {

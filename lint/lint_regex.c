@@ -50,6 +50,12 @@ cors_psl *lint_psl(lint_ctx *ctx)
 
     if (c->psl == NULL) {
         c->psl = cors_psl_open(ctx->pool);
+        if (!cors_psl_complete(c->psl)) {
+            fputs("cors-lint: note: the public suffix list's text is missing (install "
+                  "Debian's publicsuffix package): wildcards over domains with public "
+                  "suffixes below them (https://*.amazonaws.com) are not judged\n",
+                  stderr);
+        }
     }
     return c->psl;
 }

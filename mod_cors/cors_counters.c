@@ -99,6 +99,13 @@ void cors_count(cors_vhost_counters *c, cors_counter which)
     }
 }
 
+void cors_uncount(cors_vhost_counters *c, cors_counter which)
+{
+    if (c && which < CORS_COUNT_N) {
+        apr_atomic_dec64(&c->n[which]);
+    }
+}
+
 cors_counter cors_counter_of(cors_outcome outcome)
 {
     switch (outcome) {

@@ -36,8 +36,10 @@ apr_status_t cors_counters_init(server_rec *main_s);
  * (the one it had before a restart); NULL when the counters are off. */
 cors_vhost_counters *cors_counters_slot(server_rec *s);
 
-/* Count one event for a virtual host (NULL: counters off). */
+/* Count one event for a virtual host (NULL: counters off); cors_uncount takes one back
+ * (a denial that CORSEnforce turned into a refusal, counted as such). */
 void cors_count(cors_vhost_counters *c, cors_counter which);
+void cors_uncount(cors_vhost_counters *c, cors_counter which);
 
 /* The counter for a decision's outcome, or CORS_COUNT_N for none (no Origin). */
 cors_counter cors_counter_of(cors_outcome outcome);

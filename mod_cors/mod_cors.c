@@ -472,9 +472,14 @@ static apr_status_t cors_psl_reset(void *data)
 
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    (void)plog;
     (void)ptemp;
     cors_config_env.psl = cors_psl_open(pconf);
+    if (!cors_psl_complete(cors_config_env.psl)) {
+        ap_log_perror(APLOG_MARK, APLOG_WARNING, 0, plog,
+                      "mod_cors: the public suffix list's text is missing (install Debian's "
+                      "publicsuffix package): a wildcard over a domain with public suffixes "
+                      "below it (https://*.amazonaws.com) cannot be refused with credentials");
+    }
     apr_pool_cleanup_register(pconf, NULL, cors_psl_reset, apr_pool_cleanup_null);
     return OK;
 }
@@ -796,6 +801,15 @@ static void cors_check_request_merge(request_rec *r, const cors_config *c, cors_
     }
 }
 
+/* The request's own origin as the client addressed it: scheme://Host (NULL without a
+ * Host). Behind a proxy that terminates TLS, ServerName https://... names the scheme. */
+static const char *cors_own_origin(request_rec *r)
+{
+    const char *host = apr_table_get(r->headers_in, "Host");
+
+    return host ? apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL) : NULL;
+}
+
 /* Count a decision in its virtual host's counters: a denial that CORSReportOnly did not
  * make as such. */
 static void cors_count_decision(const request_rec *r, const cors_req_ctx *ctx)
@@ -821,6 +835,7 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     cors_request req;
     cors_policy pol;
     const char *note;
+    int same;
 
     if (!cors_config_policy(c, &pol)) {
         return NULL;
@@ -856,13 +871,19 @@ static cors_req_ctx *cors_decide(request_rec *r, const cors_config *c)
     ctx->report_only = c->report_only == 1;
     ap_set_module_config(r->request_config, &cors_module, ctx);
 
-    note = cors_outcome_str(ctx->d.outcome);
+    /* a page's request to its own origin (a form, a POST) needs no CORS: noted as such,
+     * neither logged nor counted as a denial */
+    same = ctx->d.outcome == CORS_OUTCOME_DENIED_ORIGIN &&
+           cors_origin_is_own(f->origin, cors_own_origin(r));
+    note = same ? "same-origin" : cors_outcome_str(ctx->d.outcome);
     if (ctx->report_only) {
         note = apr_pstrcat(r->pool, "report-only:", note, NULL);
     }
     apr_table_addn(r->notes, "cors", note); /* decided once: no earlier note */
-    cors_log_decision(r, ctx, note);
-    cors_count_decision(r, ctx);
+    if (!same) {
+        cors_log_decision(r, ctx, note);
+        cors_count_decision(r, ctx);
+    }
     return ctx;
 }
 
@@ -978,13 +999,53 @@ static cors_req_ctx *cors_decide_hit(request_rec *r)
     return cors_decide(r, ap_get_module_config(r->per_dir_config, &cors_module));
 }
 
+/* Sec-Fetch-Site as Go's net/http reads it: the first value (httpd joins repeated
+ * fields with ", "), trimmed; empty is absent. */
+static const char *cors_fetch_site(request_rec *r)
+{
+    const char *v = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    apr_size_t n;
+
+    if (v == NULL) {
+        return NULL;
+    }
+    v += strspn(v, " \t");
+    n = strcspn(v, ", \t");
+    return n ? apr_pstrndup(r->pool, v, n) : NULL;
+}
+
+/* A refusal counted once: as a refusal (taking back the denial its decision counted),
+ * or, in report-only mode, as a would-deny unless the decision counted one already. */
+static void cors_count_refusal(request_rec *r, const cors_req_ctx *ctx)
+{
+    const cors_server_conf *sc = ap_get_module_config(r->server->module_config, &cors_module);
+    cors_counter decided = cors_counter_of(ctx->d.outcome);
+    int denial = decided != CORS_COUNT_N && decided > CORS_COUNT_GRANTED;
+
+    if (!ctx->report_only) {
+        if (denial) {
+            cors_uncount(sc->counters, decided);
+        }
+        cors_count(sc->counters, CORS_COUNT_ENFORCED);
+    }
+    else if (!denial) {
+        cors_count(sc->counters, CORS_COUNT_REPORT_ONLY);
+    }
+}
+
+static const char *const cors_refused_kind[] = {
+    [CORS_ENFORCE_CROSS_SITE] = "a cross-site request",
+    [CORS_ENFORCE_SAME_SITE] = "a same-site request",
+    [CORS_ENFORCE_FOREIGN_ORIGIN] = "a cross-origin request",
+};
+
 /* CORSEnforce: an unsafe cross-origin request from an origin not on the allow-list is
  * refused here, before authentication and the handler (cors_enforce_check says which).
  * Noted enforced:<reason> and logged at info; in report-only mode only noted and logged.
  * Returns non-zero when the request must be refused. */
 static int cors_enforce(request_rec *r, const cors_config *c, const cors_req_ctx *ctx)
 {
-    const char *host = apr_table_get(r->headers_in, "Host"), *note, *origin = ctx->f.origin;
+    const char *note, *origin = ctx->f.origin;
     cors_enforce_verdict v;
     cors_origin parsed;
     cors_policy pol;
@@ -993,25 +1054,18 @@ static int cors_enforce(request_rec *r, const cors_config *c, const cors_req_ctx
         return 0; /* GET, HEAD and OPTIONS always pass: no need to look further */
     }
     cors_config_policy(c, &pol);
-    v = cors_enforce_check(&pol, r->method, origin, apr_table_get(r->headers_in, "Sec-Fetch-Site"),
-                           host ? apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL)
-                                : NULL);
+    v = cors_enforce_check(&pol, r->method, origin, cors_fetch_site(r), cors_own_origin(r));
     if (!cors_enforce_refuses(v)) {
         return 0;
     }
     note = apr_pstrcat(r->pool, ctx->report_only ? "report-only:" : "",
                        "enforced:", cors_enforce_reason(v), NULL);
-    if (!ctx->report_only || cors_counter_of(ctx->d.outcome) <= CORS_COUNT_GRANTED) {
-        /* (a report-only request is counted once: its decision counted a denial) */
-        const cors_server_conf *sc = ap_get_module_config(r->server->module_config, &cors_module);
-        cors_count(sc->counters, ctx->report_only ? CORS_COUNT_REPORT_ONLY : CORS_COUNT_ENFORCED);
-    }
     apr_table_setn(r->notes, "cors", note);
-    /* the origin is logged only when it is one (a header is never copied unchecked) */
+    cors_count_refusal(r, ctx);
+    /* what the client sent is logged escaped, and the origin only when it is one */
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS %s %s %s: %s from %s, not on the allow-list",
-                  note, r->method, ap_escape_logitem(r->pool, r->uri),
-                  v == CORS_ENFORCE_FOREIGN_ORIGIN ? "a cross-origin request"
-                                                   : "a cross-site request",
+                  note, ap_escape_logitem(r->pool, r->method), ap_escape_logitem(r->pool, r->uri),
+                  cors_refused_kind[v],
                   origin && cors_origin_parse(origin, &parsed) == CORS_ORIGIN_OK ? parsed.canon
                   : origin ? "an invalid origin"
                            : "no origin");

@@ -1687,6 +1687,39 @@ def rough_edges_of_the_command_line():
         t.cleanup()
 
 
+@test
+def pre_commit_hook_ignores_settings_above_its_temporary_directory():
+    """From a review: the hook lints a copy of the staged files in a temporary directory,
+    and cors-lint looks for .cors-lint upward from there: a /tmp/.cors-lint (anyone can
+    write /tmp) with 'disable = CL016' let a broken commit through."""
+    t = Tree({})
+    try:
+        up = t.path("tmpdir")
+        os.makedirs(up)
+        with open(os.path.join(up, ".cors-lint"), "w") as f:
+            f.write("disable = CL016\n")
+        repo = t.path("repo")
+        os.makedirs(repo)
+        env = dict(os.environ, CORS_LINT=LINT, TMPDIR=up, GIT_AUTHOR_NAME="t",
+                   GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+
+        def git(*args):
+            return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True,
+                                  text=True)
+        git("init", "-q")
+        shutil.copy(os.path.join(TOP, "lint", "pre-commit"),
+                    os.path.join(repo, ".git", "hooks", "pre-commit"))
+        with open(os.path.join(repo, "bad.conf"), "w") as f:
+            f.write("CORSAllowOrigin https://a.example/\n")
+        git("add", "bad.conf")
+        r = git("commit", "-qm", "bad")
+        check(r.returncode != 0 and "CL016" in r.stdout + r.stderr,
+              "a .cors-lint above the hook's temporary directory silenced it: %s %s"
+              % (r.stdout, r.stderr))
+    finally:
+        t.cleanup()
+
+
 def main():
     global LINT, ARGS
     ap = argparse.ArgumentParser()
