@@ -64,6 +64,7 @@ do_install() {
     install_conf "$top/build/cors.conf" "$mods/cors.conf"
     for f in $docs; do install -m 644 "$top/$f" "$doc/$f"; done
     install -m 644 "$top/out/man/cors-lint.1" "$man/man1/cors-lint.1"
+    install -m 644 "$top/out/man/cors-lint-pre-commit.1" "$man/man1/cors-lint-pre-commit.1"
     install -m 644 "$top/out/man/mod_cors.8" "$man/man8/mod_cors.8"
     install -m 755 "$top/out/cors-lint" "$bin/cors-lint"
     install -m 755 "$top/lint/pre-commit" "$bin/cors-lint-pre-commit"
@@ -88,7 +89,7 @@ do_uninstall() {
         rm -f "$f.dist"
     done
     rm -f "$module" "$bin/cors-lint" "$bin/cors-lint-pre-commit"
-    rm -f "$man/man1/cors-lint.1" "$man/man8/mod_cors.8"
+    rm -f "$man/man1/cors-lint.1" "$man/man1/cors-lint-pre-commit.1" "$man/man8/mod_cors.8"
     for f in $docs; do rm -f "$doc/$f"; done
     rm -f "$pristine/cors.load" "$pristine/cors.conf"
     # only the directories that are ours: share/man/man1 and bin belong to everyone

@@ -1,7 +1,7 @@
 # The man pages, made of the manual's Markdown pages (one source), and the docs' tests.
 .PHONY: man docs-test
 MAN_VERSION := $(shell sed -n 's/^\#define LINT_VERSION "\(.*\)"/\1/p' lint/lint.h)
-MAN_PAGES   := $(OUT)/man/cors-lint.1 $(OUT)/man/mod_cors.8
+MAN_PAGES   := $(OUT)/man/cors-lint.1 $(OUT)/man/cors-lint-pre-commit.1 $(OUT)/man/mod_cors.8
 
 MD2MAN = @mkdir -p $(dir $@) && python3 docs/md2man.py $< $(MAN_VERSION) > $@.tmp && mv $@.tmp $@
 $(OUT)/man/%.1: docs/%.md docs/md2man.py lint/lint.h

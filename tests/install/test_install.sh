@@ -23,7 +23,9 @@ check '[ -x "$root/opt/cors/bin/cors-lint" ] && [ -x "$root/opt/cors/bin/cors-li
 check '[ -f "$root/opt/cors/share/doc/mod_cors/README.md" ] &&
     [ -f "$root/opt/cors/share/doc/mod_cors/docs/mod_cors.md" ]' "the README and docs/ under PREFIX"
 check 'MANPATH="$root/opt/cors/share/man" man -w cors-lint >/dev/null &&
-    MANPATH="$root/opt/cors/share/man" man -w 8 mod_cors >/dev/null' "man finds cors-lint(1) and mod_cors(8)"
+    MANPATH="$root/opt/cors/share/man" man -w 8 mod_cors >/dev/null &&
+    MANPATH="$root/opt/cors/share/man" man -w cors-lint-pre-commit >/dev/null' \
+    "man finds cors-lint(1), cors-lint-pre-commit(1) and mod_cors(8)"
 check '[ "$(echo "$out" | wc -l)" -eq 1 ]' "one line of output: $out"
 check '"$root/opt/cors/bin/cors-lint" --version | grep -q "^cors-lint "' "the installed cors-lint runs"
 
