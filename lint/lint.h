@@ -18,27 +18,33 @@
 
 typedef enum { LINT_INFO = 0, LINT_WARNING = 1, LINT_ERROR = 2 } lint_severity;
 
-enum {
-    CL000,
-    CL001,
-    CL002,
-    CL003,
-    CL004,
-    CL005,
-    CL006,
-    CL007,
-    CL008,
-    CL009,
-    CL010,
-    CL011,
-    CL012,
-    CL013,
-    CL014,
-    CL015,
-    CL016,
-    CL017,
-    LINT_NRULES
-};
+/* The rules, one line each: ID, severity, SARIF security-severity ("0.0".."10.0"), title.
+ * This one table makes the enum, the registry lint_rules[] (--list-rules, SARIF) and the
+ * pages compiled in (lint/rules/ID.md: the build fails without one). */
+#define LINT_RULES(X)                                                                             \
+    X(CL000, LINT_ERROR, "5.0", "The configuration could not be read")                            \
+    X(CL001, LINT_ERROR, "7.5",                                                                   \
+      "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true")               \
+    X(CL002, LINT_WARNING, "5.3",                                                                 \
+      "Origin-dependent Access-Control-Allow-Origin without Vary: Origin")                        \
+    X(CL003, LINT_WARNING, "3.1", "Incomplete or invalid Access-Control-Allow-Methods")           \
+    X(CL004, LINT_ERROR, "9.1", "Unconditional origin reflection")                                \
+    X(CL005, LINT_ERROR, "8.1", "Bypassable origin test")                                         \
+    X(CL006, LINT_WARNING, "6.5", "The null origin is allowed")                                   \
+    X(CL007, LINT_WARNING, "5.9", "An http:// origin is trusted")                                 \
+    X(CL008, LINT_WARNING, "3.1", "CORS header set without 'always': missing on error responses") \
+    X(CL009, LINT_ERROR, "5.3", "Duplicate CORS grant headers")                                   \
+    X(CL010, LINT_WARNING, "3.1", "Preflights will fail authentication")                          \
+    X(CL011, LINT_WARNING, "3.1", "'*' with credentials is a literal name, not a wildcard")       \
+    X(CL012, LINT_ERROR, "5.3", "Malformed CORS header value")                                    \
+    X(CL013, LINT_INFO, "0.0", "Access-Control-Max-Age above what browsers honour")               \
+    X(CL014, LINT_WARNING, "3.1", "A redirect applies to preflight requests")                     \
+    X(CL015, LINT_WARNING, "3.1", ".htaccess CORS lines that never run (AllowOverride)")          \
+    X(CL016, LINT_ERROR, "5.0", "mod_cors directive that httpd would refuse")                     \
+    X(CL017, LINT_WARNING, "3.1", "Access-Control-Allow-Origin sent only on preflight responses")
+
+#define LINT_RULE_ENUM(id, severity, security, title) id,
+enum { LINT_RULES(LINT_RULE_ENUM) LINT_NRULES };
 
 typedef struct {
     const char *id; /* "CL001" */

@@ -14,28 +14,8 @@
 #include "lint.h"
 #include "lint_scope.h"
 
-const lint_rule_info lint_rules[LINT_NRULES] = {
-    {"CL000", LINT_ERROR, "The configuration could not be read", "5.0"},
-    {"CL001", LINT_ERROR,
-     "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true", "7.5"},
-    {"CL002", LINT_WARNING, "Origin-dependent Access-Control-Allow-Origin without Vary: Origin",
-     "5.3"},
-    {"CL003", LINT_WARNING, "Incomplete or invalid Access-Control-Allow-Methods", "3.1"},
-    {"CL004", LINT_ERROR, "Unconditional origin reflection", "9.1"},
-    {"CL005", LINT_ERROR, "Bypassable origin test", "8.1"},
-    {"CL006", LINT_WARNING, "The null origin is allowed", "6.5"},
-    {"CL007", LINT_WARNING, "An http:// origin is trusted", "5.9"},
-    {"CL008", LINT_WARNING, "CORS header set without 'always': missing on error responses", "3.1"},
-    {"CL009", LINT_ERROR, "Duplicate CORS grant headers", "5.3"},
-    {"CL010", LINT_WARNING, "Preflights will fail authentication", "3.1"},
-    {"CL011", LINT_WARNING, "'*' with credentials is a literal name, not a wildcard", "3.1"},
-    {"CL012", LINT_ERROR, "Malformed CORS header value", "5.3"},
-    {"CL013", LINT_INFO, "Access-Control-Max-Age above what browsers honour", "0.0"},
-    {"CL014", LINT_WARNING, "A redirect applies to preflight requests", "3.1"},
-    {"CL015", LINT_WARNING, ".htaccess CORS lines that never run (AllowOverride)", "3.1"},
-    {"CL016", LINT_ERROR, "mod_cors directive that httpd would refuse", "5.0"},
-    {"CL017", LINT_WARNING, "Access-Control-Allow-Origin sent only on preflight responses", "3.1"},
-};
+#define LINT_RULE_INFO(id, severity, security, title) {#id, severity, title, security},
+const lint_rule_info lint_rules[LINT_NRULES] = {LINT_RULES(LINT_RULE_INFO)};
 
 int lint_rule_parse(const char *id)
 {
