@@ -2,8 +2,8 @@
 # libpsl, and libcurl (cors-lint probe). The rule pages lint/rules/CLnnn.md are compiled
 # in (--explain, SARIF help), so the installed binary needs nothing from the source tree.
 LINT_SRC  := lint/cors_lint.c lint/lint_reader.c lint/lint_scope.c lint/lint_rules.c \
-             lint/lint_regex.c lint/lint_report.c lint/lint_cors.c lint/lint_pcre2.c \
-             lint/lint_probe.c lint/lint_probe_http.c
+             lint/lint_judge.c lint/lint_regex.c lint/lint_report.c lint/lint_cors.c \
+             lint/lint_pcre2.c lint/lint_probe.c lint/lint_probe_http.c
 LINT_HDR  := lint/lint.h lint/lint_scope.h lint/lint_pcre2.h lint/lint_probe.h
 LINT_DOCS := $(sort $(wildcard lint/rules/CL*.md))
 LINT_CFLAGS = $(CFLAGS_ALL) -Ilint \
@@ -23,7 +23,7 @@ $(OUT)/lint_rules_doc.c: $(LINT_DOCS) lint/rules lint/lint.mk
 	    echo '    ""'; \
 	  done; \
 	  echo '#include "lint.h"'; \
-	  echo '#define LINT_RULE_PAGE(id, severity, security, title) [id] = LINT_PAGE_##id,'; \
+	  echo '#define LINT_RULE_PAGE(id, severity, security, judge, title) [id] = LINT_PAGE_##id,'; \
 	  echo 'static const char *const docs[LINT_NRULES] = {LINT_RULES(LINT_RULE_PAGE)};'; \
 	  echo 'const char *lint_rule_doc(int rule)'; \
 	  echo '{'; \
