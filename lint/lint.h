@@ -1,8 +1,8 @@
 /* Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
  * cors-lint: shared types. Data flows one way: config text -> reader (lint_reader.c)
- * -> node tree -> scopes (lint_scope.c) -> rules (lint_rules.c) -> findings ->
- * reporter (lint_report.c).
+ * -> node tree -> scopes (lint_scope.c, walked by lint_rules.c) -> a view of each scope
+ * -> rules (lint_judge.c) -> findings -> reporter (lint_report.c).
  */
 #ifndef LINT_H
 #define LINT_H
@@ -18,27 +18,41 @@
 
 typedef enum { LINT_INFO = 0, LINT_WARNING = 1, LINT_ERROR = 2 } lint_severity;
 
-enum {
-    CL000,
-    CL001,
-    CL002,
-    CL003,
-    CL004,
-    CL005,
-    CL006,
-    CL007,
-    CL008,
-    CL009,
-    CL010,
-    CL011,
-    CL012,
-    CL013,
-    CL014,
-    CL015,
-    CL016,
-    CL017,
-    LINT_NRULES
-};
+/* The rules, one line each: ID, severity, SARIF security-severity ("0.0".."10.0"), the
+ * function of lint_judge.c that judges each scope's view for it (NULL: found elsewhere,
+ * by the reader (CL000), .htaccess reading (CL015) or mod_cors reading (CL016)), title.
+ * This one table makes the enum, the registry lint_rules[] (--list-rules, SARIF), the
+ * pages compiled in (lint/rules/ID.md: the build fails without one) and the calls of
+ * the scope rules; tests/lint/rules_test.py wants fixtures for each line. */
+#define LINT_RULES(X)                                                                             \
+    X(CL000, LINT_ERROR, "5.0", NULL, "The configuration could not be read")                      \
+    X(CL001, LINT_ERROR, "7.5", judge_wildcard_credentials,                                       \
+      "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true")               \
+    X(CL002, LINT_WARNING, "5.3", judge_vary,                                                     \
+      "Origin-dependent Access-Control-Allow-Origin without Vary: Origin")                        \
+    X(CL003, LINT_WARNING, "3.1", judge_methods,                                                  \
+      "Incomplete or invalid Access-Control-Allow-Methods")                                       \
+    X(CL004, LINT_ERROR, "9.1", judge_reflection, "Unconditional origin reflection")              \
+    X(CL005, LINT_ERROR, "8.1", judge_bypass, "Bypassable origin test")                           \
+    X(CL006, LINT_WARNING, "6.5", judge_null_origin, "The null origin is allowed")                \
+    X(CL007, LINT_WARNING, "5.9", judge_http_origin, "An http:// origin is trusted")              \
+    X(CL008, LINT_WARNING, "3.1", judge_always,                                                   \
+      "CORS header set without 'always': missing on error responses")                             \
+    X(CL009, LINT_ERROR, "5.3", judge_duplicates, "Duplicate CORS grant headers")                 \
+    X(CL010, LINT_WARNING, "3.1", judge_auth, "Preflights will fail authentication")              \
+    X(CL011, LINT_WARNING, "3.1", judge_star_credentials,                                         \
+      "'*' with credentials is a literal name, not a wildcard")                                   \
+    X(CL012, LINT_ERROR, "5.3", judge_malformed, "Malformed CORS header value")                   \
+    X(CL013, LINT_INFO, "0.0", judge_max_age,                                                     \
+      "Access-Control-Max-Age above what browsers honour")                                        \
+    X(CL014, LINT_WARNING, "3.1", judge_redirects, "A redirect applies to preflight requests")    \
+    X(CL015, LINT_WARNING, "3.1", NULL, ".htaccess CORS lines that never run (AllowOverride)")    \
+    X(CL016, LINT_ERROR, "5.0", NULL, "mod_cors directive that httpd would refuse")               \
+    X(CL017, LINT_WARNING, "3.1", judge_preflight_only,                                           \
+      "Access-Control-Allow-Origin sent only on preflight responses")
+
+#define LINT_RULE_ENUM(id, severity, security, judge, title) id,
+enum { LINT_RULES(LINT_RULE_ENUM) LINT_NRULES };
 
 typedef struct {
     const char *id; /* "CL001" */

@@ -497,9 +497,9 @@ static void parse_comment(lint_ctx *ctx, const char *c, lint_loc at, lint_mask *
     if (n >= sizeof(ids) || lint_parse_rule_list(ids, &m) != 0) {
         at.col += (int)(p - c);
         lint_add_at(ctx, CL000, at,
-                    "'%.*s' is not a list of rule IDs (CL000 to CL017, comma-separated): this "
+                    "'%.*s' is not a list of rule IDs (%s to %s, comma-separated): this "
                     "suppression silences nothing",
-                    (int)(n > 64 ? 64 : n), p);
+                    (int)(n > 64 ? 64 : n), p, lint_rules[0].id, lint_rules[LINT_NRULES - 1].id);
         return;
     }
     if (file_wide) {

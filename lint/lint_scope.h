@@ -3,7 +3,7 @@
  * The scope model: what one scope's effective configuration holds after httpd's merge
  * (mod_headers actions accumulated down the chain of sections, each mod_cors directive
  * replaced by the deepest scope that sets it, Origin gates, authentication, served
- * methods, redirects), built by lint_scope.c and judged by lint_rules.c.
+ * methods, redirects), built by lint_scope.c and judged by lint_judge.c.
  */
 #ifndef LINT_SCOPE_H
 #define LINT_SCOPE_H
@@ -60,8 +60,8 @@ typedef struct {
     apr_array_header_t *redirects; /* lint_node* */
     const lint_node *htaccess;     /* the .htaccess root when this scope is one */
     const char *allow_override;    /* NULL: unknown */
-    /* set when folding a section changes what the rules read (judge_scope in
-     * lint_rules.c): a header other than HK_OTHER, a gate, an <If> on the Origin, a
+    /* set when folding a section changes what the rules read (view_make in
+     * lint_judge.c): a header other than HK_OTHER, a gate, an <If> on the Origin, a
      * mod_cors directive, authentication, a served method, a redirect */
     int changed;
     /* SCOPE_OWN_*: the tables this state may change; the others are its parent's,
@@ -109,5 +109,8 @@ int lint_scope_cors_flag(int value, int dflt);
 /* The node of the line that set mod_cors directive d in the effective configuration. */
 const lint_node *lint_scope_cors_node(const scope_state *st, cors_directive_id d);
 int lint_scope_credentials(const scope_state *st, const hdr_action **acac);
+
+/* Runs the rules of lint.h's LINT_RULES that judge a scope on st (lint_judge.c). */
+void lint_judge_scope(lint_ctx *ctx, const scope_state *st);
 
 #endif

@@ -1,7 +1,10 @@
-# cors-lint against fixtures (expected findings at exact places), every format parsed
-# back, the hooks, Debian's /etc/apache2, hostile input and valgrind; then the same
-# suite with the ASan/UBSan build (valgrind left out there); and Check unit tests of the
-# linter's internals (regex judge, reader, scope merge), linked without cors_lint.c.
+# cors-lint against the rule fixtures (tests/lint/rules/CLnnn/: every finding at its
+# exact place, and a page, a positive and a negative fixture for each rule of the
+# table), then run_tests.py, what needs code: the include trees, every format parsed
+# back, flags and exit codes, the hooks, Debian's /etc/apache2, hostile input and
+# valgrind; then both with the ASan/UBSan build (valgrind left out there); and Check
+# unit tests of the linter's internals (regex judge, reader, scope merge), linked
+# without cors_lint.c.
 .PHONY: lint-test lint-asan-test lint-unit-test
 LINT_LIB_SRC := $(filter-out lint/cors_lint.c,$(LINT_SRC))
 
@@ -15,9 +18,11 @@ lint-unit-test: $(OUT)/test_lint_units
 	$(OUT)/test_lint_units
 
 lint-test: $(OUT)/cors-lint
+	python3 tests/lint/rules_test.py --lint $(OUT)/cors-lint
 	python3 tests/lint/run_tests.py --lint $(OUT)/cors-lint
 
 lint-asan-test: $(OUT)/asan/cors-lint
+	ASAN_OPTIONS=detect_leaks=1 python3 tests/lint/rules_test.py --lint $(OUT)/asan/cors-lint
 	ASAN_OPTIONS=detect_leaks=1 python3 tests/lint/run_tests.py --lint $(OUT)/asan/cors-lint \
 	    --no-valgrind
 
