@@ -695,20 +695,31 @@ static int grant_or_refused(const hdr_action *h)
     return h->hkind != HK_OTHER && h->hkind != HK_VARY && (lint_header_is_grant(h) || h->refused);
 }
 
-/* CL008: a CORS header in the 'onsuccess' table, missing on error responses. */
+/* CL008: a CORS header in the 'onsuccess' table, missing on error responses. Each line
+ * is a finding (each is a line to fix), but only the first of a file says why: the
+ * others of a block would repeat it word for word. */
 static void judge_always(lint_ctx *ctx, const scope_view *v)
 {
+    const lint_node *first = NULL;
     int i;
 
     for (i = 0; i < v->st->headers->nelts; i++) {
         const hdr_action *h = &APR_ARRAY_IDX(v->st->headers, i, hdr_action);
-        if (grant_or_refused(h) && !h->always && !lint_header_options_only(v->st, h)) {
-            lint_add(ctx, CL008, h->node, 0, NULL,
-                     "Header %s %s without 'always': it is missing on error responses (401, "
-                     "404, 500, ErrorDocument), which browsers then report as a CORS error; "
-                     "write 'Header always %s'",
-                     h->action, h->name, h->action);
+        if (!grant_or_refused(h) || h->always || lint_header_options_only(v->st, h)) {
+            continue;
         }
+        if (first && first->loc.file == h->node->loc.file) {
+            lint_add(ctx, CL008, h->node, 0, NULL,
+                     "Header %s %s without 'always', as line %d: write 'Header always %s'",
+                     h->action, h->name, first->loc.line, h->action);
+            continue;
+        }
+        first = h->node;
+        lint_add(ctx, CL008, h->node, 0, NULL,
+                 "Header %s %s without 'always': it is missing on error responses (401, "
+                 "404, 500, ErrorDocument), which browsers then report as a CORS error; "
+                 "write 'Header always %s'",
+                 h->action, h->name, h->action);
     }
 }
 

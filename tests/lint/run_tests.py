@@ -1138,6 +1138,24 @@ def pre_commit_hook_ignores_settings_above_its_temporary_directory():
         t.cleanup()
 
 
+@test
+def cl008_says_why_once_per_block():
+    """Issue 14's rough edge: CL008 repeated its whole explanation on every Header line of
+    one block. Each line is still a finding (each is a line to fix: editors and SARIF
+    place them there), but only the first says why."""
+    found = lint_one("""
+        <Location /api>
+            Header set Access-Control-Allow-Origin "https://a.example.com"
+            Header set Access-Control-Allow-Methods "GET, PUT"
+        </Location>
+        """)
+    c8 = [f for f in found if f["rule"] == "CL008"]
+    check([f["line"] for f in c8] == [2, 3], "one finding per line: %r" % c8)
+    check("missing on error responses" in c8[0]["message"], c8[0]["message"])
+    check(c8[1]["message"] == "Header set Access-Control-Allow-Methods without 'always', "
+          "as line 2: write 'Header always set'", c8[1]["message"])
+
+
 def main():
     global LINT, ARGS
     ap = argparse.ArgumentParser()
