@@ -741,8 +741,8 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
     }
-    else if ((lint_streq(n->name, "Alias") || lint_streq(n->name, "ScriptAlias")) &&
-             n->argc >= 2 && n->argv[1][0] == '/') {
+    else if (n->argc >= 2 && n->argv[1][0] == '/' &&
+             (lint_streq(n->name, "Alias") || lint_streq(n->name, "ScriptAlias"))) {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[1];
     }
     else if (n->kind == LK_INCLUDE || n->kind == LK_INCLUDEOPTIONAL) {

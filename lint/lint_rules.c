@@ -431,6 +431,10 @@ static void collect_env_set(lint_ctx *ctx, const lint_node *sec, int depth)
             collect_env_set(ctx, n, depth + 1);
             continue;
         }
+        /* every directive of the tree passes here: most are told apart by one letter */
+        if (!strchr("sSpPbB", n->name[0]) && n->kind != LK_REWRITERULE) {
+            continue;
+        }
         if (lint_streq(n->name, "SetEnv") || lint_streq(n->name, "PassEnv")) {
             from = 0;
         }
