@@ -278,11 +278,28 @@ static void header_tests(lint_ctx *ctx, const scope_view *v, const env_gate *gat
     }
 }
 
+/* A field value as browsers read it: without the spaces and tabs around it (HTTP's
+ * optional white space), which httpd sends as written in a quoted Header value. */
+static const char *as_read(apr_pool_t *pool, const char *v)
+{
+    apr_size_t n;
+
+    if (v == NULL) {
+        return NULL;
+    }
+    v += strspn(v, " \t");
+    n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) {
+        n--;
+    }
+    return v[n] ? apr_pstrndup(pool, v, n) : v;
+}
+
 /* One Access-Control-Allow-Origin value, as a browser reads it: the origin parser's
  * answer; mod_headers' formats that are not the Origin. */
 static void classify_value(lint_ctx *ctx, const scope_state *st, acao_value *av)
 {
-    const char *v = av->h->value;
+    const char *v = as_read(ctx->pool, av->h->value);
     cors_origin o;
 
     av->kind = AV_NOT_JUDGED;
@@ -860,18 +877,20 @@ static int all_digits(const char *v)
 static void judge_malformed(lint_ctx *ctx, const scope_view *v)
 {
     const hdr_action *acac = v->acac, *acma = v->acma;
+    const char *cred = acac ? as_read(ctx->pool, acac->value) : NULL;
+    const char *age = acma ? as_read(ctx->pool, acma->value) : NULL;
     int i;
 
     for (i = 0; i < v->values->nelts; i++) {
         malformed_origin(ctx, &APR_ARRAY_IDX(v->values, i, acao_value));
     }
-    if (acac && acac->value && strcmp(acac->value, "true") != 0 && !strstr(acac->value, "%{")) {
+    if (cred && strcmp(cred, "true") != 0 && !strstr(cred, "%{")) {
         lint_add(ctx, CL012, acac->node, acac->value_col, NULL,
                  "Access-Control-Allow-Credentials must be exactly 'true' (it is '%s'); to "
                  "deny credentials, omit the header",
                  acac->value);
     }
-    if (acma && acma->value && !strstr(acma->value, "%{") && !all_digits(acma->value)) {
+    if (age && !strstr(age, "%{") && !all_digits(age)) {
         lint_add(ctx, CL012, acma->node, acma->value_col, NULL,
                  "Access-Control-Max-Age '%s' is not a number of seconds", acma->value);
     }
