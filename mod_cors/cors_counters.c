@@ -14,6 +14,7 @@
 #include "apr_shm.h"
 #include "apr_strings.h"
 #include "mod_status.h"
+#include "ap_listen.h"
 
 #include <string.h>
 
@@ -86,6 +87,9 @@ cors_vhost_counters *cors_counters_slot(server_rec *s)
 
     if (table == NULL) {
         return NULL;
+    }
+    if (port == 0 && !s->is_virtual && ap_listeners && ap_listeners->bind_addr) {
+        port = ap_listeners->bind_addr->port; /* the main server, with several Listen */
     }
     apr_snprintf(name, sizeof(name), "%s:%u", s->server_hostname ? s->server_hostname : "-",
                  (unsigned)port);

@@ -1903,6 +1903,8 @@ def counters_on_the_status_page_across_children_and_a_graceful_restart(s):
         page = get(h.port, "/server-status", None).body.decode()
         check("<h2>mod_cors</h2>" in page and "second.example:%d" % h.ports[1] in page,
               "the status page has a table per virtual host")
+        check("<td>127.0.0.1:%d</td>" % h.port in page,
+              "the main server is named by its first Listen port, not ':0'")
         row = re.search(r"<tr><td>second\.example:\d+</td>((?:<td>\d+</td>)+)", page)
         check(row and re.findall(r"\d+", row.group(1))[:2] == ["0", "6"],
               "the second virtual host's own counts: %r" % (row and row.group(1)))
