@@ -173,9 +173,11 @@ const char *probe_url_origin(apr_pool_t *pool, const char *url, const char **why
     const char *origin = NULL;
     cors_origin o;
 
-    *why = "not an http:// or https:// URL";
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+    CURLUcode rc = u ? curl_url_set(u, CURLUPART_URL, url, 0) : CURLUE_OUT_OF_MEMORY;
+
+    *why = rc != CURLUE_OK ? apr_psprintf(pool, "not a URL (%s)", curl_url_strerror(rc))
+                           : "not an http:// or https:// URL";
+    if (rc == CURLUE_OK && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
         (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)) {
         curl_url_get(u, CURLUPART_PORT, &port, 0);
@@ -186,6 +188,10 @@ const char *probe_url_origin(apr_pool_t *pool, const char *url, const char **why
             const char *s = apr_pstrcat(pool, scheme, "://", host, port ? ":" : "", port, NULL);
             if (cors_origin_parse(s, &o) == CORS_ORIGIN_OK) {
                 origin = apr_pstrdup(pool, o.canon);
+            }
+            else {
+                *why = "a URL whose host cannot be an origin as written (an international "
+                       "name goes in its xn-- form)";
             }
         }
     }

@@ -194,6 +194,8 @@ def usage_cases():
     o = ["--origin", PAGE]
     return [
         ("an invalid URL", ["ftp://example.com/", *o], "is not an http:// or https:// URL"),
+        ("not a URL at all", ["http://[::1", *o], "is not a URL (Bad IPv6 address)"),
+        ("an international host name", ["http://b\u00fccher.localhost/", *o], "xn-- form"),
         ("a URL with credentials", ["http://u:p@127.0.0.1/", *o], "credentials in it"),
         ("an invalid origin", ["http://127.0.0.1/", "--origin", "http://a.example/"],
          "is not an origin"),
