@@ -374,7 +374,7 @@ static void view_headers(scope_view *v, const env_gate **gate)
     /* an expr= on the request's Origin, not one that merely names a header
      * ("-z resp('Access-Control-Allow-Origin')") */
     v->origin_gated = *gate != NULL || st->if_origin != NULL ||
-                      (acao && acao->cond_expr && lint_expr_tests_origin(acao->cond_expr));
+                      (acao && acao->cond_expr && lint_expr_restricts_origin(acao->cond_expr));
     v->acao_options = acao && lint_header_options_only(st, acao);
 }
 
@@ -557,11 +557,17 @@ static void reflected_tests(lint_ctx *ctx, const scope_view *v, const apr_array_
 
     for (i = 0; i < tests->nelts; i++) {
         const origin_test *t = &APR_ARRAY_IDX(tests, i, origin_test);
-        if (t->regex == NULL) {
+        if (t->regex == NULL && v->reflect_var && *v->reflect_var) {
             lint_add(ctx, CL004, t->node, 0, v->acao->node,
                      "%s copies the Origin into %s with no test, and "
                      "Access-Control-Allow-Origin reflects it",
                      t->node->name, v->reflect_var);
+        }
+        else if (t->regex == NULL) {
+            lint_add(ctx, CL004, t->node, 0, v->acao->node,
+                     "%s holds for any Origin (it tests that one is there, not which), and "
+                     "Access-Control-Allow-Origin reflects the Origin behind it",
+                     t->node->name);
         }
         else if (reflects_anyone(t)) {
             lint_add(ctx, CL004, t->node, t->col, NULL,

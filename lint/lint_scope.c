@@ -63,19 +63,66 @@ static const char *expr_origin_regex(apr_pool_t *p, const char *e, int *nocase);
 
 /* ---- Header lines ------------------------------------------------------------------ */
 
-int lint_expr_tests_origin(const char *e)
+/* The ways an ap_expr names the request's Origin (compared without case). */
+static const char *const origin_forms[] = {
+    "%{HTTP:Origin}",       "%{HTTP_ORIGIN}",       "%{req:Origin}",         "%{http:Origin}",
+    "%{req_novary:Origin}", "req('Origin')",        "req(\"Origin\")",       "http('Origin')",
+    "http(\"Origin\")",     "req_novary('Origin')", "req_novary(\"Origin\")"};
+
+/* Where e names the Origin first (and the form's length), or NULL. */
+static const char *expr_origin_at(const char *e, apr_size_t *len)
 {
-    static const char *const forms[] = {
-        "%{HTTP:Origin}", "%{HTTP_ORIGIN}",   "req('Origin')",        "req(\"Origin\")",
-        "http('Origin')", "http(\"Origin\")", "req_novary('Origin')", "req_novary(\"Origin\")"};
+    const char *first = NULL;
     size_t k;
 
-    for (k = 0; e && k < sizeof(forms) / sizeof(forms[0]); k++) {
-        if (lint_contains_ci(e, forms[k])) {
-            return 1;
+    for (k = 0; e && k < sizeof(origin_forms) / sizeof(origin_forms[0]); k++) {
+        apr_size_t n = strlen(origin_forms[k]);
+        const char *p;
+        for (p = e; *p; p++) {
+            if (strncasecmp(p, origin_forms[k], n) == 0) {
+                if (first == NULL || p < first) {
+                    first = p;
+                    *len = n;
+                }
+                break;
+            }
         }
     }
-    return 0;
+    return first;
+}
+
+int lint_expr_tests_origin(const char *e)
+{
+    apr_size_t len;
+
+    return expr_origin_at(e, &len) != NULL;
+}
+
+/* Does an ap_expr test admit only some origins: the Origin compared (==, in {...}, =~,
+ * -strmatch with a pattern other than '*')? A presence test (-n, != '', -strcmatch
+ * '*') admits every origin: a reflection behind it is a reflection. */
+int lint_expr_restricts_origin(const char *e)
+{
+    apr_size_t len;
+    const char *at = expr_origin_at(e, &len), *op, *back;
+
+    if (at == NULL) {
+        return 0;
+    }
+    op = at + len;
+    op += strspn(op, " \t");
+    if (strncmp(op, "==", 2) == 0 || strncmp(op, "=~", 2) == 0 ||
+        (strncasecmp(op, "in", 2) == 0 && strchr(" {\t", op[2]))) {
+        return 1;
+    }
+    if (strncasecmp(op, "-strmatch", 9) == 0 || strncasecmp(op, "-strcmatch", 10) == 0) {
+        const char *pat = op + strcspn(op, "'\"");
+        return *pat && pat[1] && strspn(pat + 1, "*") != strcspn(pat + 1, "'\"");
+    }
+    /* 'https://a.example' == %{HTTP:Origin} */
+    for (back = at; back > e && (back[-1] == ' ' || back[-1] == '\t'); back--) {
+    }
+    return back - e >= 2 && strncmp(back - 2, "==", 2) == 0;
 }
 
 /* Does an ap_expr condition hold only for OPTIONS requests ("%{REQUEST_METHOD} ==
@@ -504,14 +551,79 @@ static void note_env(scope_state *st, const char *var, int options_only)
     }
 }
 
+/* Does SetEnvIf's attribute name the Origin header: "Origin", "HTTP_ORIGIN", or a
+ * header-name regex such as "^Origin$" (mod_setenvif takes an attribute with regex
+ * characters as a regex over the header names)? */
+static int setenvif_names_origin(const char *a)
+{
+    apr_size_t n;
+
+    if (lint_streq(a, "Origin") || lint_streq(a, "HTTP_ORIGIN")) {
+        return 1;
+    }
+    a += *a == '^';
+    n = strlen(a);
+    n -= n > 0 && a[n - 1] == '$';
+    return n == 6 && strncasecmp(a, "Origin", 6) == 0;
+}
+
+/* The RewriteCond lines on the Origin before a RewriteRule. */
+typedef struct {
+    const lint_node *cond[8];
+    int n;
+    int any_or; /* [OR] chains them: any one passing is enough */
+} rewrite_conds;
+
+static env_gate *rewrite_gate(apr_pool_t *p, const lint_node *n, const lint_node *cond,
+                              int reflects, const env_gate *prev)
+{
+    env_gate *g = apr_pcalloc(p, sizeof(*g));
+
+    g->node = cond ? cond : n;
+    g->reflects = reflects;
+    g->prev = prev;
+    /* "!^$", "!^https://a\.example\.com$": a negated test admits (nearly) every origin */
+    if (cond && cond->argv[1][0] != '!') {
+        g->regex = cond->argv[1];
+        g->regex_col = cond->argcol[1];
+        g->nocase = cond->argc >= 3 && lint_contains_ci(cond->argv[2], "NC");
+        g->tested = 1;
+    }
+    return g;
+}
+
+/* The gates a RewriteRule's [E=VAR:...] sets: with [OR], each Origin condition is a way
+ * in (one gate each, judged each); without, all must hold, and the last one that is not
+ * negated is the test (none: the Origin is not tested). */
+static const env_gate *rewrite_gates(scope_state *st, const lint_node *rule,
+                                     const rewrite_conds *oc, int reflects, const env_gate *prev)
+{
+    const env_gate *g = prev;
+    int i;
+
+    if (oc->any_or) {
+        for (i = 0; i < oc->n; i++) {
+            g = rewrite_gate(st->pool, rule, oc->cond[i], reflects, g);
+        }
+        return g;
+    }
+    for (i = oc->n - 1; i >= 0 && oc->cond[i]->argv[1][0] == '!'; i--) {
+    }
+    return rewrite_gate(st->pool, rule,
+                        i >= 0  ? oc->cond[i]
+                        : oc->n ? oc->cond[0]
+                                : NULL,
+                        reflects, prev);
+}
+
 /* The directives of one scope section: its children, looking through the conditional
  * and method containers, but not into nested scopes. */
 void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const lint_node *limit)
 {
     const lint_node *n;
     /* RewriteCond %{HTTP:Origin} / %{REQUEST_METHOD} before the next RewriteRule */
-    const lint_node *origin_cond = NULL;
-    int origin_cond_idx = 0, method_cond = 0; /* 1: only OPTIONS, -1: excludes OPTIONS */
+    rewrite_conds oc = {{0}, 0, 0};
+    int method_cond = 0; /* 1: only OPTIONS, -1: excludes OPTIONS */
 
     for (n = sec->first_child; n; n = n->next) {
         if (n->inactive) {
@@ -540,7 +652,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
             }
         }
         else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE) && n->argc >= 3 &&
-                 (lint_streq(n->argv[0], "Origin") || lint_streq(n->argv[0], "HTTP_ORIGIN"))) {
+                 setenvif_names_origin(n->argv[0])) {
             int i;
             for (i = 2; i < n->argc; i++) {
                 const char *eq = strchr(n->argv[i], '=');
@@ -592,7 +704,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                     continue;
                 }
                 g->node = n;
-                g->tested = 1;
+                g->tested = lint_expr_restricts_origin(n->argv[0]);
                 g->regex = expr_origin_regex(st->pool, n->argv[0], &g->nocase);
                 g->regex_col = n->argcol[0];
                 if (eq) {
@@ -608,8 +720,11 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         else if (n->kind == LK_REWRITECOND && n->argc >= 2) {
             if (lint_contains_ci(n->argv[0], "%{HTTP:Origin}") ||
                 lint_contains_ci(n->argv[0], "%{HTTP_ORIGIN}")) {
-                origin_cond = n;
-                origin_cond_idx = 1;
+                if (oc.n < (int)(sizeof(oc.cond) / sizeof(oc.cond[0]))) {
+                    oc.cond[oc.n++] = n;
+                }
+                oc.any_or |= n->argc >= 3 && (lint_contains_ci(n->argv[2], "OR") ||
+                                              lint_contains_ci(n->argv[2], "ornext"));
             }
             else if (lint_contains_ci(n->argv[0], "%{REQUEST_METHOD}")) {
                 const char *re = n->argv[1];
@@ -624,16 +739,9 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
             int reflects = 0, redirect, status;
             const char *var = flags ? rewrite_flag_env(st->pool, flags, &reflects) : NULL;
             if (var) {
-                env_gate *g = apr_pcalloc(st->pool, sizeof(*g));
-                g->node = origin_cond ? origin_cond : n;
-                g->regex = origin_cond ? origin_cond->argv[origin_cond_idx] : NULL;
-                g->regex_col = origin_cond ? origin_cond->argcol[origin_cond_idx] : 0;
-                g->nocase = origin_cond && origin_cond->argc >= 3 &&
-                            lint_contains_ci(origin_cond->argv[2], "NC");
-                g->reflects = reflects;
-                g->tested = origin_cond != NULL;
-                if (origin_cond || reflects) {
-                    g->prev = apr_hash_get(st->gates, var, APR_HASH_KEY_STRING);
+                if (oc.n || reflects) {
+                    const env_gate *g = rewrite_gates(
+                        st, n, &oc, reflects, apr_hash_get(st->gates, var, APR_HASH_KEY_STRING));
                     scope_own(st, SCOPE_OWN_GATES);
                     apr_hash_set(st->gates, var, APR_HASH_KEY_STRING, g);
                     st->changed = 1;
@@ -653,7 +761,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 st->options_exempt = 1;
                 st->changed = 1;
             }
-            origin_cond = NULL;
+            oc.n = oc.any_or = 0;
             method_cond = 0;
         }
         else if (n->kind == LK_REDIRECT && redirect_is_redirect(n)) {
@@ -739,14 +847,17 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
     }
 }
 
-/* The regex of "... =~ /re/" (or m#re#) in an expression, or NULL. */
+/* The regex of "<Origin> =~ /re/" (or m#re#) in an expression, or NULL: the one that
+ * follows the Origin, not another variable's ("%{HTTP_HOST} =~ /x/ && ..."). */
 static const char *expr_origin_regex(apr_pool_t *p, const char *e, int *nocase)
 {
-    const char *op = strstr(e, "=~"), *start, *end;
+    apr_size_t len = 0;
+    const char *at = expr_origin_at(e, &len), *op, *start, *end;
     char delim;
 
     *nocase = 0;
-    if (op == NULL) {
+    op = at ? at + len + strspn(at + len, " \t") : NULL;
+    if (op == NULL || strncmp(op, "=~", 2) != 0) {
         return NULL;
     }
     op += 2;
@@ -786,8 +897,8 @@ void lint_scope_note_if_origin(apr_pool_t *p, scope_state *st, const lint_node *
         st->if_options = 1;
         st->changed = 1;
     }
-    if (!lint_expr_tests_origin(e)) {
-        return;
+    if (!lint_expr_restricts_origin(e)) {
+        return; /* no test, or one every origin passes ("-n %{HTTP:Origin}") */
     }
     st->if_origin = sec;
     st->changed = 1;

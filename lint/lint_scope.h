@@ -87,6 +87,8 @@ int lint_header_is_grant(const hdr_action *h);
 int lint_header_options_only(const scope_state *st, const hdr_action *h);
 /* Does an ap_expr expression test the request's Origin header? */
 int lint_expr_tests_origin(const char *e);
+/* Does it admit only some origins (==, in {...}, =~, a -strmatch pattern)? */
+int lint_expr_restricts_origin(const char *e);
 /* A RewriteRule's flags ("[L,R=301]", "[last,redirect=301]"): 0 no R flag, 1 a redirect
  * (3xx), 2 a status that is no redirect (R=200, R=404: *status says which). */
 int lint_rewrite_flag_redirect(const char *flags, int *status);
