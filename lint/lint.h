@@ -155,6 +155,8 @@ typedef struct {
     void *cors;              /* lint_cors.c */
     char *arena, *arena_end; /* the reader's bump allocator (lint_reader.c) */
     unsigned lines_read;     /* lint_node.seq */
+    int partial;             /* a file or plain directory was read: not a whole server's
+                              * configuration, so what it does not set may be set elsewhere */
     apr_hash_t *env_set;     /* environment variables some directive sets (lint_rules.c) */
 } lint_ctx;
 

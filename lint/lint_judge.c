@@ -122,6 +122,9 @@ static const char *unset_env_var(lint_ctx *ctx, const hdr_action *h)
                                         "AUTH",    "SCRIPT_"};
     const char *p;
 
+    if (ctx->partial) {
+        return NULL; /* a file on its own (a pre-commit hook's): set, maybe, in another */
+    }
     for (p = strstr(h->value, "%{"); p; p = strstr(p + 2, "%{")) {
         const char *e = strchr(p, '}');
         const char *name;

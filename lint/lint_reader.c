@@ -1281,10 +1281,12 @@ int lint_read_inputs(lint_ctx *ctx, int argc, const char *const *argv, apr_array
             }
             else {
                 scan_plain(&rd, arg, roots, &budget, 0);
+                ctx->partial = 1;
             }
         }
         else {
             lint_node *root = new_root(ctx, arg);
+            ctx->partial = 1;
             const char *base = strrchr(arg, '/');
             FILE *f = fopen(arg, "rb");
             if (f == NULL) {
