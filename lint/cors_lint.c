@@ -115,6 +115,9 @@ static const char *apply_setting(lint_ctx *ctx, lint_options *o, const char *key
         if (lint_parse_rule_list(val, &m)) {
             return "unknown rule ID";
         }
+        if (m == 0) {
+            return "names no rule (an empty list would run none, and pass everything)";
+        }
         o->enable_set = 1;
         o->enable |= m;
         o->disable &= ~m; /* a later (command-line) enable wins over an earlier disable */
@@ -322,7 +325,9 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         fprintf(stderr, "cors-lint: no file or directory given\n%s", usage);
         return 2;
     }
-    ctx.enabled = o.enable_set ? o.enable : (1u << LINT_NRULES) - 1;
+    /* CL000 (the configuration could not be read) stays on unless disabled by name: a
+     * run that checks only CL001 must not pass an unclosed section or a missing Include */
+    ctx.enabled = o.enable_set ? o.enable | (1u << CL000) : (1u << LINT_NRULES) - 1;
     ctx.enabled &= ~o.disable;
 
     roots = apr_array_make(pool, 8, sizeof(lint_node *));

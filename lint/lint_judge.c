@@ -40,6 +40,7 @@ typedef enum {
     AV_FORMAT_TAG, /* a mod_headers format that is not the Origin (%{...}i, %t, %D...) */
     AV_UNSET_VAR,  /* %{NAME}e that nothing sets */
     AV_INVALID,    /* not one origin */
+    AV_NOT_SERIAL, /* an origin, but not as browsers serialize it (case, default port) */
     AV_NULL,
     AV_INSECURE, /* an http:// origin */
     AV_SECURE
@@ -326,8 +327,12 @@ static void classify_value(lint_ctx *ctx, const scope_state *st, acao_value *av)
     av->status = cors_origin_parse(v, &o);
     av->kind = av->status != CORS_ORIGIN_OK  ? AV_INVALID
                : o.is_null                   ? AV_NULL
+               : strcmp(o.canon, v) != 0     ? AV_NOT_SERIAL
                : cors_origin_is_insecure(&o) ? AV_INSECURE
                                              : AV_SECURE;
+    if (av->kind == AV_NOT_SERIAL) {
+        av->detail = apr_pstrdup(ctx->pool, o.canon);
+    }
 }
 
 /* Each Access-Control-Allow-Origin line that grants (an 'add' sends them all). */
@@ -734,6 +739,9 @@ static void judge_always(lint_ctx *ctx, const scope_view *v)
         if (!grant_or_refused(h) || h->always || lint_header_options_only(v->st, h)) {
             continue;
         }
+        if (h->node->disabled & (1u << CL008)) {
+            continue; /* silenced here: neither reported nor named by the others */
+        }
         if (first && first->loc.file == h->node->loc.file) {
             lint_add(ctx, CL008, h->node, 0, NULL,
                      "Header %s %s without 'always', as line %d: write 'Header always %s'",
@@ -867,6 +875,13 @@ static void malformed_origin(lint_ctx *ctx, const acao_value *av)
                  "origin (scheme://host[:port]), '*' or 'null'",
                  v, cors_origin_status_str(av->status));
         break;
+    case AV_NOT_SERIAL:
+        lint_add(ctx, CL012, av->h->node, av->h->value_col, NULL,
+                 "Access-Control-Allow-Origin value '%s' is not written as browsers send an "
+                 "origin (lower case, no default port), and they compare it byte for byte: "
+                 "it never matches; write '%s'",
+                 v, av->detail);
+        break;
     default: break;
     }
 }
@@ -880,6 +895,44 @@ static int all_digits(const char *v)
         numeric &= *v >= '0' && *v <= '9';
     }
     return numeric;
+}
+
+/* An element of a comma-separated list value that holds white space ("GET POST PUT"):
+ * browsers split such lists on commas only (Fetch), so the element is no token and the
+ * whole preflight fails ("Cannot parse Access-Control-Allow-Methods"). NULL: none. */
+static const char *spaced_element(apr_pool_t *pool, const char *value)
+{
+    const char *e;
+
+    if (value == NULL || strstr(value, "%{")) {
+        return NULL;
+    }
+    for (e = value; *e; e += *e == ',') {
+        apr_size_t n = strcspn(e, ",");
+        const char *s = e + strspn(e, " \t");
+        apr_size_t len = n - (apr_size_t)(s - e);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+            len--;
+        }
+        if (memchr(s, ' ', len) || memchr(s, '\t', len)) {
+            return apr_pstrmemdup(pool, s, len);
+        }
+        e += n;
+    }
+    return NULL;
+}
+
+static void spaced_list(lint_ctx *ctx, const scope_view *v, const hdr_action *h)
+{
+    const char *bad = h ? spaced_element(v->st->pool, h->value) : NULL;
+
+    if (bad) {
+        lint_add(ctx, CL012, h->node, h->value_col, NULL,
+                 "%s holds '%s': browsers split the list on commas only, so that is one name, "
+                 "no token, and the preflight fails (\"Cannot parse %s\"); separate the "
+                 "names with commas",
+                 h->name, bad, h->name);
+    }
 }
 
 /* CL012: header values browsers reject. */
@@ -899,6 +952,8 @@ static void judge_malformed(lint_ctx *ctx, const scope_view *v)
                  "deny credentials, omit the header",
                  acac->value);
     }
+    spaced_list(ctx, v, v->acam);
+    spaced_list(ctx, v, v->acah);
     if (age && !strstr(age, "%{") && !all_digits(age)) {
         lint_add(ctx, CL012, acma->node, acma->value_col, NULL,
                  "Access-Control-Max-Age '%s' is not a number of seconds", acma->value);

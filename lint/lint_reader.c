@@ -494,6 +494,16 @@ static void parse_comment(lint_ctx *ctx, const char *c, lint_loc at, lint_mask *
         memcpy(ids, p, n);
         ids[n] = '\0';
     }
+    if (n > 0 && n < sizeof(ids) && lint_parse_rule_list(ids, &m) == 0 && ids[n - 1] == ',' &&
+        lint_rule_parse(apr_pstrndup(ctx->pool, p + n + strspn(p + n, " \t"),
+                                     strcspn(p + n + strspn(p + n, " \t"), ", \t"))) >= 0) {
+        /* "disable=CL008, CL002": the space ends the list, and CL002 would be the reason */
+        at.col += (int)(p - c);
+        lint_add_at(ctx, CL000, at,
+                    "a space ends this list of rule IDs: the IDs after it are read as the "
+                    "reason and not silenced; write them without spaces (CL008,CL002)");
+        return;
+    }
     if (n >= sizeof(ids) || lint_parse_rule_list(ids, &m) != 0) {
         at.col += (int)(p - c);
         lint_add_at(ctx, CL000, at,

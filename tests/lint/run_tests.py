@@ -1164,6 +1164,35 @@ def cl008_says_why_once_per_block():
           "as line 2: write 'Header always set'", c8[1]["message"])
 
 
+@test
+def flags_and_suppressions_that_gated_silently():
+    """From a second review: --enable CL001 hid an unclosed section (CL000) and passed;
+    --enable "" ran no rule and passed; "disable=CL008, CL002" silenced only CL008 and
+    said nothing; CL008 named a line whose finding was suppressed ("as line 3")."""
+    t = Tree({"open.conf": "<Location /a>\nHeader always set Access-Control-Allow-Origin \"*\"\n",
+              "s.conf": "# cors-lint: disable=CL008, CL002 legacy\n"
+                        "Header set Access-Control-Allow-Origin \"https://a.example.com\"\n",
+              "i.conf": "<Location /a>\n# cors-lint: disable=CL008 legacy\n"
+                        "Header set Access-Control-Allow-Origin \"https://a.example.com\"\n"
+                        "Header set Access-Control-Allow-Methods \"GET, PUT\"\n"
+                        "Header always merge Vary Origin\n</Location>\n"})
+    try:
+        found, r = t.findings("--enable", "CL001", "open.conf")
+        check(r.returncode == 1 and [f["rule"] for f in found] == ["CL000"],
+              "--enable CL001 still reports CL000: %r" % found)
+        r = t.run("--enable", "", "open.conf")
+        check(r.returncode == 2 and "names no rule" in r.stderr, "--enable '': %r" % r.stderr)
+        found, _ = t.findings("s.conf")
+        check(any(f["rule"] == "CL000" and f["line"] == 1 and "space ends" in f["message"]
+                  for f in found), "a space inside the list is said: %r" % found)
+        found, _ = t.findings("i.conf")
+        c8 = [f for f in found if f["rule"] == "CL008"]
+        check([f["line"] for f in c8] == [4] and "as line" not in c8[0]["message"],
+              "the suppressed line is not named: %r" % c8)
+    finally:
+        t.cleanup()
+
+
 def main():
     global LINT, ARGS
     ap = argparse.ArgumentParser()
