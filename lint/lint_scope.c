@@ -624,6 +624,8 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
     /* RewriteCond %{HTTP:Origin} / %{REQUEST_METHOD} before the next RewriteRule */
     rewrite_conds oc = {{0}, 0, 0};
     int method_cond = 0; /* 1: only OPTIONS, -1: excludes OPTIONS */
+    int scheme_cond = 0; /* a RewriteCond on %{HTTPS}, the port or the scheme: the
+                          * redirect to https that an https page's requests never meet */
 
     for (n = sec->first_child; n; n = n->next) {
         if (n->inactive) {
@@ -726,10 +728,23 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 oc.any_or |= n->argc >= 3 && (lint_contains_ci(n->argv[2], "OR") ||
                                               lint_contains_ci(n->argv[2], "ornext"));
             }
+            else if (lint_contains_ci(n->argv[0], "%{HTTPS}") ||
+                     lint_contains_ci(n->argv[0], "%{SERVER_PORT}") ||
+                     lint_contains_ci(n->argv[0], "%{REQUEST_SCHEME}")) {
+                scheme_cond = 1;
+            }
             else if (lint_contains_ci(n->argv[0], "%{REQUEST_METHOD}")) {
-                const char *re = n->argv[1];
-                int neg = re[0] == '!';
-                if (lint_contains_ci(re, "OPTIONS")) {
+                /* only "OPTIONS" (anchored or not), and not [OR]ed with another: a regex
+                 * such as ^(GET|POST|OPTIONS)$ lets other methods through (a review) */
+                const char *re = n->argv[1] + (n->argv[1][0] == '!');
+                int neg = n->argv[1][0] == '!';
+                apr_size_t len;
+                re += *re == '=' || *re == '^'; /* "=OPTIONS" compares the string */
+                len = strlen(re);
+                len -= len > 0 && re[len - 1] == '$';
+                if (len == 7 && strncasecmp(re, "OPTIONS", 7) == 0 &&
+                    !(n->argc >= 3 && (lint_contains_ci(n->argv[2], "OR") ||
+                                       lint_contains_ci(n->argv[2], "ornext")))) {
                     method_cond = neg ? -1 : 1;
                 }
             }
@@ -749,7 +764,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 note_env(st, var, method_cond == 1);
             }
             redirect = lint_rewrite_flag_redirect(flags, &status);
-            if (redirect == 1 && method_cond != -1) {
+            if (redirect == 1 && method_cond != -1 && !scheme_cond) {
                 scope_own(st, SCOPE_OWN_REDIRECTS);
                 APR_ARRAY_PUSH(st->redirects, const lint_node *) = n;
                 st->changed = 1;
@@ -762,7 +777,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 st->changed = 1;
             }
             oc.n = oc.any_or = 0;
-            method_cond = 0;
+            method_cond = scheme_cond = 0;
         }
         else if (n->kind == LK_REDIRECT && redirect_is_redirect(n)) {
             scope_own(st, SCOPE_OWN_REDIRECTS);
