@@ -1080,6 +1080,12 @@ static void read_path(lint_reader *rd, const char *path, lint_node *parent, cons
     free(real);
     f = fopen(path, "rb");
     if (f == NULL || st.st_size > LINT_MAX_FILE) {
+        if (from == NULL) {
+            /* a file of a directory given on the command line: never skipped in silence */
+            lint_loc at = {apr_pstrdup(ctx->pool, path), 1, 1};
+            lint_add_at(ctx, CL000, at, "cannot read %s: %s", path,
+                        f ? "file too large" : strerror(errno));
+        }
         if (from) {
             lint_add(ctx, CL000, from, 0, NULL, "cannot read %s: %s", path,
                      f ? "file too large" : strerror(errno));
@@ -1200,7 +1206,12 @@ static void scan_plain(lint_reader *rd, const char *dir, apr_array_header_t *roo
     apr_array_header_t *names;
     int i;
 
-    if (depth > 32 || *budget <= 0 || (names = list_dir(rd, dir, budget)) == NULL) {
+    if (depth > 32 || *budget <= 0) {
+        return;
+    }
+    if ((names = list_dir(rd, dir, budget)) == NULL) {
+        lint_loc at = {apr_pstrdup(rd->ctx->pool, dir), 1, 1};
+        lint_add_at(rd->ctx, CL000, at, "cannot read the directory %s: %s", dir, strerror(errno));
         return;
     }
     for (i = 0; i < names->nelts; i++) {

@@ -1193,6 +1193,30 @@ def flags_and_suppressions_that_gated_silently():
         t.cleanup()
 
 
+@test
+def unreadable_files_in_a_directory_are_said():
+    """From a second review: a directory linted as a user who cannot read one of its
+    files or subdirectories gave "0 files" and exit 0."""
+    t = Tree({"d/a.conf": "CORSAllowOrigin https://a.example\n", "d/sub/b.conf": "x\n"})
+    try:
+        os.chmod(t.dir, 0o755)
+        lint = t.path("cors-lint")
+        shutil.copy(LINT, lint)
+        os.chmod(t.path("d/a.conf"), 0)
+        os.chmod(t.path("d/sub"), 0)
+        cmd = [lint, "--format", "json", t.path("d")]
+        if os.geteuid() == 0:  # root reads everything: run it as a user who cannot
+            cmd = ["runuser", "-u", "nobody", "--"] + cmd
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        found = json.loads(r.stdout)["findings"] if r.stdout else []
+        said = sorted(os.path.basename(f["file"]) for f in found if f["rule"] == "CL000")
+        check(r.returncode == 1 and said == ["a.conf", "sub"],
+              "exit %d, CL000 for %r: %s" % (r.returncode, said, r.stderr))
+    finally:
+        os.chmod(t.path("d/sub"), 0o755)
+        t.cleanup()
+
+
 def main():
     global LINT, ARGS
     ap = argparse.ArgumentParser()
