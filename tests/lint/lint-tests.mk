@@ -8,7 +8,7 @@
 .PHONY: lint-test lint-asan-test lint-unit-test
 LINT_LIB_SRC := $(filter-out lint/cors_lint.c,$(LINT_SRC))
 
-$(OUT)/test_lint_units: tests/lint/test_lint_units.c $(LINT_LIB_SRC) $(LINT_HDR) \
+$(OUT)/test_lint_units: tests/lint/test_lint_units.c tests/unit/check_run.h $(LINT_LIB_SRC) $(LINT_HDR) \
                         $(OUT)/lint_rules_doc.c $(OUT)/libcors_core.a
 	$(CC) $(LINT_CFLAGS) $(OPTFLAGS) tests/lint/test_lint_units.c $(LINT_LIB_SRC) \
 	    $(OUT)/lint_rules_doc.c $(OUT)/libcors_core.a $(LINT_LIBS) \

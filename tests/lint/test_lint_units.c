@@ -17,6 +17,7 @@
 #include <apr_strings.h>
 
 #include "lint.h"
+#include "../unit/check_run.h"
 
 static apr_pool_t *pool;
 static lint_ctx ctx;
@@ -192,8 +193,6 @@ int main(void)
 {
     Suite *s = suite_create("cors-lint internals");
     TCase *tc = tcase_create("units");
-    SRunner *sr;
-    int failed;
 
     apr_initialize();
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -205,10 +204,5 @@ int main(void)
     tcase_add_test(tc, scope_merge_two_locations);
     tcase_add_test(tc, scope_replaced_by_child);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    apr_terminate();
-    return failed ? 1 : 0;
+    return check_run(s);
 }

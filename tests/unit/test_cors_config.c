@@ -14,6 +14,7 @@
 
 #include "cors_config.h"
 #include "test_engine.h"
+#include "check_run.h"
 
 static apr_pool_t *pool;
 static cors_env env;
@@ -527,8 +528,6 @@ int main(void)
 {
     Suite *s = suite_create("cors_config");
     TCase *tc = tcase_create("config");
-    SRunner *sr;
-    int failed;
 
     apr_initialize();
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -544,10 +543,5 @@ int main(void)
     tcase_add_test(tc, test_sections_defaults_dirs_files);
     tcase_add_test(tc, test_sections_stop_at_first);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    apr_terminate();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

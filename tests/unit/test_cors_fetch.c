@@ -13,6 +13,7 @@
 #include "cors_enforce.h"
 #include "cors_fetch.h"
 #include "cors_policy.h"
+#include "check_run.h"
 
 static apr_pool_t *pool;
 
@@ -212,8 +213,6 @@ int main(void)
 {
     Suite *s = suite_create("cors_fetch");
     TCase *tc = tcase_create("fetch");
-    SRunner *sr;
-    int failed;
 
     apr_initialize();
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -224,10 +223,5 @@ int main(void)
     tcase_add_test(tc, test_redirect_taint_and_message);
     tcase_add_test(tc, test_enforce);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    apr_terminate();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

@@ -17,6 +17,7 @@
 
 #include "cors_policy.h"
 #include "test_engine.h"
+#include "check_run.h"
 
 static apr_pool_t *pool;
 static const cors_psl *psl;
@@ -585,8 +586,6 @@ int main(void)
 {
     Suite *s = suite_create("cors_judge");
     TCase *tc = tcase_create("judge");
-    SRunner *sr;
-    int failed;
 
     apr_initialize();
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -603,10 +602,5 @@ int main(void)
     tcase_add_test(tc, test_redos_judged_first);
     tcase_add_test(tc, test_redos_engine_gave_up);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    apr_terminate();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "cors_policy.h"
 #include "test_engine.h"
+#include "check_run.h"
 
 static apr_pool_t *pool;
 static const cors_psl *psl;
@@ -1074,14 +1075,7 @@ static Suite *policy_suite(void)
 
 int main(void)
 {
-    SRunner *sr;
-    int failed;
 
     apr_initialize();
-    sr = srunner_create(policy_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    apr_terminate();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(policy_suite());
 }

@@ -11,10 +11,10 @@ UNIT_LIBS  := $(APR_LIBS) $(PSL_LIBS) $(CHECK_LIBS) \
 UNIT_ENGINE := tests/unit/test_engine.h lint/lint_pcre2.c lint/lint_pcre2.h
 UNIT_CFLAGS  = $(CFLAGS_ALL) -Ilint $(shell pkg-config --cflags libpcre2-8 2>/dev/null)
 
-$(OUT)/test_cors_%: tests/unit/test_cors_%.c $(UNIT_ENGINE) $(OUT)/libcors_core.a
+$(OUT)/test_cors_%: tests/unit/test_cors_%.c tests/unit/check_run.h $(UNIT_ENGINE) $(OUT)/libcors_core.a
 	$(CC) $(UNIT_CFLAGS) $(OPTFLAGS) $< lint/lint_pcre2.c $(OUT)/libcors_core.a $(UNIT_LIBS) -o $@
 
-$(OUT)/asan/test_cors_%: tests/unit/test_cors_%.c $(UNIT_ENGINE) $(OUT)/asan/libcors_core.a
+$(OUT)/asan/test_cors_%: tests/unit/test_cors_%.c tests/unit/check_run.h $(UNIT_ENGINE) $(OUT)/asan/libcors_core.a
 	@mkdir -p $(OUT)/asan
 	$(CC) $(UNIT_CFLAGS) $(SANFLAGS) $< lint/lint_pcre2.c $(OUT)/asan/libcors_core.a \
 	    $(UNIT_LIBS) -o $@
