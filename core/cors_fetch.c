@@ -8,16 +8,15 @@
 #include <apr_strings.h>
 #include <apr_tables.h>
 
-char *cors_fetch_lower(apr_pool_t *pool, const char *s)
+char *cors_fetch_normalize(apr_pool_t *pool, const char *v, apr_size_t len)
 {
-    char *copy = apr_pstrdup(pool, s), *p;
-
-    for (p = copy; *p; p++) {
-        if (*p >= 'A' && *p <= 'Z') {
-            *p = (char)(*p - 'A' + 'a');
-        }
+    while (len > 0 && strchr(" \t\r\n", v[len - 1])) {
+        len--;
     }
-    return copy;
+    while (len > 0 && strchr(" \t\r\n", *v)) {
+        v++, len--;
+    }
+    return apr_pstrmemdup(pool, v, len);
 }
 
 /* Fetch's "CORS-unsafe request-header byte". */
@@ -133,7 +132,7 @@ const char *cors_fetch_unsafe_names(apr_pool_t *pool, const cors_fetch_header *h
     all = safelisted_bytes > 1024;
     for (i = 0; i < n; i++) {
         if (all || !cors_fetch_header_safelisted(h[i].name, h[i].value)) {
-            APR_ARRAY_PUSH(names, char *) = cors_fetch_lower(pool, h[i].name);
+            APR_ARRAY_PUSH(names, char *) = cors_lower_dup(pool, h[i].name, strlen(h[i].name));
         }
     }
     if (names->nelts == 0) {

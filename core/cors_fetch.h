@@ -13,8 +13,9 @@ typedef struct cors_fetch_header {
     const char *value;
 } cors_fetch_header;
 
-/* A lower-case copy of s (ASCII; header names are). */
-char *cors_fetch_lower(apr_pool_t *pool, const char *s);
+/* A field value as browsers read it: without the HTTP white space (space, tab, CR, LF)
+ * around it (Fetch's "normalize"), so "true " is "true". */
+char *cors_fetch_normalize(apr_pool_t *pool, const char *v, apr_size_t len);
 
 /* Is this request header CORS-safelisted (Fetch: Accept, Accept-Language,
  * Content-Language, Content-Type of a form or text/plain, a simple Range), value

@@ -873,18 +873,22 @@ int cors_is_forbidden_method(const char *method, apr_size_t len)
             (strncasecmp(method, "TRACE", 5) == 0 || strncasecmp(method, "TRACK", 5) == 0));
 }
 
+char *cors_lower_dup(apr_pool_t *pool, const char *s, apr_size_t len)
+{
+    char *copy = apr_pstrmemdup(pool, s, len);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        copy[i] = (char)cors_lower((unsigned char)copy[i]);
+    }
+    return copy;
+}
+
 static void cors_token_add(apr_pool_t *pool, cors_token_list *l, const char *tok, apr_size_t len)
 {
-    char *key = apr_pstrmemdup(pool, tok, len);
-    char *orig = key;
+    char *orig = apr_pstrmemdup(pool, tok, len);
+    char *key = l->kind != CORS_TOKENS_METHODS ? cors_lower_dup(pool, tok, len) : orig;
 
-    if (l->kind != CORS_TOKENS_METHODS) {
-        apr_size_t i;
-        orig = apr_pstrmemdup(pool, tok, len);
-        for (i = 0; i < len; i++) {
-            key[i] = (char)cors_lower((unsigned char)key[i]);
-        }
-    }
     if (apr_hash_get(l->set, key, (apr_ssize_t)len) == NULL) {
         apr_hash_set(l->set, key, (apr_ssize_t)len, key);
         APR_ARRAY_PUSH(l->tokens, const char *) = orig;

@@ -228,6 +228,9 @@ const char *cors_token_list_parse(apr_pool_t *pool, cors_token_kind kind, int ar
 
 int cors_token_list_has(const cors_token_list *list, const char *token, apr_size_t len);
 
+/* A lower-case copy of s[0..len) (ASCII: header names, hosts and variable names). */
+char *cors_lower_dup(apr_pool_t *pool, const char *s, apr_size_t len);
+
 /* Is this a CORS-safelisted method (GET, HEAD, POST)? Case-sensitive. */
 int cors_is_safelisted_method(const char *method);
 

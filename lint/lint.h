@@ -182,6 +182,9 @@ typedef enum {
 int lint_write_report(lint_ctx *ctx, lint_format fmt, FILE *out, lint_severity min, int color,
                       const char **err);
 
+/* A JSON string: escaped, UTF-8 kept, a byte that starts no UTF-8 sequence as U+FFFD. */
+void lint_json_string(FILE *out, const char *s);
+
 /* ---- reader (lint_reader.c) ---- */
 
 /* Reads the arguments (files or directories) as the spec says into a forest of roots:

@@ -16,6 +16,7 @@
 
 #include <apr_strings.h>
 
+#include "cors_fetch.h"
 #include "cors_policy.h"
 #include "lint.h"
 #include "lint_scope.h"
@@ -129,7 +130,7 @@ static const char *unset_env_var(lint_ctx *ctx, const hdr_action *h)
     for (p = strstr(h->value, "%{"); p; p = strstr(p + 2, "%{")) {
         const char *e = strchr(p, '}');
         const char *name;
-        char *lower, *c;
+        char *lower;
         size_t k;
         int module = 0;
         if (e == NULL || e[1] != 'e') {
@@ -142,10 +143,7 @@ static const char *unset_env_var(lint_ctx *ctx, const hdr_action *h)
         if (module || (h->cond_env && !h->cond_neg && lint_streq(h->cond_env, name))) {
             continue;
         }
-        lower = apr_pstrdup(ctx->pool, name);
-        for (c = lower; *c; c++) {
-            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-        }
+        lower = cors_lower_dup(ctx->pool, name, strlen(name));
         if (apr_hash_get(ctx->env_set, lower, APR_HASH_KEY_STRING) == NULL) {
             return name;
         }
@@ -286,17 +284,7 @@ static void header_tests(lint_ctx *ctx, const scope_view *v, const env_gate *gat
  * optional white space), which httpd sends as written in a quoted Header value. */
 static const char *as_read(apr_pool_t *pool, const char *v)
 {
-    apr_size_t n;
-
-    if (v == NULL) {
-        return NULL;
-    }
-    v += strspn(v, " \t");
-    n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) {
-        n--;
-    }
-    return v[n] ? apr_pstrndup(pool, v, n) : v;
+    return v ? cors_fetch_normalize(pool, v, strlen(v)) : NULL;
 }
 
 /* One Access-Control-Allow-Origin value, as a browser reads it: the origin parser's

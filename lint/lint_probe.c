@@ -42,7 +42,7 @@ static const char *add_header(apr_pool_t *pool, probe_opts *o, const char *arg)
 
     h->name = colon ? apr_pstrndup(pool, arg, (apr_size_t)(colon - arg)) : arg;
     h->value = colon ? colon + 1 + strspn(colon + 1, " \t") : "1";
-    lower = cors_fetch_lower(pool, h->name);
+    lower = cors_lower_dup(pool, h->name, strlen(h->name));
     if (!cors_is_token(h->name, strlen(h->name))) {
         return apr_psprintf(pool, "'%s' is not a header name", probe_shown(pool, h->name));
     }
@@ -432,29 +432,11 @@ static void text_report(FILE *out, apr_pool_t *pool, const probe_result *res, co
     }
 }
 
-static void json_string(FILE *out, const char *v)
-{
-    fputc('"', out);
-    for (; v && *v; v++) {
-        unsigned char c = (unsigned char)*v;
-        if (c == '"' || c == '\\') {
-            fprintf(out, "\\%c", c);
-        }
-        else if (c < 0x20 || c >= 0x7f) {
-            fprintf(out, "\\u%04x", c);
-        }
-        else {
-            fputc(c, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static void json_field(FILE *out, const char *name, const char *value, int comma)
 {
     fprintf(out, "%s\"%s\": ", comma ? ", " : "", name);
     if (value) {
-        json_string(out, value);
+        lint_json_string(out, value);
     }
     else {
         fputs("null", out);

@@ -35,19 +35,6 @@ const char *probe_shown(apr_pool_t *pool, const char *v)
 
 /* ---- One HTTP exchange through libcurl ------------------------------------------ */
 
-/* A field value as browsers read it: without the white space around it (Fetch's
- * "normalize": a trailing space after "true" still reads "true"). */
-static char *trimmed(apr_pool_t *pool, const char *v, size_t len)
-{
-    while (len > 0 && strchr(" \t\r\n", v[len - 1])) {
-        len--;
-    }
-    while (len > 0 && (*v == ' ' || *v == '\t')) {
-        v++, len--;
-    }
-    return apr_pstrndup(pool, v, len);
-}
-
 static size_t on_header(char *line, size_t size, size_t n, void *baton)
 {
     exchange *x = baton;
@@ -68,7 +55,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *baton)
     if ((line[0] == ' ' || line[0] == '\t') && x->last_name) {
         /* an obsolete line folding: part of the previous field, joined by a space */
         const char *before = apr_table_get(x->got, x->last_name);
-        value = trimmed(x->pool, line, len);
+        value = cors_fetch_normalize(x->pool, line, len);
         apr_table_set(x->got, x->last_name,
                       *before ? apr_pstrcat(x->pool, before, " ", value, NULL) : value);
         return len;
@@ -76,8 +63,8 @@ static size_t on_header(char *line, size_t size, size_t n, void *baton)
     if ((colon = memchr(line, ':', len)) == NULL) {
         return len;
     }
-    name = cors_fetch_lower(x->pool, apr_pstrndup(x->pool, line, (apr_size_t)(colon - line)));
-    value = trimmed(x->pool, colon + 1, len - (size_t)(colon + 1 - line));
+    name = cors_lower_dup(x->pool, line, (apr_size_t)(colon - line));
+    value = cors_fetch_normalize(x->pool, colon + 1, len - (size_t)(colon + 1 - line));
     apr_table_merge(x->got, name, value);
     x->last_name = name;
     return len;

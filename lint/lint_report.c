@@ -72,12 +72,11 @@ static void add_finding(lint_ctx *ctx, int rule, lint_loc loc, const lint_node *
     }
 }
 
-void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lint_node *related,
-              const char *fmt, ...)
+/* A finding on a node (at column col when above 0), with its rule's severity or sev. */
+static void add_on_node(lint_ctx *ctx, int rule, int sev, const lint_node *node, int col,
+                        const lint_node *related, const char *fmt, va_list ap)
 {
-    va_list ap;
     lint_loc loc = node->loc;
-    const char *msg;
 
     if (col > 0) {
         loc.col = col;
@@ -85,30 +84,30 @@ void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lin
     if (!claim(ctx, rule, loc, node->disabled)) {
         return;
     }
+    add_finding(ctx, rule, loc, related, apr_pvsprintf(ctx->pool, fmt, ap));
+    if (sev >= 0) {
+        ((lint_finding *)ctx->findings->elts)[ctx->findings->nelts - 1].severity = sev;
+    }
+}
+
+void lint_add(lint_ctx *ctx, int rule, const lint_node *node, int col, const lint_node *related,
+              const char *fmt, ...)
+{
+    va_list ap;
+
     va_start(ap, fmt);
-    msg = apr_pvsprintf(ctx->pool, fmt, ap);
+    add_on_node(ctx, rule, -1, node, col, related, fmt, ap);
     va_end(ap);
-    add_finding(ctx, rule, loc, related, msg);
 }
 
 void lint_add_sev(lint_ctx *ctx, int rule, lint_severity sev, const lint_node *node, int col,
                   const char *fmt, ...)
 {
     va_list ap;
-    lint_loc loc = node->loc;
-    const char *msg;
 
-    if (col > 0) {
-        loc.col = col;
-    }
-    if (!claim(ctx, rule, loc, node->disabled)) {
-        return;
-    }
     va_start(ap, fmt);
-    msg = apr_pvsprintf(ctx->pool, fmt, ap);
+    add_on_node(ctx, rule, (int)sev, node, col, NULL, fmt, ap);
     va_end(ap);
-    add_finding(ctx, rule, loc, NULL, msg);
-    ((lint_finding *)ctx->findings->elts)[ctx->findings->nelts - 1].severity = sev;
 }
 
 void lint_add_at(lint_ctx *ctx, int rule, lint_loc loc, const char *fmt, ...)
@@ -208,7 +207,7 @@ static apr_size_t utf8_len(const unsigned char *p)
     return n;
 }
 
-static void json_str(FILE *out, const char *s)
+void lint_json_string(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
 
@@ -270,17 +269,17 @@ static void write_json(lint_ctx *ctx, FILE *out, lint_severity min)
         fprintf(out,
                 "\"rule\": \"%s\", \"severity\": \"%s\", \"message\": ", lint_rules[f->rule].id,
                 sev_name(f->severity));
-        json_str(out, f->message);
+        lint_json_string(out, f->message);
         fputs(", \"file\": ", out);
-        json_str(out, f->loc.file);
+        lint_json_string(out, f->loc.file);
         fprintf(out, ", \"line\": %d, \"column\": %d, \"related\": [", f->loc.line,
                 f->loc.col > 0 ? f->loc.col : 1);
         if (f->related.file) {
             fputs("{\"file\": ", out);
-            json_str(out, f->related.file);
+            lint_json_string(out, f->related.file);
             fprintf(out, ", \"line\": %d, \"column\": %d, \"message\": ", f->related.line,
                     f->related.col > 0 ? f->related.col : 1);
-            json_str(out, f->related_message);
+            lint_json_string(out, f->related_message);
             fputs("}", out);
         }
         fputs("]}", out);
@@ -314,14 +313,14 @@ static const char *relative_uri(lint_ctx *ctx, const char *path)
 static void sarif_location(lint_ctx *ctx, FILE *out, lint_loc loc, const char *msg)
 {
     fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
-    json_str(out, relative_uri(ctx, loc.file));
+    lint_json_string(out, relative_uri(ctx, loc.file));
     fprintf(out,
             ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %d, "
             "\"startColumn\": %d}}",
             loc.line > 0 ? loc.line : 1, loc.col > 0 ? loc.col : 1);
     if (msg) {
         fputs(", \"message\": {\"text\": ", out);
-        json_str(out, msg);
+        lint_json_string(out, msg);
         fputs("}", out);
     }
     fputs("}", out);
@@ -345,13 +344,13 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
                 "%s\n        {\"id\": \"%s\", \"name\": \"%s\", "
                 "\"shortDescription\": {\"text\": ",
                 i ? "," : "", r->id, r->id);
-        json_str(out, r->title);
+        lint_json_string(out, r->title);
         fputs("}, \"fullDescription\": {\"text\": ", out);
-        json_str(out, rule_summary(ctx->pool, i, r->title));
+        lint_json_string(out, rule_summary(ctx->pool, i, r->title));
         fputs("}, \"help\": {\"text\": ", out);
-        json_str(out, lint_rule_doc(i));
+        lint_json_string(out, lint_rule_doc(i));
         fputs(", \"markdown\": ", out);
-        json_str(out, lint_rule_doc(i));
+        lint_json_string(out, lint_rule_doc(i));
         fprintf(out,
                 "}, \"defaultConfiguration\": {\"level\": \"%s\"}, "
                 "\"properties\": {\"security-severity\": \"%s\", "
@@ -372,7 +371,7 @@ static void write_sarif(lint_ctx *ctx, FILE *out, lint_severity min)
                 : f->severity == LINT_WARNING ? "warning"
                                               : "note");
         first = 0;
-        json_str(out, f->message);
+        lint_json_string(out, f->message);
         fputs("}, \"locations\": [", out);
         sarif_location(ctx, out, f->loc, NULL);
         fputs("]", out);

@@ -404,16 +404,11 @@ void lint_ctx_init(lint_ctx *ctx, apr_pool_t *pool)
 
 static void note_env_name(lint_ctx *ctx, const char *var)
 {
-    char *lower, *c;
     apr_size_t n;
 
     var += *var == '!';
     n = strcspn(var, "=:,]");
-    lower = apr_pstrmemdup(ctx->pool, var, n);
-    for (c = lower; *c; c++) {
-        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-    }
-    apr_hash_set(ctx->env_set, lower, APR_HASH_KEY_STRING, "1");
+    apr_hash_set(ctx->env_set, cors_lower_dup(ctx->pool, var, n), APR_HASH_KEY_STRING, "1");
 }
 
 /* Every environment variable a directive of the input sets (names without case, as
