@@ -434,7 +434,10 @@ static void text_report(FILE *out, apr_pool_t *pool, const probe_result *res, co
 
 static void json_field(FILE *out, const char *name, const char *value, int comma)
 {
-    fprintf(out, "%s\"%s\": ", comma ? ", " : "", name);
+    /* a name may come from the server (a response header's): escaped as any string */
+    fputs(comma ? ", " : "", out);
+    lint_json_string(out, name);
+    fputs(": ", out);
     if (value) {
         lint_json_string(out, value);
     }
