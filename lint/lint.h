@@ -94,6 +94,11 @@ typedef enum {
     LK_UNDEFINE,
     LK_LOADMODULE,
     LK_DOCUMENTROOT,
+    LK_ALIAS,        /* Alias, ScriptAlias: a path a .htaccess can be under */
+    LK_SETENV,       /* SetEnv: sets one variable, no test */
+    LK_PASSENV,      /* PassEnv: sets variables from httpd's environment */
+    LK_SETENVIFEXPR, /* SetEnvIfExpr: an ap_expr test */
+    LK_BROWSERMATCH, /* BrowserMatch[NoCase]: a User-Agent test */
     LK_INCLUDE,
     LK_INCLUDEOPTIONAL,
     /* sections */

@@ -185,6 +185,11 @@ lint_kind lint_kind_of(const char *name, int is_section)
     case 'a':
         KIND("AllowMethods", LK_ALLOWMETHODS);
         KIND("AllowOverride", LK_ALLOWOVERRIDE);
+        KIND("Alias", LK_ALIAS);
+        break;
+    case 'b':
+        KIND("BrowserMatch", LK_BROWSERMATCH);
+        KIND("BrowserMatchNoCase", LK_BROWSERMATCH);
         break;
     case 'd':
         KIND("Dav", LK_DAV);
@@ -197,6 +202,7 @@ lint_kind lint_kind_of(const char *name, int is_section)
         KIND("IncludeOptional", LK_INCLUDEOPTIONAL);
         break;
     case 'l': KIND("LoadModule", LK_LOADMODULE); break;
+    case 'p': KIND("PassEnv", LK_PASSENV); break;
     case 'r':
         KIND("RewriteCond", LK_REWRITECOND);
         KIND("RewriteRule", LK_REWRITERULE);
@@ -209,7 +215,10 @@ lint_kind lint_kind_of(const char *name, int is_section)
     case 's':
         KIND("SetEnvIf", LK_SETENVIF);
         KIND("SetEnvIfNoCase", LK_SETENVIFNOCASE);
+        KIND("SetEnvIfExpr", LK_SETENVIFEXPR);
+        KIND("SetEnv", LK_SETENV);
         KIND("Script", LK_SCRIPT);
+        KIND("ScriptAlias", LK_ALIAS);
         break;
     case 'u': KIND("UnDefine", LK_UNDEFINE); break;
     }
@@ -751,8 +760,7 @@ static void handle_directive(lint_reader *rd, lint_node *n, int depth)
     else if (n->kind == LK_DOCUMENTROOT && n->argc >= 1 && n->argv[0][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[0];
     }
-    else if (n->argc >= 2 && n->argv[1][0] == '/' &&
-             (lint_streq(n->name, "Alias") || lint_streq(n->name, "ScriptAlias"))) {
+    else if (n->kind == LK_ALIAS && n->argc >= 2 && n->argv[1][0] == '/') {
         APR_ARRAY_PUSH(rd->doc_dirs, const char *) = n->argv[1];
     }
     else if (n->kind == LK_INCLUDE || n->kind == LK_INCLUDEOPTIONAL) {

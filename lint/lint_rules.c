@@ -426,24 +426,14 @@ static void collect_env_set(lint_ctx *ctx, const lint_node *sec, int depth)
             collect_env_set(ctx, n, depth + 1);
             continue;
         }
-        /* every directive of the tree passes here: most are told apart by one letter */
-        if (!strchr("sSpPbB", n->name[0]) && n->kind != LK_REWRITERULE) {
-            continue;
-        }
-        if (lint_streq(n->name, "SetEnv") || lint_streq(n->name, "PassEnv")) {
-            from = 0;
-        }
-        else if (lint_streq(n->name, "SetEnvIfExpr")) {
-            from = 1;
-        }
-        else if (n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE ||
-                 lint_streq(n->name, "BrowserMatch") ||
-                 lint_streq(n->name, "BrowserMatchNoCase")) {
-            from = lint_starts_with_ci(n->name, "Browser") ? 1 : 2;
-        }
+        /* where the variables start: SetEnv sets one (its first word), PassEnv several */
+        from = n->kind == LK_SETENV || n->kind == LK_PASSENV              ? 0
+               : n->kind == LK_SETENVIFEXPR || n->kind == LK_BROWSERMATCH ? 1
+               : n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE   ? 2
+                                                                          : -1;
         for (i = from < 0 ? n->argc : from; i < n->argc; i++) {
             note_env_name(ctx, n->argv[i]);
-            if (lint_streq(n->name, "SetEnv")) {
+            if (n->kind == LK_SETENV) {
                 break;
             }
         }

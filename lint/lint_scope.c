@@ -694,7 +694,7 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
                 }
             }
         }
-        else if (lint_streq(n->name, "SetEnvIfExpr") && n->argc >= 2 &&
+        else if (n->kind == LK_SETENVIFEXPR && n->argc >= 2 &&
                  lint_expr_tests_origin(n->argv[0])) {
             /* "req('Origin') in { ... }" or "=~ /re/": a test, judged when a regex */
             int i;
@@ -824,17 +824,17 @@ void lint_scope_fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, const
         else if (n->kind == LK_ALLOWMETHODS) {
             note_methods(st, n, 0);
         }
-        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE ||
-                  lint_streq(n->name, "SetEnv") || lint_streq(n->name, "SetEnvIfExpr")) &&
+        else if ((n->kind == LK_SETENVIF || n->kind == LK_SETENVIFNOCASE || n->kind == LK_SETENV ||
+                  n->kind == LK_SETENVIFEXPR) &&
                  n->argc >= 2) {
             /* any other setter: the variable is not set for OPTIONS alone */
-            int i;
-            for (i = lint_streq(n->name, "SetEnv") ? 0 : 1; i < n->argc; i++) {
+            int i, setenv = n->kind == LK_SETENV;
+            for (i = setenv ? 0 : 1; i < n->argc; i++) {
                 const char *var = n->argv[i];
                 if (*var != '!') {
                     note_env(st, apr_pstrmemdup(st->pool, var, strcspn(var, "=")), 0);
                 }
-                if (lint_streq(n->name, "SetEnv")) {
+                if (setenv) {
                     break;
                 }
             }

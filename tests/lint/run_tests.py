@@ -375,6 +375,16 @@ def env_variable_nothing_sets():
     finally:
         t.cleanup()
     expect_none(lint_one(conf), "CL012")
+    # set by a SetEnv, a PassEnv (from httpd's environment), SetEnvIfExpr, BrowserMatch
+    for setter in ("SetEnv ORIGIN https://a.example.com", "PassEnv ORIGIN",
+                   "SetEnvIfExpr \"true\" ORIGIN=https://a.example.com",
+                   "BrowserMatch . ORIGIN=https://a.example.com"):
+        t = Tree({"root/apache2.conf": setter + "\n" + textwrap.dedent(conf)})
+        try:
+            found, _ = t.findings("root")
+            expect_none(found, "CL012")
+        finally:
+            t.cleanup()
 
 
 @test
