@@ -266,10 +266,6 @@ static int shorter_path(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The scope a .htaccess in dir is merged onto for requests of one virtual host (NULL:
- * the main server): the server, the virtual host, then the <Directory> sections of both
- * that contain dir, shortest first (httpd merges the main server's sections into each
- * virtual host's). *own: the virtual host has such a section of its own. */
 static void fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, int with_cors)
 {
     lint_scope_fold(ctx, st, sec, NULL);
@@ -278,21 +274,24 @@ static void fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, int with_
     }
 }
 
+/* The scope a .htaccess in dir is merged onto for requests of one virtual host (NULL:
+ * the main server): the server, the virtual host, then the <Directory> sections of both
+ * that contain dir (vhost_dirs: the virtual host's own), shortest first (httpd merges the
+ * main server's sections into each virtual host's). */
 static scope_state *htaccess_scope(lint_ctx *ctx, const lint_node *server, const lint_node *vhost,
-                                   const char *dir, int with_cors, int *own)
+                                   const apr_array_header_t *vhost_dirs, const char *dir,
+                                   int with_cors)
 {
     scope_state *st = lint_scope_make(ctx->pool);
     apr_array_header_t *dirs = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
-    int i, main_count;
+    int i;
 
     fold(ctx, st, server, with_cors);
     covering_directories(server, dir, dirs);
-    main_count = dirs->nelts;
     if (vhost) {
         fold(ctx, st, vhost, with_cors);
-        covering_directories(vhost, dir, dirs);
+        apr_array_cat(dirs, vhost_dirs);
     }
-    *own = dirs->nelts > main_count;
     /* stable for equal lengths: the main server's first, as httpd merges them */
     for (i = 1; i < dirs->nelts; i++) {
         int j;
@@ -338,19 +337,24 @@ static apr_array_header_t *htaccess_scopes(lint_ctx *ctx, const lint_node *serve
 {
     apr_array_header_t *vhosts = apr_array_make(ctx->pool, 8, sizeof(const lint_node *));
     apr_array_header_t *out = apr_array_make(ctx->pool, 2, sizeof(scope_state *));
-    int i, own;
+    apr_array_header_t *own = apr_array_make(ctx->pool, 4, sizeof(const lint_node *));
+    int i;
 
     virtual_hosts(server, vhosts);
     for (i = 0; i < vhosts->nelts; i++) {
-        scope_state *st = htaccess_scope(ctx, server, APR_ARRAY_IDX(vhosts, i, const lint_node *),
-                                         dir, with_cors, &own);
-        if (own) {
-            APR_ARRAY_PUSH(out, scope_state *) = st;
+        const lint_node *vhost = APR_ARRAY_IDX(vhosts, i, const lint_node *);
+        /* a virtual host with no <Directory> of its own here needs no scope of its own
+         * (and a server of thousands folds only those that do) */
+        own->nelts = 0;
+        covering_directories(vhost, dir, own);
+        if (own->nelts) {
+            APR_ARRAY_PUSH(out, scope_state *) =
+                htaccess_scope(ctx, server, vhost, own, dir, with_cors);
         }
     }
     if (out->nelts == 0) {
         APR_ARRAY_PUSH(out, scope_state *) =
-            htaccess_scope(ctx, server, NULL, dir, with_cors, &own);
+            htaccess_scope(ctx, server, NULL, NULL, dir, with_cors);
     }
     return out;
 }
