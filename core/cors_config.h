@@ -219,6 +219,13 @@ typedef enum {
 
 enum { CORS_PATH_PLAIN = 0, CORS_PATH_WILDCARD = 1, CORS_PATH_REGEX = 2 };
 
+/* httpd's rules for <Directory> paths as core.c makes them (absolute, canonical, ending
+ * in '/', so that "/var/www/" contains "/var/www/html/" and not "/var/wwwx/"): does outer
+ * contain inner, and the number of components httpd orders the sections by
+ * (ap_core_reorder_directories; "/" has none). */
+int cors_dir_contains(const char *outer, const char *inner);
+int cors_dir_components(const char *path);
+
 typedef struct cors_section cors_section;
 struct cors_section {
     cors_section_kind kind;

@@ -257,18 +257,20 @@ static int cors_url_contains(const char *outer, const char *inner)
            (len == 0 || outer[len - 1] == '/' || inner[len] == '/' || inner[len] == '\0');
 }
 
-/* httpd's <Directory> paths end in '/': "/var/www/" contains "/var/www/html/". */
-static int cors_dir_contains(const char *outer, const char *inner)
+int cors_dir_contains(const char *outer, const char *inner)
 {
     return strncmp(inner, outer, strlen(outer)) == 0;
 }
 
-static int cors_count_slashes(const char *s)
+int cors_dir_components(const char *path)
 {
     int n = 0;
 
-    for (; *s; s++) {
-        n += *s == '/';
+    if (strcmp(path, "/") == 0) {
+        return 0;
+    }
+    for (; *path; path++) {
+        n += *path == '/';
     }
     return n;
 }
@@ -279,8 +281,7 @@ static int cors_dir_order(const cors_section *const *a, const cors_section *cons
 {
     const cors_section *x = *a, *y = *b;
     int rx = x->pattern == CORS_PATH_REGEX, ry = y->pattern == CORS_PATH_REGEX;
-    int cx = strcmp(x->path, "/") == 0 ? 0 : cors_count_slashes(x->path);
-    int cy = strcmp(y->path, "/") == 0 ? 0 : cors_count_slashes(y->path);
+    int cx = cors_dir_components(x->path), cy = cors_dir_components(y->path);
 
     if (rx != ry) {
         return rx - ry;

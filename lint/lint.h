@@ -235,6 +235,9 @@ void lint_cors_read(lint_ctx *ctx, const lint_node *root, int unknown_ok);
 const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section);
 /* Was this problem reported as CL016 already (by a directive, or at start-up)? */
 int lint_cors_reported(lint_ctx *ctx, const cors_problem *p);
+/* A <Directory> path as httpd's core.c makes it: absolute (from "/"), canonical, ending
+ * in '/' (the core's cors_dir_contains and cors_dir_components take such paths). */
+const char *lint_directory_path(apr_pool_t *p, const char *path);
 /* The node and column of a place the core recorded. */
 const lint_node *lint_cors_node(const cors_where *w);
 int lint_cors_col(const cors_where *w, int arg);

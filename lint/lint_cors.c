@@ -180,7 +180,7 @@ const cors_config *lint_cors_own(lint_ctx *ctx, const lint_node *section)
  * <Directory> path is absolute (a relative one is taken from the working directory: "/"
  * for httpd started as a service), canonical and ends in '/'; a <Files> name is merged
  * onto "" ("./a.txt" is "a.txt"). */
-static const char *directory_path(apr_pool_t *p, const char *path)
+const char *lint_directory_path(apr_pool_t *p, const char *path)
 {
     char *merged = NULL;
 
@@ -243,7 +243,7 @@ static cors_section *section_make(lint_ctx *ctx, const lint_node *n, cors_sectio
     }
     else {
         if (kind == CORS_SEC_DIRECTORY) {
-            path = directory_path(ctx->pool, path);
+            path = lint_directory_path(ctx->pool, path);
         }
         else if (kind == CORS_SEC_FILES) {
             path = files_path(ctx->pool, path);

@@ -211,21 +211,9 @@ static void walk_scope(lint_ctx *ctx, const lint_node *sec, const scope_state *p
     apr_pool_destroy(sp);
 }
 
-/* Does the <Directory> path d contain dir? */
-static int directory_covers(const char *d, const char *dir)
-{
-    apr_size_t dl = strlen(d);
-
-    while (dl > 1 && d[dl - 1] == '/') {
-        dl--;
-    }
-    return strncmp(dir, d, dl) == 0 &&
-           (dir[dl] == '/' || dir[dl] == '\0' || (dl == 1 && d[0] == '/'));
-}
-
 /* The <Directory> sections of one server context (the main server's own, or a virtual
  * host's) that contain dir, through conditional containers, not into <VirtualHost>. */
-static void covering_directories(const lint_node *context, const char *dir,
+static void covering_directories(lint_ctx *ctx, const lint_node *context, const char *dir,
                                  apr_array_header_t *out)
 {
     const lint_node *n;
@@ -234,36 +222,37 @@ static void covering_directories(const lint_node *context, const char *dir,
         if (!n->is_section || n->inactive) {
             continue;
         }
-        if (n->kind == LK_DIRECTORY && n->argc >= 1 && directory_covers(n->argv[0], dir)) {
+        if (n->kind == LK_DIRECTORY && n->argc >= 1 &&
+            cors_dir_contains(lint_directory_path(ctx->pool, n->argv[0]), dir)) {
             APR_ARRAY_PUSH(out, const lint_node *) = n;
         }
         else if (n->kind != LK_VIRTUALHOST && !lint_is_scope_section(n)) {
-            covering_directories(n, dir, out);
+            covering_directories(ctx, n, dir, out);
         }
     }
 }
 
-/* httpd orders <Directory> sections by their number of path components (core.c,
- * ap_core_reorder_directories): "/var/www" and "/var/www/" are the same length. */
-static int path_components(const char *d)
+/* In httpd's order (cors_dir_components), stable: among equals the main server's first,
+ * as httpd merges them. */
+static void sort_directories(lint_ctx *ctx, apr_array_header_t *dirs)
 {
-    apr_size_t len = strlen(d);
-    int n = 0;
+    const lint_node **d = (const lint_node **)dirs->elts;
+    int *rank = apr_palloc(ctx->pool, sizeof(int) * (apr_size_t)(dirs->nelts + 1));
+    int i, j;
 
-    while (len > 1 && d[len - 1] == '/') {
-        len--;
+    for (i = 0; i < dirs->nelts; i++) {
+        rank[i] = cors_dir_components(lint_directory_path(ctx->pool, d[i]->argv[0]));
     }
-    while (len-- > 0) {
-        n += d[len] == '/';
+    for (i = 1; i < dirs->nelts; i++) {
+        const lint_node *n = d[i];
+        int r = rank[i];
+        for (j = i; j > 0 && rank[j - 1] > r; j--) {
+            d[j] = d[j - 1];
+            rank[j] = rank[j - 1];
+        }
+        d[j] = n;
+        rank[j] = r;
     }
-    return n;
-}
-
-static int shorter_path(const void *a, const void *b)
-{
-    int x = path_components((*(const lint_node *const *)a)->argv[0]);
-    int y = path_components((*(const lint_node *const *)b)->argv[0]);
-    return x < y ? -1 : x > y;
 }
 
 static void fold(lint_ctx *ctx, scope_state *st, const lint_node *sec, int with_cors)
@@ -287,23 +276,12 @@ static scope_state *htaccess_scope(lint_ctx *ctx, const lint_node *server, const
     int i;
 
     fold(ctx, st, server, with_cors);
-    covering_directories(server, dir, dirs);
+    covering_directories(ctx, server, dir, dirs);
     if (vhost) {
         fold(ctx, st, vhost, with_cors);
         apr_array_cat(dirs, vhost_dirs);
     }
-    /* stable for equal lengths: the main server's first, as httpd merges them */
-    for (i = 1; i < dirs->nelts; i++) {
-        int j;
-        for (j = i; j > 0 && shorter_path(&APR_ARRAY_IDX(dirs, j, const lint_node *),
-                                          &APR_ARRAY_IDX(dirs, j - 1, const lint_node *)) < 0;
-             j--) {
-            const lint_node *t = APR_ARRAY_IDX(dirs, j, const lint_node *);
-            APR_ARRAY_IDX(dirs, j, const lint_node *) =
-                APR_ARRAY_IDX(dirs, j - 1, const lint_node *);
-            APR_ARRAY_IDX(dirs, j - 1, const lint_node *) = t;
-        }
-    }
+    sort_directories(ctx, dirs);
     for (i = 0; i < dirs->nelts; i++) {
         fold(ctx, st, APR_ARRAY_IDX(dirs, i, const lint_node *), with_cors);
     }
@@ -340,13 +318,14 @@ static apr_array_header_t *htaccess_scopes(lint_ctx *ctx, const lint_node *serve
     apr_array_header_t *own = apr_array_make(ctx->pool, 4, sizeof(const lint_node *));
     int i;
 
+    dir = lint_directory_path(ctx->pool, dir); /* compared as httpd compares paths */
     virtual_hosts(server, vhosts);
     for (i = 0; i < vhosts->nelts; i++) {
         const lint_node *vhost = APR_ARRAY_IDX(vhosts, i, const lint_node *);
         /* a virtual host with no <Directory> of its own here needs no scope of its own
          * (and a server of thousands folds only those that do) */
         own->nelts = 0;
-        covering_directories(vhost, dir, own);
+        covering_directories(ctx, vhost, dir, own);
         if (own->nelts) {
             APR_ARRAY_PUSH(out, scope_state *) =
                 htaccess_scope(ctx, server, vhost, own, dir, with_cors);
