@@ -16,23 +16,13 @@ int cors_origin_is_own(const char *origin, const char *own)
            cors_origin_parse(own, &b) == CORS_ORIGIN_OK && strcmp(a.canon, b.canon) == 0;
 }
 
-static int allowed_origin(const cors_policy *p, const char *origin)
-{
-    cors_origin o;
-
-    return origin && cors_origin_parse(origin, &o) == CORS_ORIGIN_OK &&
-           ((p->origins && cors_origin_list_allows(p->origins, &o)) ||
-            (p->origin_regexes && cors_origin_list_allows(p->origin_regexes, &o)));
-}
-
-cors_enforce_verdict cors_enforce_check(const cors_policy *p, const char *method,
-                                        const char *origin, const char *sec_fetch_site,
-                                        const char *own)
+cors_enforce_verdict cors_enforce_check(int allowed, const char *method, const char *origin,
+                                        const char *sec_fetch_site, const char *own)
 {
     if (safe_method(method)) {
         return CORS_ENFORCE_SAFE_METHOD;
     }
-    if (allowed_origin(p, origin)) {
+    if (allowed) {
         return CORS_ENFORCE_ALLOWED_ORIGIN;
     }
     if (sec_fetch_site) {

@@ -20,11 +20,12 @@ typedef enum {
                                   * refuse */
 } cors_enforce_verdict;
 
-/* The verdict for a request: its method, Origin and Sec-Fetch-Site (NULL when absent),
- * and its own origin as the client addressed it (scheme://Host, NULL when unknown). */
-cors_enforce_verdict cors_enforce_check(const cors_policy *p, const char *method,
-                                        const char *origin, const char *sec_fetch_site,
-                                        const char *own_origin);
+/* The verdict for a request: allowed, its decision's (cors_policy_decide: the Origin is
+ * on the allow-list, decided once for CORS and for this); its method, Origin and
+ * Sec-Fetch-Site (NULL when absent), and its own origin as the client addressed it
+ * (scheme://Host, NULL when unknown). */
+cors_enforce_verdict cors_enforce_check(int allowed, const char *method, const char *origin,
+                                        const char *sec_fetch_site, const char *own_origin);
 
 /* Is origin (a request's Origin) the request's own, own being scheme://Host as the
  * client addressed it? Both must parse; their canonical forms (scheme and host

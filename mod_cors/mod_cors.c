@@ -1043,18 +1043,17 @@ static const char *const cors_refused_kind[] = {
  * refused here, before authentication and the handler (cors_enforce_check says which).
  * Noted enforced:<reason> and logged at info; in report-only mode only noted and logged.
  * Returns non-zero when the request must be refused. */
-static int cors_enforce(request_rec *r, const cors_config *c, const cors_req_ctx *ctx)
+static int cors_enforce(request_rec *r, const cors_req_ctx *ctx)
 {
     const char *note, *origin = ctx->f.origin;
     cors_enforce_verdict v;
     cors_origin parsed;
-    cors_policy pol;
 
     if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
         return 0; /* GET, HEAD and OPTIONS always pass: no need to look further */
     }
-    cors_config_policy(c, &pol);
-    v = cors_enforce_check(&pol, r->method, origin, cors_fetch_site(r), cors_own_origin(r));
+    v = cors_enforce_check(ctx->d.outcome == CORS_OUTCOME_ALLOWED, r->method, origin,
+                           cors_fetch_site(r), cors_own_origin(r));
     if (!cors_enforce_refuses(v)) {
         return 0;
     }
@@ -1105,7 +1104,7 @@ static int cors_header_parser(request_rec *r)
         /* nothing to decide late, nor to add (cors_decide_hit) */
         ap_set_module_config(r->request_config, &cors_module, &cors_done_mark);
     }
-    if (ctx && c->enforce == 1 && cors_enforce(r, c, ctx)) {
+    if (ctx && c->enforce == 1 && cors_enforce(r, ctx)) {
         return HTTP_FORBIDDEN;
     }
     if (ctx == NULL || ctx->report_only || !ctx->d.is_preflight || c->preflight == 0) {
