@@ -7,7 +7,7 @@
 set -eu
 
 pkgs="gcc make pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev \
-check libpsl-dev libpcre2-dev libcurl4-openssl-dev publicsuffix curl valgrind git python3 chromium firefox-esr webkit2gtk-driver xvfb pre-commit man-db nodejs clang libclang-rt-14-dev libxml2-utils clang-format"
+check libpsl-dev libpcre2-dev libcurl4-openssl-dev publicsuffix curl valgrind git python3 chromium firefox-esr webkit2gtk-driver xvfb pre-commit man-db strace nodejs clang libclang-rt-14-dev libxml2-utils clang-format"
 case "${1:-}" in
     bench) pkgs="$pkgs wrk" ;;
     deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian man-db" ;;
